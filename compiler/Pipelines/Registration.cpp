@@ -1,0 +1,15 @@
+//===- Registration.cpp - dialects and passes nnc knows -------------------===//
+
+#include "compiler/Pipelines/Registration.h"
+
+#include "dialects/NN/IR/NNOps.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void nnc::registerAll(mlir::DialectRegistry &registry) {
+  registry.insert<mlir::nn::NNDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  mlir::registerAllPasses();
+}

@@ -1,0 +1,178 @@
+//===- NNGradientOps.td - ops produced by nn-autodiff/nn-optimizer -*- tablegen -*-===//
+//
+// Users do not write these: the autodiff and optimizer passes create them.
+// Keeping the backward pass in the nn dialect (rather than emitting linalg
+// directly) lets later passes, e.g. BatchNorm fusion, recognise it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NN_GRADIENT_OPS_TD
+#define NN_GRADIENT_OPS_TD
+
+
+def NN_ReadParamOp : NN_Op<"read_param", [
+    MemoryEffects<[MemRead<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "The current value of a parameter";
+  let description = [{
+    Backward rules that need a parameter's value (dx = dy·W) read it here.
+
+    ```mlir
+    %w = nn.read_param @fc1.weight : tensor<256x784xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$param);
+  let results = (outs NN_Tensor:$value);
+  let assemblyFormat = "$param attr-dict `:` type($value)";
+}
+
+def NN_MatmulOp : NN_Op<"matmul", [Pure]> {
+  let summary = "Matrix product with optional transposed operands";
+  let description = [{
+    `result = op(lhs) · op(rhs)` where `op` transposes the operand when the
+    matching unit attribute is present. The backward pass of `nn.dense` is
+    two of these.
+
+    ```mlir
+    %dw = nn.matmul %dy, %x {transpose_lhs} : tensor<128x256xf32>, tensor<128x784xf32> -> tensor<256x784xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$lhs, NN_Tensor:$rhs,
+                       UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
+  let results = (outs NN_Tensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_ReduceSumOp : NN_Op<"reduce_sum", [Pure]> {
+  let summary = "Sum over the listed dimensions, which are dropped";
+  let description = [{
+    ```mlir
+    %db = nn.reduce_sum %dy {dims = array<i64: 0>} : tensor<128x256xf32> -> tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, DenseI64ArrayAttr:$dims);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def NN_ReshapeOp : NN_Op<"reshape", [Pure]> {
+  let summary = "Same elements in row-major order, another shape";
+  let description = [{
+    ```mlir
+    %g = nn.reshape %df : tensor<128x784xf32> -> tensor<128x1x28x28xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def NN_ActivationGradOp : NN_Op<"activation_grad", [Pure,
+    AllTypesMatch<["input", "output", "output_grad", "input_grad"]>]> {
+  let summary = "Gradient of an elementwise activation";
+  let description = [{
+    Given the activation's input `x`, its output `y` and the gradient `dy`
+    of its output, returns `dy · f'(x)` (written in terms of `y` where that
+    is cheaper, e.g. sigmoid' = y (1 - y)).
+
+    ```mlir
+    %dx = nn.activation_grad relu %x, %y, %dy : tensor<128x256xf32>
+    ```
+  }];
+  let arguments = (ins NN_ActivationAttr:$kind, NN_Tensor:$input,
+                       NN_Tensor:$output, NN_Tensor:$output_grad,
+                       DefaultValuedAttr<F32Attr, "0.0">:$alpha);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $kind $input `,` $output `,` $output_grad attr-dict `:` type($input_grad)
+  }];
+}
+
+def NN_SoftmaxCrossEntropyGradOp : NN_Op<"softmax_cross_entropy_grad", [Pure,
+    AllTypesMatch<["logits", "logits_grad"]>]> {
+  let summary = "Gradient of the mean softmax cross-entropy w.r.t. the logits";
+  let description = [{
+    `dloss · (softmax(logits) - onehot(labels)) / batch`.
+
+    ```mlir
+    %dz = nn.softmax_cross_entropy_grad %z, %y, %dl : tensor<128x10xf32>, tensor<128xi32>, tensor<f32> -> tensor<128x10xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$logits, NN_Labels:$labels,
+                       NN_Scalar:$loss_grad);
+  let results = (outs NN_Tensor:$logits_grad);
+  let assemblyFormat = [{
+    $logits `,` $labels `,` $loss_grad attr-dict `:` type($logits) `,`
+    type($labels) `,` type($loss_grad) `->` type($logits_grad)
+  }];
+}
+
+def NN_MseGradOp : NN_Op<"mse_grad", [Pure,
+    AllTypesMatch<["input", "target", "input_grad"]>]> {
+  let summary = "Gradient of the mean squared error w.r.t. its input";
+  let description = [{
+    `dloss · 2 (input - target) / numel`.
+
+    ```mlir
+    %dp = nn.mse_grad %p, %t, %dl : tensor<32x1xf32>, tensor<f32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$target, NN_Scalar:$loss_grad);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $target `,` $loss_grad attr-dict `:` type($input) `,` type($loss_grad)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Optimizer (created by nn-optimizer)
+//===----------------------------------------------------------------------===//
+
+def NN_GlobalNormOp : NN_Op<"global_norm", [Pure]> {
+  let summary = "L2 norm of all listed gradients taken together";
+  let description = [{
+    `sqrt(Σ_i ‖g_i‖²)` over the gradients of the parameters named in
+    `params` (one per operand). Parameters frozen at run time (`--freeze`)
+    are left out, as PyTorch's `clip_grad_norm_` leaves out parameters
+    without gradients.
+
+    ```mlir
+    %n = nn.global_norm %g0, %g1 {params = [@fc.weight, @fc.bias]} : tensor<10x784xf32>, tensor<10xf32> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins Variadic<NN_Tensor>:$grads, SymbolRefArrayAttr:$params);
+  let results = (outs NN_Scalar:$norm);
+  let assemblyFormat = "$grads attr-dict `:` type($grads) `->` type($norm)";
+  let hasVerifier = 1;
+}
+
+def NN_SgdUpdateOp : NN_Op<"sgd_update", [
+    MemoryEffects<[MemRead<NN_ParamResource>, MemWrite<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "x ← x − lr·scale·g + √noise·ξ, ξ ~ N(0, I) from Philox";
+  let description = [{
+    Updates a parameter in place. `scale` is the clipping factor
+    min(1, clip/‖g‖); the noise term is drawn from Philox 4x32-10 keyed by
+    `seed`, with the counter built from `step`, `stream` (the parameter's
+    ordinal) and the element index, so every run with one seed sees the same
+    noise. With `noise` = 0 no random numbers are drawn at all.
+
+    ```mlir
+    nn.sgd_update @fc.weight, %g, %scale, %lr, %noise, %seed, %step {stream = 0 : i64} : tensor<10x784xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$param, NN_Tensor:$grad,
+                       F32:$scale, F32:$lr, F32:$noise, I64:$seed,
+                       I64:$step, I64Attr:$stream);
+  let assemblyFormat = [{
+    $param `,` $grad `,` $scale `,` $lr `,` $noise `,` $seed `,` $step attr-dict
+    `:` type($grad)
+  }];
+}
+
+#endif // NN_GRADIENT_OPS_TD

@@ -1,0 +1,125 @@
+//===- NNGradients.cpp - reverse-mode gradient rules of nn ops ------------===//
+//
+// One rule per op, behind DifferentiableOpInterface. Rules emit nn backward
+// ops (nn.matmul, nn.activation_grad, ...) rather than linalg so that the
+// backward graph stays readable and later nn passes can pattern-match it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/NN/IR/NNOps.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+
+LogicalResult DenseOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                     GradientSink &sink) {
+  Value dy = resultGrads[0];
+  Location loc = getLoc();
+  auto inType = getInput().getType();
+  auto outType = getOutput().getType();
+  Type f32 = inType.getElementType();
+  int64_t in = inType.getDimSize(1), out = outType.getDimSize(1);
+  if (sink.needsOperandGradient(0)) {
+    // dx = dy · W  ([N,out] x [out,in]).
+    auto weightType = RankedTensorType::get({out, in}, f32);
+    Value w = ReadParamOp::create(b, loc, weightType, getWeightAttr());
+    sink.setOperandGradient(
+        0, MatmulOp::create(b, loc, inType, dy, w, false, false));
+  }
+  if (sink.needsParamGradient(getWeightAttr())) {
+    // dW = dyᵀ · x  ([out,N] x [N,in]).
+    auto dwType = RankedTensorType::get({out, in}, f32);
+    sink.addParamGradient(getWeightAttr(),
+                          MatmulOp::create(b, loc, dwType, dy, getInput(),
+                                           /*transpose_lhs=*/true, false));
+  }
+  if (auto bias = getBiasAttr(); bias && sink.needsParamGradient(bias)) {
+    auto dbType = RankedTensorType::get({out}, f32);
+    sink.addParamGradient(
+        bias, ReduceSumOp::create(b, loc, dbType, dy, ArrayRef<int64_t>{0}));
+  }
+  return success();
+}
+
+LogicalResult AddOp::buildGradient(OpBuilder &, ValueRange resultGrads,
+                                   GradientSink &sink) {
+  for (unsigned i = 0; i < 2; ++i)
+    if (sink.needsOperandGradient(i))
+      sink.setOperandGradient(i, resultGrads[0]);
+  return success();
+}
+
+LogicalResult FlattenOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                       GradientSink &sink) {
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(0, ReshapeOp::create(b, getLoc(),
+                                                 getInput().getType(),
+                                                 resultGrads[0]));
+  return success();
+}
+
+/// The rule all activations share: dx = activation_grad(kind, x, y, dy).
+static LogicalResult activationGradient(OpBuilder &b, Operation *op,
+                                        Activation kind, float alpha,
+                                        Value dy, GradientSink &sink) {
+  if (!sink.needsOperandGradient(0))
+    return success();
+  Value x = op->getOperand(0), y = op->getResult(0);
+  sink.setOperandGradient(
+      0, ActivationGradOp::create(b, op->getLoc(), x.getType(), kind, x, y, dy,
+                                  llvm::APFloat(alpha)));
+  return success();
+}
+
+LogicalResult SigmoidOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                       GradientSink &sink) {
+  return activationGradient(b, *this, Activation::sigmoid, 0.0f,
+                            resultGrads[0], sink);
+}
+
+LogicalResult TanhOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                    GradientSink &sink) {
+  return activationGradient(b, *this, Activation::tanh, 0.0f, resultGrads[0],
+                            sink);
+}
+
+LogicalResult ReluOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                    GradientSink &sink) {
+  return activationGradient(b, *this, Activation::relu, 0.0f, resultGrads[0],
+                            sink);
+}
+
+LogicalResult LeakyReluOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  return activationGradient(b, *this, Activation::leaky_relu,
+                            getAlpha().convertToFloat(), resultGrads[0], sink);
+}
+
+LogicalResult EluOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                   GradientSink &sink) {
+  return activationGradient(b, *this, Activation::elu,
+                            getAlpha().convertToFloat(), resultGrads[0], sink);
+}
+
+LogicalResult SoftmaxCrossEntropyOp::buildGradient(OpBuilder &b,
+                                                   ValueRange resultGrads,
+                                                   GradientSink &sink) {
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(
+        0, SoftmaxCrossEntropyGradOp::create(b, getLoc(),
+                                             getLogits().getType(), getLogits(),
+                                             getLabels(), resultGrads[0]));
+  return success();
+}
+
+LogicalResult MseOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                   GradientSink &sink) {
+  if (sink.needsOperandGradient(1))
+    return emitOpError("cannot differentiate with respect to the target; "
+                       "targets must not depend on trained parameters");
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(
+        0, MseGradOp::create(b, getLoc(), getInput().getType(), getInput(),
+                             getTarget(), resultGrads[0]));
+  return success();
+}

@@ -1,0 +1,280 @@
+//===- NNOps.cpp - nn op verifiers and custom syntax ----------------------===//
+
+#include "dialects/NN/IR/NNOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::nn;
+
+ParamOp mlir::nn::lookupParam(Operation *from, FlatSymbolRefAttr sym) {
+  return SymbolTable::lookupNearestSymbolFrom<ParamOp>(from, sym);
+}
+
+/// Checks that `sym` names an `nn.param` of type `expected`.
+static LogicalResult verifyParamUse(Operation *op, StringRef role,
+                                    FlatSymbolRefAttr sym,
+                                    RankedTensorType expected,
+                                    SymbolTableCollection &symbols) {
+  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(op, sym);
+  if (!param)
+    return op->emitOpError() << role << " " << sym
+                             << " does not name an nn.param";
+  if (param.getTensorType() != expected)
+    return op->emitOpError() << role << " " << sym << " must be " << expected
+                             << ", but the parameter is "
+                             << param.getTensorType();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ModelOp
+//===----------------------------------------------------------------------===//
+
+ForwardOp ModelOp::getForward() {
+  auto range = getBody().getOps<ForwardOp>();
+  return range.empty() ? ForwardOp() : *range.begin();
+}
+
+SmallVector<ParamOp, 8> ModelOp::getParams() {
+  return llvm::to_vector<8>(getBody().getOps<ParamOp>());
+}
+
+LogicalResult ModelOp::verify() {
+  auto forwards = getBody().getOps<ForwardOp>();
+  auto count = std::distance(forwards.begin(), forwards.end());
+  if (count > 1)
+    return emitOpError("must contain at most one nn.forward, found ") << count;
+  auto checkFloat = [&](StringRef name, auto inRange,
+                        StringRef range) -> LogicalResult {
+    Attribute attr = (*this)->getAttr(name);
+    if (!attr)
+      return success();
+    auto f = dyn_cast<FloatAttr>(attr);
+    if (!f || !std::isfinite(f.getValueAsDouble()) ||
+        !inRange(f.getValueAsDouble()))
+      return emitOpError("hyperparameter '")
+             << name << "' must be a float " << range;
+    return success();
+  };
+  if (failed(checkFloat("lr", [](double v) { return v > 0; }, "> 0")) ||
+      failed(checkFloat("clip_norm", [](double v) { return v >= 0; },
+                        ">= 0")) ||
+      failed(checkFloat("noise", [](double v) { return v >= 0; }, ">= 0")))
+    return failure();
+  for (StringRef name : {"epochs", "seed"}) {
+    Attribute attr = (*this)->getAttr(name);
+    if (!attr)
+      continue;
+    auto i = dyn_cast<IntegerAttr>(attr);
+    if (!i || i.getInt() < (name == "epochs" ? 1 : 0))
+      return emitOpError("hyperparameter '")
+             << name << "' must be an integer " << (name == "epochs" ? ">= 1" : ">= 0");
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ParamOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ParamOp::verify() {
+  std::string error;
+  auto init = cast<InitializerAttr>(getInit());
+  if (failed(init.getDistribution(getTensorType().getShape(), error)))
+    return emitOpError("initializer ") << getInit() << ": " << error;
+  if (getTensorType().getNumElements() == 0)
+    return emitOpError("parameter must have at least one element");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ForwardOp
+//===----------------------------------------------------------------------===//
+
+ParseResult ForwardOp::parse(OpAsmParser &parser, OperationState &result) {
+  SmallVector<OpAsmParser::Argument> args;
+  if (parser.parseArgumentList(args, OpAsmParser::Delimiter::Paren,
+                               /*allowType=*/true) ||
+      parser.parseOptionalAttrDictWithKeyword(result.attributes))
+    return failure();
+  Region *body = result.addRegion();
+  return parser.parseRegion(*body, args);
+}
+
+void ForwardOp::print(OpAsmPrinter &p) {
+  p << "(";
+  llvm::interleaveComma(getBody().getArguments(), p,
+                        [&](BlockArgument arg) { p.printRegionArgument(arg); });
+  p << ")";
+  p.printOptionalAttrDictWithKeyword((*this)->getAttrs());
+  p << " ";
+  p.printRegion(getBody(), /*printEntryBlockArgs=*/false);
+}
+
+LogicalResult ForwardOp::verify() {
+  Block &block = getBody().front();
+  if (block.getNumArguments() != 2)
+    return emitOpError("takes the input batch and its targets, got ")
+           << block.getNumArguments() << " arguments";
+  auto input = dyn_cast<RankedTensorType>(block.getArgument(0).getType());
+  auto target = dyn_cast<RankedTensorType>(block.getArgument(1).getType());
+  if (!input || !input.hasStaticShape() || !input.getElementType().isF32() ||
+      input.getRank() < 2)
+    return emitOpError("input must be a static f32 tensor [batch, ...], got ")
+           << block.getArgument(0).getType();
+  if (!target || !target.hasStaticShape() || target.getRank() < 1 ||
+      !(target.getElementType().isF32() ||
+        target.getElementType().isSignlessInteger(32)))
+    return emitOpError("targets must be a static i32 or f32 tensor "
+                       "[batch, ...], got ")
+           << block.getArgument(1).getType();
+  if (target.getDimSize(0) != input.getDimSize(0))
+    return emitOpError("input and targets disagree on the batch size: ")
+           << input.getDimSize(0) << " vs " << target.getDimSize(0);
+  if (block.empty() || !isa<ReturnOp>(block.back()))
+    return emitOpError("must end with nn.return");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+LogicalResult DenseOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto in = getInput().getType();
+  auto out = getOutput().getType();
+  if (in.getRank() != 2 || out.getRank() != 2)
+    return emitOpError("input and output must be [batch, features], got ")
+           << in << " -> " << out;
+  if (in.getDimSize(0) != out.getDimSize(0))
+    return emitOpError("batch size changes from ")
+           << in.getDimSize(0) << " to " << out.getDimSize(0);
+  Type f32 = in.getElementType();
+  auto weightType =
+      RankedTensorType::get({out.getDimSize(1), in.getDimSize(1)}, f32);
+  if (failed(verifyParamUse(*this, "weight", getWeightAttr(), weightType,
+                            symbols)))
+    return failure();
+  if (auto bias = getBiasAttr())
+    return verifyParamUse(*this, "bias", bias,
+                          RankedTensorType::get({out.getDimSize(1)}, f32),
+                          symbols);
+  return success();
+}
+
+LogicalResult FlattenOp::verify() {
+  auto in = getInput().getType();
+  auto out = getOutput().getType();
+  if (in.getRank() < 2)
+    return emitOpError("input must have a batch dimension and at least one "
+                       "more, got ")
+           << in;
+  if (out.getRank() != 2 || out.getDimSize(0) != in.getDimSize(0) ||
+      out.getNumElements() != in.getNumElements())
+    return emitOpError("result must be [")
+           << in.getDimSize(0) << ", "
+           << in.getNumElements() / std::max<int64_t>(in.getDimSize(0), 1)
+           << "], got " << out;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Activations and losses
+//===----------------------------------------------------------------------===//
+
+LogicalResult LeakyReluOp::verify() {
+  float alpha = getAlpha().convertToFloat();
+  if (!std::isfinite(alpha) || alpha < 0.0f || alpha >= 1.0f)
+    return emitOpError("alpha must be in [0, 1), got ") << alpha;
+  return success();
+}
+
+LogicalResult EluOp::verify() {
+  float alpha = getAlpha().convertToFloat();
+  if (!std::isfinite(alpha) || alpha <= 0.0f)
+    return emitOpError("alpha must be > 0, got ") << alpha;
+  return success();
+}
+
+LogicalResult SoftmaxCrossEntropyOp::verify() {
+  auto logits = getLogits().getType();
+  auto labels = getLabels().getType();
+  if (logits.getRank() != 2)
+    return emitOpError("logits must be [batch, classes], got ") << logits;
+  if (logits.getDimSize(1) < 2)
+    return emitOpError("needs at least 2 classes, got ")
+           << logits.getDimSize(1);
+  if (labels.getRank() != 1 || labels.getDimSize(0) != logits.getDimSize(0))
+    return emitOpError("labels must be [")
+           << logits.getDimSize(0) << "] class indices, got " << labels;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Backward and optimizer ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult MatmulOp::verify() {
+  auto lhs = getLhs().getType();
+  auto rhs = getRhs().getType();
+  auto res = getResult().getType();
+  if (lhs.getRank() != 2 || rhs.getRank() != 2 || res.getRank() != 2)
+    return emitOpError("operands and result must be matrices");
+  int64_t m = lhs.getDimSize(getTransposeLhs() ? 1 : 0);
+  int64_t k = lhs.getDimSize(getTransposeLhs() ? 0 : 1);
+  int64_t k2 = rhs.getDimSize(getTransposeRhs() ? 1 : 0);
+  int64_t n = rhs.getDimSize(getTransposeRhs() ? 0 : 1);
+  if (k != k2)
+    return emitOpError("contraction sizes differ: ") << k << " vs " << k2;
+  if (res.getDimSize(0) != m || res.getDimSize(1) != n)
+    return emitOpError("result must be ") << m << "x" << n << ", got " << res;
+  return success();
+}
+
+LogicalResult ReduceSumOp::verify() {
+  auto in = getInput().getType();
+  SmallVector<int64_t> kept;
+  int64_t last = -1;
+  for (int64_t d : getDims()) {
+    if (d <= last || d >= in.getRank())
+      return emitOpError("dims must be increasing and in [0, ")
+             << in.getRank() << ")";
+    last = d;
+  }
+  for (int64_t i = 0; i < in.getRank(); ++i)
+    if (!llvm::is_contained(getDims(), i))
+      kept.push_back(in.getDimSize(i));
+  if (getOutput().getType().getShape() != ArrayRef<int64_t>(kept))
+    return emitOpError("result shape does not match the kept dimensions");
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (getInput().getType().getNumElements() !=
+      getOutput().getType().getNumElements())
+    return emitOpError("element counts differ");
+  return success();
+}
+
+LogicalResult GlobalNormOp::verify() {
+  if (getParams().size() != getGrads().size())
+    return emitOpError("needs one parameter name per gradient");
+  return success();
+}
+
+LogicalResult ReadParamOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyParamUse(*this, "parameter", getParamAttr(),
+                        getValue().getType(), symbols);
+}
+
+LogicalResult SgdUpdateOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyParamUse(*this, "parameter", getParamAttr(),
+                        getGrad().getType(), symbols);
+}
+
+#define GET_OP_CLASSES
+#include "dialects/NN/IR/NNOps.cpp.inc"

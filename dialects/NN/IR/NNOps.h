@@ -1,0 +1,32 @@
+//===- NNOps.h - nn dialect operations --------------------------*- C++ -*-===//
+
+#ifndef NN_IR_NNOPS_H
+#define NN_IR_NNOPS_H
+
+#include "dialects/NN/IR/NNDialect.h"
+#include "dialects/NN/IR/NNInterfaces.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/RegionKindInterface.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+namespace mlir::nn {
+/// The resource that parameter reads and updates touch.
+struct ParamResource : public SideEffects::Resource::Base<ParamResource> {
+  StringRef getName() final { return "nn.param"; }
+};
+} // namespace mlir::nn
+
+#define GET_OP_CLASSES
+#include "dialects/NN/IR/NNOps.h.inc"
+
+namespace mlir::nn {
+/// The `nn.param` that `sym` names, seen from `from`; null if there is none.
+ParamOp lookupParam(Operation *from, FlatSymbolRefAttr sym);
+} // namespace mlir::nn
+
+#endif // NN_IR_NNOPS_H
