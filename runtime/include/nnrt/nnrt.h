@@ -1,0 +1,74 @@
+/*===- nnrt.h - the C ABI between a compiled model and libnnrt -------------===
+ *
+ * Every executable that `nnc` produces is one object file emitted by the
+ * compiler, linked with libnnrt. The object defines the symbols declared in
+ * "Emitted by nnc" below; libnnrt defines main() and everything else
+ * (command line, data, training loop, checkpoints). This header is the whole
+ * contract: no MLIR or LLVM header is needed on either side of it.
+ *
+ * Ownership: every pointer is owned by the runtime and only borrowed for the
+ * duration of the call. Thread safety: the entry points may use several
+ * threads internally; the runtime calls them from one thread at a time.
+ *===----------------------------------------------------------------------===*/
+
+#ifndef NNRT_NNRT_H
+#define NNRT_NNRT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*--- Emitted by nnc ---------------------------------------------------------*/
+
+/* The model's description as NUL-terminated text, one record per line; the
+ * format is specified in docs/abi.md ("The manifest"). */
+extern const char nnc_manifest[];
+
+/* Hyperparameters of one training step. */
+enum { NNRT_HP_LR = 0, NNRT_HP_CLIP_NORM = 1, NNRT_HP_NOISE = 2, NNRT_HP_COUNT = 3 };
+/* Metrics that a training step reports. */
+enum { NNRT_METRIC_LOSS = 0, NNRT_METRIC_GRAD_NORM = 1, NNRT_METRIC_COUNT = 2 };
+
+/* One SGD step on one batch, in place.
+ *   state      all tensors of the model (parameters and buffers such as
+ *              running statistics), each at its manifest offset; updated.
+ *   x          the input batch, f32, shape `input` of the manifest.
+ *   y          the targets: i32 class indices or f32 values (`target`).
+ *   hyper      NNRT_HP_COUNT floats: lr, clip_norm (0: no clipping), noise
+ *              variance ε (0: no noise and no random numbers drawn).
+ *   trainable  one float per tensor of the manifest, in manifest order: 1 to
+ *              train it, 0 to keep it fixed (--freeze); buffers ignore it.
+ *   seed, step the noise RNG's key and counter (Philox 4x32-10).
+ *   metrics    NNRT_METRIC_COUNT floats out: the batch's mean loss before
+ *              the update and the global gradient norm before clipping.
+ *   output     the network's output for this batch (before the update). */
+void nnc_train_step(float *state, const float *x, const void *y,
+                    const float *hyper, const float *trainable, int64_t seed,
+                    int64_t step, float *metrics, float *output);
+
+/* The network's output for one batch in inference mode (BatchNorm uses its
+ * running statistics). */
+void nnc_predict(const float *state, const float *x, float *output);
+
+/* Present only when the manifest says `gradcheck 1` (nnc --gradcheck):
+ * the loss and the gradient of every tensor (same layout as state; zero for
+ * buffers and frozen parameters) in float32, and the loss in float64 for
+ * finite differences. */
+void nnc_gradient(const float *state, const float *x, const void *y,
+                  float *loss, float *grads);
+void nnc_loss_f64(const double *state, const float *x, const void *y,
+                  double *loss);
+
+/*--- Provided by libnnrt -----------------------------------------------------*/
+
+/* Runs the compiled model's command line (train, eval, predict, info, ...).
+ * libnnrt's main() calls it; returns the process exit code. */
+int nnrt_main(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NNRT_NNRT_H */
