@@ -2,6 +2,8 @@
 
 #include "compiler/Pipelines/Registration.h"
 
+#include "compiler/Backends/CPU/CPUPipeline.h"
+#include "compiler/Pipelines/Pipelines.h"
 #include "dialects/NN/IR/NNOps.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -12,4 +14,6 @@ void nnc::registerAll(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
+  registerNNPipelines();
+  registerCPUPipelines();
 }

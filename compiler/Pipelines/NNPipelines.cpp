@@ -1,0 +1,18 @@
+//===- NNPipelines.cpp - the nn stages of nnc -----------------------------===//
+
+#include "compiler/Pipelines/Pipelines.h"
+
+#include "mlir/Pass/PassRegistry.h"
+
+void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {}
+
+void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm) {}
+
+void nnc::registerNNPipelines() {
+  mlir::PassPipelineRegistration<>(
+      "nn-training", "nn model -> training step and prediction functions",
+      [](mlir::OpPassManager &pm) { buildNNTrainingPipeline(pm); });
+  mlir::PassPipelineRegistration<>(
+      "nn-to-linalg", "nn functions -> linalg on tensors with the model ABI",
+      [](mlir::OpPassManager &pm) { buildNNToLinalgPipeline(pm); });
+}

@@ -1,0 +1,24 @@
+//===- Pipelines.h - the named stages of nnc --------------------*- C++ -*-===//
+//
+// `nnc` runs these in order; `nnc-opt --<name>` reproduces each one.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNC_PIPELINES_PIPELINES_H
+#define NNC_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace nnc {
+/// nn model -> nn training step and prediction functions (verify, autodiff,
+/// optimizer). Pipeline name: `nn-training`.
+void buildNNTrainingPipeline(mlir::OpPassManager &pm);
+
+/// nn functions -> linalg/tensor/arith/math on tensors, with the ABI entry
+/// points of docs/abi.md. Pipeline name: `nn-to-linalg`.
+void buildNNToLinalgPipeline(mlir::OpPassManager &pm);
+
+void registerNNPipelines();
+} // namespace nnc
+
+#endif // NNC_PIPELINES_PIPELINES_H
