@@ -6,7 +6,8 @@
 
 void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {}
 
-void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm) {}
+void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
+                                  const NNPipelineOptions &options) {}
 
 void nnc::registerNNPipelines() {
   mlir::PassPipelineRegistration<>(

@@ -10,13 +10,20 @@
 #include "mlir/Pass/PassManager.h"
 
 namespace nnc {
+struct NNPipelineOptions {
+  /// Also emit `nnc_gradient` and `nnc_loss_f64` (docs/abi.md) for
+  /// `./model gradcheck`.
+  bool gradcheck = false;
+};
+
 /// nn model -> nn training step and prediction functions (verify, autodiff,
 /// optimizer). Pipeline name: `nn-training`.
 void buildNNTrainingPipeline(mlir::OpPassManager &pm);
 
 /// nn functions -> linalg/tensor/arith/math on tensors, with the ABI entry
 /// points of docs/abi.md. Pipeline name: `nn-to-linalg`.
-void buildNNToLinalgPipeline(mlir::OpPassManager &pm);
+void buildNNToLinalgPipeline(mlir::OpPassManager &pm,
+                             const NNPipelineOptions &options = {});
 
 void registerNNPipelines();
 } // namespace nnc
