@@ -2,9 +2,14 @@
 
 #include "compiler/Pipelines/Pipelines.h"
 
+#include "dialects/NN/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 
-void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {}
+void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {
+  pm.addPass(mlir::nn::createNNVerifyModelPass());
+  pm.addPass(mlir::nn::createNNAutodiffPass());
+  pm.addPass(mlir::nn::createNNOptimizerPass());
+}
 
 void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
                                   const NNPipelineOptions &options) {}

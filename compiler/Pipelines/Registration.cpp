@@ -5,6 +5,7 @@
 #include "compiler/Backends/CPU/CPUPipeline.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "dialects/NN/IR/NNOps.h"
+#include "dialects/NN/Transforms/Passes.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
@@ -14,6 +15,7 @@ void nnc::registerAll(mlir::DialectRegistry &registry) {
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
+  mlir::nn::registerNNPasses();
   registerNNPipelines();
   registerCPUPipelines();
 }
