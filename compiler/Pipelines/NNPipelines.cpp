@@ -2,7 +2,9 @@
 
 #include "compiler/Pipelines/Pipelines.h"
 
+#include "compiler/Conversion/Passes.h"
 #include "dialects/NN/Transforms/Passes.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 
 void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {
@@ -12,7 +14,13 @@ void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {
 }
 
 void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
-                                  const NNPipelineOptions &options) {}
+                                  const NNPipelineOptions &options) {
+  nnc::NNLowerToLinalgPassOptions lowering;
+  lowering.gradcheck = options.gradcheck;
+  pm.addPass(nnc::createNNLowerToLinalgPass(lowering));
+  pm.addPass(mlir::createCanonicalizerPass());
+  pm.addPass(mlir::createCSEPass());
+}
 
 void nnc::registerNNPipelines() {
   mlir::PassPipelineRegistration<>(

@@ -3,6 +3,7 @@
 #include "compiler/Pipelines/Registration.h"
 
 #include "compiler/Backends/CPU/CPUPipeline.h"
+#include "compiler/Conversion/Passes.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "dialects/NN/IR/NNOps.h"
 #include "dialects/NN/Transforms/Passes.h"
@@ -16,6 +17,7 @@ void nnc::registerAll(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
   mlir::registerAllPasses();
   mlir::nn::registerNNPasses();
+  registerNNCConversionPasses();
   registerNNPipelines();
   registerCPUPipelines();
 }

@@ -1,0 +1,81 @@
+//===- Builders.cpp - linalg building blocks for the nn lowering ----------===//
+
+#include "compiler/Conversion/NNToLinalg/Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+Value nnc::floatConstant(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, type, b.getFloatAttr(type, value));
+}
+
+Value nnc::filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
+                        double value) {
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  Value v = floatConstant(b, loc, type.getElementType(), value);
+  return linalg::FillOp::create(b, loc, v, empty).getResult(0);
+}
+
+Value nnc::buildGeneric(OpBuilder &b, Location loc, ValueRange inputs,
+                        ArrayRef<AffineMap> inputMaps, Value init,
+                        AffineMap outputMap,
+                        ArrayRef<utils::IteratorType> iterators,
+                        BodyBuilder body) {
+  SmallVector<AffineMap> maps(inputMaps);
+  maps.push_back(outputMap);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), inputs, init, maps, iterators,
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        linalg::YieldOp::create(nested, nestedLoc,
+                                body(nested, nestedLoc, args));
+      });
+  return generic.getResult(0);
+}
+
+Value nnc::buildElementwise(OpBuilder &b, Location loc, RankedTensorType type,
+                            ValueRange inputs, BodyBuilder body) {
+  auto identity = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<AffineMap> inputMaps(inputs.size(), identity);
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  return buildGeneric(b, loc, inputs, inputMaps, empty, identity, iterators,
+                      body);
+}
+
+Value nnc::buildReduction(OpBuilder &b, Location loc, Value input,
+                          ArrayRef<int64_t> dims, double init,
+                          BodyBuilder body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> kept;
+  SmallVector<AffineExpr> keptExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    bool reduced = llvm::is_contained(dims, i);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    if (!reduced) {
+      kept.push_back(type.getDimSize(i));
+      keptExprs.push_back(b.getAffineDimExpr(i));
+    }
+  }
+  auto resultType = RankedTensorType::get(kept, type.getElementType());
+  Value acc = filledTensor(b, loc, resultType, init);
+  auto outMap = AffineMap::get(type.getRank(), 0, keptExprs, b.getContext());
+  return buildGeneric(b, loc, input, b.getMultiDimIdentityMap(type.getRank()),
+                      acc, outMap, iterators, body);
+}
+
+Value nnc::buildTotalSum(OpBuilder &b, Location loc, Value input) {
+  auto type = cast<RankedTensorType>(input.getType());
+  auto all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+  return buildReduction(b, loc, input, all, 0.0,
+                        [](OpBuilder &b, Location loc, ValueRange args) {
+                          return arith::AddFOp::create(b, loc, args[0],
+                                                       args[1]);
+                        });
+}

@@ -1,0 +1,48 @@
+//===- Builders.h - linalg building blocks for the nn lowering --*- C++ -*-===//
+
+#ifndef NNC_CONVERSION_NNTOLINALG_BUILDERS_H
+#define NNC_CONVERSION_NNTOLINALG_BUILDERS_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/Builders.h"
+
+namespace nnc {
+/// Computes the scalar result of a linalg.generic body from its block
+/// arguments (inputs first, then the output's current value).
+using BodyBuilder =
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>;
+
+/// A float constant of `type` (f32 or f64).
+mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Type type, double value);
+
+/// A tensor of `type` filled with `value`.
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType type, double value);
+
+/// linalg.generic with one output `init` and the given maps and iterators.
+mlir::Value buildGeneric(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::ValueRange inputs,
+                         llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                         mlir::Value init, mlir::AffineMap outputMap,
+                         llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                         BodyBuilder body);
+
+/// Elementwise map of same-shaped `inputs` into a new tensor of `type`.
+mlir::Value buildElementwise(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::RankedTensorType type,
+                             mlir::ValueRange inputs, BodyBuilder body);
+
+/// Reduces `input` over the sorted dimensions `dims` (dropped from the
+/// result), starting from `init`. The body gets (element, accumulator).
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, llvm::ArrayRef<int64_t> dims,
+                           double init, BodyBuilder body);
+
+/// Sum of all elements of `input` as a 0-d tensor.
+mlir::Value buildTotalSum(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value input);
+} // namespace nnc
+
+#endif // NNC_CONVERSION_NNTOLINALG_BUILDERS_H

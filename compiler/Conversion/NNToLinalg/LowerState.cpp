@@ -1,0 +1,208 @@
+//===- LowerState.cpp - parameter reads, gradient norm and SGD update -----===//
+//
+// Parameters are slices of the flat state (docs/abi.md). Updates are
+// computed from the old values first and inserted into the state only at the
+// end of the step, after every read, so that bufferization can update the
+// state buffer in place without copies.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/NNToLinalg/Builders.h"
+#include "compiler/Conversion/NNToLinalg/NNToLinalg.h"
+#include "dialects/NN/IR/NNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::nn;
+using namespace nnc;
+
+namespace {
+/// The 1-D slice of `state` that holds `slot`.
+Value flatSlice(OpBuilder &b, Location loc, Value state,
+                const TensorSlot &slot) {
+  return tensor::ExtractSliceOp::create(
+      b, loc, state, ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(slot.type.getNumElements())},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
+RankedTensorType flatType(const TensorSlot &slot, Type elem) {
+  return RankedTensorType::get({slot.type.getNumElements()}, elem);
+}
+
+/// The run-time mask entry of `slot` (1 = train), or null without a mask.
+Value maskOf(OpBuilder &b, Location loc, const StateAccess &access,
+             const TensorSlot &slot) {
+  if (!access.trainable)
+    return nullptr;
+  Value i = arith::ConstantIndexOp::create(b, loc, slot.ordinal);
+  return tensor::ExtractOp::create(b, loc, access.trainable, ValueRange{i});
+}
+
+FailureOr<const TensorSlot *> lookupSlot(Operation *op,
+                                         const StateLayout &layout,
+                                         FlatSymbolRefAttr sym) {
+  auto it = layout.slots.find(sym.getAttr());
+  if (it == layout.slots.end())
+    return op->emitOpError("refers to ") << sym << ", which is not in the state";
+  return &it->second;
+}
+
+LogicalResult lowerRead(ReadParamOp op, const StateLayout &layout,
+                        const StateAccess &access) {
+  auto slot = lookupSlot(op, layout, op.getParamAttr());
+  if (failed(slot))
+    return failure();
+  OpBuilder b(op);
+  Value flat = flatSlice(b, op.getLoc(), access.state, **slot);
+  op.replaceAllUsesWith(
+      nnc::buildReshape(b, op.getLoc(), flat, op.getValue().getType()));
+  op.erase();
+  return success();
+}
+
+/// sqrt(Σ_i mask_i · ‖g_i‖²)
+LogicalResult lowerGlobalNorm(GlobalNormOp op, const StateLayout &layout,
+                              const StateAccess &access) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type elem = op.getNorm().getType().getElementType();
+  Value total = nnc::floatConstant(b, loc, elem, 0.0);
+  for (auto [grad, param] : llvm::zip(op.getGrads(), op.getParams())) {
+    auto slot = lookupSlot(op, layout, cast<FlatSymbolRefAttr>(param));
+    if (failed(slot))
+      return failure();
+    auto type = cast<RankedTensorType>(grad.getType());
+    auto all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    Value squares = nnc::buildReduction(
+        b, loc, grad, all, 0.0, [](OpBuilder &b, Location loc, ValueRange a) {
+          Value sq = arith::MulFOp::create(b, loc, a[0], a[0]);
+          return arith::AddFOp::create(b, loc, a[1], sq);
+        });
+    Value sum = tensor::ExtractOp::create(b, loc, squares, ValueRange{});
+    if (Value mask = maskOf(b, loc, access, **slot))
+      sum = arith::MulFOp::create(b, loc, sum, mask);
+    total = arith::AddFOp::create(b, loc, total, sum);
+  }
+  Value norm = math::SqrtOp::create(b, loc, total);
+  op.replaceAllUsesWith(tensor::FromElementsOp::create(
+                            b, loc, op.getNorm().getType(), ValueRange{norm})
+                            .getResult());
+  op.erase();
+  return success();
+}
+
+/// x − step·g, plus σ·ξ when `sigma` is given.
+Value buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
+                  Value stepSize, Value sigma, SgdUpdateOp op) {
+  auto type = cast<RankedTensorType>(param.getType());
+  return nnc::buildElementwise(
+      b, loc, type, {param, grad},
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value descent = arith::SubFOp::create(
+            b, loc, args[0], arith::MulFOp::create(b, loc, stepSize, args[1]));
+        if (!sigma)
+          return descent;
+        Value index = arith::IndexCastOp::create(
+            b, loc, b.getI32Type(), linalg::IndexOp::create(b, loc, 0));
+        Value stream = arith::ConstantOp::create(
+            b, loc, b.getI32Type(), b.getI32IntegerAttr(op.getStream()));
+        Value xi = nnc::buildPhiloxNormal(b, loc, index, stream, op.getSeed(),
+                                          op.getStep(), type.getElementType());
+        return arith::AddFOp::create(b, loc, descent,
+                                     arith::MulFOp::create(b, loc, sigma, xi));
+      });
+}
+
+/// The new value of one parameter. Noise is drawn only when ε > 0 (and the
+/// parameter is trained), so ε = 0 costs one comparison per tensor.
+FailureOr<Value> lowerUpdate(SgdUpdateOp op, const StateLayout &layout,
+                             const StateAccess &access,
+                             const TensorSlot *&slotOut) {
+  auto slot = lookupSlot(op, layout, op.getParamAttr());
+  if (failed(slot))
+    return failure();
+  slotOut = *slot;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type elem = op.getGrad().getType().getElementType();
+  Value param = flatSlice(b, loc, access.state, **slot);
+  Value grad = nnc::buildReshape(b, loc, op.getGrad(), flatType(**slot, elem));
+  Value stepSize = arith::MulFOp::create(b, loc, op.getLr(), op.getScale());
+  Value zero = nnc::floatConstant(b, loc, elem, 0.0);
+  Value noisy = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                      op.getNoise(), zero);
+  if (Value mask = maskOf(b, loc, access, **slot)) {
+    stepSize = arith::MulFOp::create(b, loc, stepSize, mask);
+    Value trained = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                          mask, zero);
+    noisy = arith::AndIOp::create(b, loc, noisy, trained);
+  }
+  auto ifOp = scf::IfOp::create(b, loc, TypeRange{param.getType()}, noisy,
+                                /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(ifOp.thenBlock());
+    Value sigma = math::SqrtOp::create(b, loc, op.getNoise());
+    scf::YieldOp::create(
+        b, loc, buildUpdate(b, loc, param, grad, stepSize, sigma, op));
+    b.setInsertionPointToStart(ifOp.elseBlock());
+    scf::YieldOp::create(
+        b, loc, buildUpdate(b, loc, param, grad, stepSize, nullptr, op));
+  }
+  op.erase();
+  return ifOp.getResult(0);
+}
+} // namespace
+
+LogicalResult nnc::lowerStateAccesses(func::FuncOp func,
+                                      const StateLayout &layout,
+                                      const StateAccess &access) {
+  SmallVector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (isa<ReadParamOp, GlobalNormOp, SgdUpdateOp>(op))
+      ops.push_back(op);
+  });
+  SmallVector<std::pair<const TensorSlot *, Value>> updates;
+  for (Operation *op : ops) {
+    LogicalResult result = success();
+    if (auto read = dyn_cast<ReadParamOp>(op)) {
+      result = lowerRead(read, layout, access);
+    } else if (auto norm = dyn_cast<GlobalNormOp>(op)) {
+      result = lowerGlobalNorm(norm, layout, access);
+    } else {
+      const TensorSlot *slot = nullptr;
+      FailureOr<Value> updated =
+          lowerUpdate(cast<SgdUpdateOp>(op), layout, access, slot);
+      if (succeeded(updated))
+        updates.emplace_back(slot, *updated);
+      result = updated;
+    }
+    if (failed(result))
+      return failure();
+  }
+  if (updates.empty())
+    return success();
+  if (!access.stateBuffer)
+    return func.emitOpError("updates parameters but has no writable state");
+  Operation *terminator = func.getBody().front().getTerminator();
+  OpBuilder b(terminator);
+  Location loc = terminator->getLoc();
+  Value state = access.state;
+  for (auto [slot, value] : updates)
+    state = tensor::InsertSliceOp::create(
+        b, loc, value, state,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(slot->offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(slot->type.getNumElements())},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  auto store = bufferization::MaterializeInDestinationOp::create(
+      b, loc, state, access.stateBuffer);
+  store.setRestrict(true);
+  store.setWritable(true);
+  return success();
+}

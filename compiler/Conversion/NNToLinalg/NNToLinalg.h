@@ -1,0 +1,76 @@
+//===- NNToLinalg.h - lowering nn to linalg on tensors ----------*- C++ -*-===//
+//
+// The lowering is split by op family, one populate function per file:
+// linear (dense, matmul), elementwise (activations), loss, shape; the ops
+// that touch the model state (parameter reads, gradient norm, SGD update)
+// need the state layout and are lowered by `lowerStateAccesses`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNC_CONVERSION_NNTOLINALG_NNTOLINALG_H
+#define NNC_CONVERSION_NNTOLINALG_NNTOLINALG_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace mlir::nn {
+class ModelOp;
+} // namespace mlir::nn
+
+namespace nnc {
+/// Where one tensor of the model lives in the flat state (docs/abi.md).
+struct TensorSlot {
+  int64_t offset = 0;
+  mlir::RankedTensorType type;
+  /// Position in the manifest: index into the `trainable` mask.
+  int64_t ordinal = 0;
+};
+
+/// The flat state of a model: every parameter in declaration order.
+struct StateLayout {
+  llvm::MapVector<mlir::StringAttr, TensorSlot> slots;
+  int64_t size = 0;
+
+  static StateLayout compute(mlir::nn::ModelOp model);
+};
+
+void populateLinearLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateLossLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
+
+/// Row-major reshape of `input` to `target` as tensor views.
+mlir::Value buildReshape(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value input, mlir::RankedTensorType target);
+
+/// The values an entry point offers for state access.
+struct StateAccess {
+  /// The state as a tensor (bufferization.to_tensor of the state argument).
+  mlir::Value state;
+  /// The state argument, written at the end when parameters were updated.
+  mlir::Value stateBuffer;
+  /// The run-time `trainable` mask as a tensor, if the entry point has one.
+  mlir::Value trainable;
+};
+
+/// Replaces nn.read_param, nn.global_norm and nn.sgd_update in `func` with
+/// slices of the state, a masked reduction and an in-place update.
+mlir::LogicalResult lowerStateAccesses(mlir::func::FuncOp func,
+                                       const StateLayout &layout,
+                                       const StateAccess &access);
+
+/// Draws one standard normal per element index `index` (i32) from Philox
+/// 4x32-10 with key `seed` and counter (index, stream, step, 2^31 + step>>32),
+/// as docs/abi.md specifies. Emitted inside a linalg.generic body.
+mlir::Value buildPhiloxNormal(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value index, mlir::Value stream,
+                              mlir::Value seed, mlir::Value step,
+                              mlir::Type floatType);
+
+/// Rewrites `func` to compute in f64 instead of f32, all arguments included
+/// except `keepF32`, which is converted on entry.
+void widenToF64(mlir::func::FuncOp func, llvm::ArrayRef<unsigned> keepF32);
+} // namespace nnc
+
+#endif // NNC_CONVERSION_NNTOLINALG_NNTOLINALG_H
