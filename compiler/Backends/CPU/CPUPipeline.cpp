@@ -2,12 +2,91 @@
 
 #include "compiler/Backends/CPU/CPUPipeline.h"
 
+#include "compiler/Backends/CPU/Passes.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
-void nnc::buildCPUCodegenPipeline(mlir::OpPassManager &pm) {}
+using namespace mlir;
+
+/// Tensors to buffers. The ABI functions receive every buffer from the
+/// runtime: results are written in place into their argument buffers (empty
+/// tensor elimination), and only true temporaries are allocated.
+static void addBufferization(OpPassManager &pm) {
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Drops the self-copies that in-place bufferization leaves behind.
+  pm.addPass(createCanonicalizerPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+/// Buffers, vectors and loops to the LLVM dialect, with the bare-pointer
+/// calling convention of runtime/include/nnrt/nnrt.h.
+static void addLoweringToLLVM(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(nnc::cpu::createCPUApproximateMathPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  OpPassManager &tensorPm = pm.nest<func::FuncOp>();
+  tensorPm.addPass(createLinalgElementwiseOpFusionPass());
+  tensorPm.addPass(cpu::createCPUTransposeRHSPass());
+  tensorPm.addPass(cpu::createCPUTileAndVectorizePass());
+  tensorPm.addPass(createCSEPass());
+
+  addBufferization(pm);
+
+  OpPassManager &vectorPm = pm.nest<func::FuncOp>();
+  vectorPm.addPass(cpu::createCPUHoistVectorTransfersPass());
+  vectorPm.addPass(cpu::createCPULowerVectorsPass());
+  vectorPm.addPass(createCanonicalizerPass());
+  vectorPm.addPass(createCSEPass());
+
+  addLoweringToLLVM(pm);
+}
 
 void nnc::registerCPUPipelines() {
-  mlir::PassPipelineRegistration<>(
+  cpu::registerCPUPasses();
+  PassPipelineRegistration<>(
       "nnc-cpu-codegen", "linalg on tensors -> LLVM dialect for the host CPU",
-      [](mlir::OpPassManager &pm) { buildCPUCodegenPipeline(pm); });
+      [](OpPassManager &pm) { buildCPUCodegenPipeline(pm); });
 }

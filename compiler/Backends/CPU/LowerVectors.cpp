@@ -1,0 +1,80 @@
+//===- LowerVectors.cpp - n-D vector ops to 1-D vector ops ----------------===//
+
+#include "compiler/Backends/CPU/Passes.h"
+
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace nnc::cpu {
+#define GEN_PASS_DEF_CPULOWERVECTORSPASS
+#include "compiler/Backends/CPU/Passes.h.inc"
+} // namespace nnc::cpu
+
+using namespace mlir;
+
+namespace {
+struct CPULowerVectorsPass
+    : nnc::cpu::impl::CPULowerVectorsPassBase<CPULowerVectorsPass> {
+  void runOnOperation() override;
+};
+} // namespace
+
+/// One stage of the lowering: `populate` adds the stage's patterns, which run
+/// to a fixpoint together with the canonicalizations of the vector dialect.
+static LogicalResult
+applyStage(Operation *root,
+           llvm::function_ref<void(RewritePatternSet &)> populate) {
+  MLIRContext *ctx = root->getContext();
+  RewritePatternSet patterns(ctx);
+  populate(patterns);
+  vector::populateVectorToVectorCanonicalizationPatterns(patterns);
+  vector::TransferReadOp::getCanonicalizationPatterns(patterns, ctx);
+  vector::TransferWriteOp::getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+void CPULowerVectorsPass::runOnOperation() {
+  Operation *root = getOperation();
+  // Each entry is one greedy application; the order follows the producers:
+  // contractions and reductions create transposes and broadcasts, transfers
+  // create shape casts.
+  void (*stages[])(RewritePatternSet &) = {
+      [](RewritePatternSet &p) {
+        vector::populateVectorContractLoweringPatterns(
+            p, vector::VectorContractLowering::OuterProduct);
+        vector::populateVectorMaskOpLoweringPatterns(p);
+      },
+      [](RewritePatternSet &p) {
+        vector::populateVectorOuterProductLoweringPatterns(p);
+        vector::populateVectorMultiReductionLoweringPatterns(
+            p, vector::VectorMultiReductionLowering::InnerParallel);
+      },
+      [](RewritePatternSet &p) {
+        vector::populateVectorTransferPermutationMapLoweringPatterns(p);
+        vector::populateVectorTransferDropUnitDimsPatterns(p);
+      },
+      [](RewritePatternSet &p) {
+        populateVectorToSCFConversionPatterns(
+            p, VectorTransferToSCFOptions().enableFullUnroll().setTargetRank(
+                   1));
+        vector::populateVectorTransferLoweringPatterns(
+            p, /*maxTransferRank=*/1);
+      },
+      [](RewritePatternSet &p) {
+        vector::populateVectorTransposeLoweringPatterns(
+            p, vector::VectorTransposeLowering::Shuffle16x16);
+      },
+      [](RewritePatternSet &p) {
+        vector::populateVectorShapeCastLoweringPatterns(p);
+        vector::populateVectorBroadcastLoweringPatterns(p);
+      },
+  };
+  for (auto stage : stages) {
+    if (failed(applyStage(root, stage))) {
+      root->emitError("vector lowering did not reach a fixpoint");
+      return signalPassFailure();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+//===- Passes.h - CPU backend passes ----------------------------*- C++ -*-===//
+
+#ifndef NNC_BACKENDS_CPU_PASSES_H
+#define NNC_BACKENDS_CPU_PASSES_H
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace nnc::cpu {
+#define GEN_PASS_DECL
+#include "compiler/Backends/CPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "compiler/Backends/CPU/Passes.h.inc"
+} // namespace nnc::cpu
+
+#endif // NNC_BACKENDS_CPU_PASSES_H

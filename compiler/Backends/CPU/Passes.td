@@ -1,0 +1,125 @@
+//===- Passes.td - CPU backend passes ----------------------*- tablegen -*-===//
+
+#ifndef NNC_BACKENDS_CPU_PASSES_TD
+#define NNC_BACKENDS_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CPUTransposeRHSPass
+    : Pass<"nnc-cpu-transpose-rhs", "::mlir::func::FuncOp"> {
+  let summary = "Turns matmuls with a transposed right operand into NN matmuls";
+  let description = [{
+    A matmul `A·Bᵀ` (B stored `[n, k]`, e.g. a dense layer with PyTorch's
+    `[out, in]` weights) reads B across rows in the register tile, which does
+    not vectorize. This pass materializes `Bᵀ` with a `linalg.transpose` (tiled
+    into 16×16 blocks later, which lower to shuffles) and rewrites the matmul
+    into the plain `A·B` form that the register tiling handles at full speed.
+
+    ```mlir
+    %c = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>,
+                                        affine_map<(m, n, k) -> (n, k)>,
+                                        affine_map<(m, n, k) -> (m, n)>]
+           ins(%a, %b : tensor<128x784xf32>, tensor<256x784xf32>) ...
+    // becomes
+    %bt = linalg.transpose ins(%b : tensor<256x784xf32>)
+            outs(%e : tensor<784x256xf32>) permutation = [1, 0]
+    %c = linalg.matmul ins(%a, %bt : tensor<128x784xf32>, tensor<784x256xf32>) ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def CPUTileAndVectorizePass
+    : Pass<"nnc-cpu-tile-and-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tiles linalg ops on tensors to register tiles and vectorizes them";
+  let description = [{
+    Works on static-shaped linalg ops on tensors, before bufferization:
+
+    * matmuls (all operand layouts) get an `m×n` register tile (8×32 by
+      default: 16 accumulator registers of 16 lanes) and a K step of
+      `k-tile`;
+    * `linalg.transpose` gets 16×16 blocks;
+    * every other op gets one vector of up to `vector-lanes` elements along
+      the loop dimension that is contiguous in memory for its largest
+      operand, and unit tiles elsewhere.
+
+    Loops whose trip count the tile does not divide are peeled, so that every
+    tile has a static shape and vectorizes; ops that the vectorizer rejects
+    stay as (tiled) linalg ops and become scalar loops later.
+  }];
+  let options = [
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"8",
+           "Rows of the matmul register tile">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"32",
+           "Columns of the matmul register tile">,
+    Option<"tileK", "tile-k", "int64_t", /*default=*/"1",
+           "Reduction step of the matmul register tile">,
+    Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"64",
+           "Elements per vector for elementwise and reduction ops">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def CPUHoistVectorTransfersPass
+    : Pass<"nnc-cpu-hoist-vector-transfers", "::mlir::func::FuncOp"> {
+  let summary = "Keeps loop-carried vector tiles (matmul accumulators) in registers";
+  let description = [{
+    After bufferization the K loop of a register tile reads and writes its
+    accumulator tile from memory at every step. This pass folds memref alias
+    ops into the transfers, hoists loop invariants, and then moves matching
+    `vector.transfer_read`/`vector.transfer_write` pairs out of the loops, so
+    the accumulators stay in registers. The order matters: without the
+    folding and the invariant code motion the hoisting finds nothing.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
+def CPULowerVectorsPass
+    : Pass<"nnc-cpu-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Lowers n-D vector ops to 1-D vector ops that LLVM handles well";
+  let description = [{
+    Lowers, in separate greedy applications (transpose and shape-cast lowering
+    in one set never reach a fixpoint): contractions into outer products,
+    multi-reductions, transfers (permutation maps, then rank-1 transfers),
+    transposes (16×16 shuffles), then shape casts and broadcasts.
+  }];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def CPUApproximateMathPass
+    : Pass<"nnc-cpu-approximate-math", "::mlir::func::FuncOp"> {
+  let summary = "Replaces f32 transcendental functions by vectorizable polynomials";
+  let description = [{
+    LLVM has no vector `expf` on x86 without a vector math library: a
+    `math.exp` on `vector<16xf32>` would become 16 calls into libm. This pass
+    rewrites f32 `exp`, `expm1`, `log`, `log1p`, `log2`, `tanh` and `erf` into
+    MLIR's polynomial approximations (within a few ulp), which vectorize.
+    Other functions, and f64 (used by the gradient check), keep their libm
+    calls.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // NNC_BACKENDS_CPU_PASSES_TD

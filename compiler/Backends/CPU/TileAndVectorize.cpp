@@ -1,0 +1,191 @@
+//===- TileAndVectorize.cpp - register tiles for linalg on tensors --------===//
+
+#include "compiler/Backends/CPU/Passes.h"
+
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace nnc::cpu {
+#define GEN_PASS_DEF_CPUTILEANDVECTORIZEPASS
+#include "compiler/Backends/CPU/Passes.h.inc"
+} // namespace nnc::cpu
+
+using namespace mlir;
+
+namespace {
+struct CPUTileAndVectorizePass
+    : nnc::cpu::impl::CPUTileAndVectorizePassBase<CPUTileAndVectorizePass> {
+  using CPUTileAndVectorizePassBase::CPUTileAndVectorizePassBase;
+  void runOnOperation() override;
+
+private:
+  SmallVector<int64_t> chooseTileSizes(linalg::LinalgOp op) const;
+};
+} // namespace
+
+/// Ops whose iteration space is larger than this after tiling are not
+/// vectorized: they were not tiled as planned, and unrolling them into vector
+/// ops would take longer to compile than the scalar loops take to run.
+static constexpr int64_t kMaxVectorizedElements = 4096;
+
+/// Side of the square blocks of a transpose: 16×16 f32 lowers to AVX-512
+/// shuffles.
+static constexpr int64_t kTransposeBlock = 16;
+
+/// The loop dimension that walks the innermost (contiguous) dimension of the
+/// op's largest operand: vectors along it become plain loads and stores.
+static unsigned contiguousLoopDim(linalg::LinalgOp op) {
+  unsigned numLoops = op.getNumLoops();
+  unsigned best = numLoops - 1;
+  int64_t bestSize = -1;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<ShapedType>(operand.get().getType());
+    if (!type || type.getRank() == 0 || !type.hasStaticShape())
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    auto dim = dyn_cast<AffineDimExpr>(map.getResults().back());
+    if (dim && type.getNumElements() > bestSize) {
+      best = dim.getPosition();
+      bestSize = type.getNumElements();
+    }
+  }
+  return best;
+}
+
+/// The m, n and k dimensions of a plain (non-batched) matmul, in any operand
+/// layout.
+static std::optional<linalg::ContractionDimensions>
+getMatmulDims(linalg::LinalgOp op) {
+  if (!linalg::isaContractionOpInterface(op) || op.getNumLoops() != 3)
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1)
+    return std::nullopt;
+  return *dims;
+}
+
+/// Tile sizes per loop (0: the loop stays whole).
+SmallVector<int64_t>
+CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
+  SmallVector<int64_t> sizes(op.getNumLoops(), 1);
+  if (std::optional<linalg::ContractionDimensions> dims = getMatmulDims(op)) {
+    sizes[dims->m[0]] = tileM;
+    sizes[dims->n[0]] = tileN;
+    sizes[dims->k[0]] = tileK;
+  } else if (auto transpose = dyn_cast<linalg::TransposeOp>(*op)) {
+    // Block the loops that walk the innermost dimension of the input and of
+    // the output; each block becomes one 2-D vector.transpose.
+    ArrayRef<int64_t> perm = transpose.getPermutation();
+    sizes[perm.back()] = kTransposeBlock;
+    sizes[perm.size() - 1] = kTransposeBlock;
+  } else if (op.getNumLoops() > 0) {
+    sizes[contiguousLoopDim(op)] = vectorLanes;
+  }
+  // A tile that covers its loop leaves the loop untiled.
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (auto [size, range] : llvm::zip(sizes, ranges))
+    if (size >= range)
+      size = 0;
+  return sizes;
+}
+
+/// Tiles `op` with `sizes` and returns the loops whose tile does not divide
+/// their trip count, innermost first: those must be peeled.
+static SmallVector<scf::ForOp> tileOp(RewriterBase &rewriter,
+                                      linalg::LinalgOp op,
+                                      ArrayRef<int64_t> sizes) {
+  if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+    return {};
+  rewriter.setInsertionPoint(op);
+  scf::SCFTilingOptions options;
+  options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  FailureOr<scf::SCFTilingResult> tiled =
+      scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
+  if (failed(tiled))
+    return {};
+  rewriter.replaceOp(op, tiled->replacements);
+
+  SmallVector<scf::ForOp> partial;
+  auto loop = tiled->loops.begin();
+  for (auto [size, range] : llvm::zip(sizes, ranges)) {
+    if (size == 0)
+      continue;
+    if (range % size != 0)
+      partial.push_back(cast<scf::ForOp>(**loop));
+    ++loop;
+  }
+  std::reverse(partial.begin(), partial.end());
+  return partial;
+}
+
+/// Canonicalizes with the patterns that turn the tiles of peeled loops into
+/// static shapes.
+static LogicalResult canonicalize(Operation *root) {
+  MLIRContext *ctx = root->getContext();
+  RewritePatternSet patterns(ctx);
+  linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
+  for (Dialect *dialect : ctx->getLoadedDialects())
+    dialect->getCanonicalizationPatterns(patterns);
+  for (RegisteredOperationName op : ctx->getRegisteredOperations())
+    op.getCanonicalizationPatterns(patterns, ctx);
+  return applyPatternsGreedily(root, std::move(patterns));
+}
+
+void CPUTileAndVectorizePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  IRRewriter rewriter(&getContext());
+
+  SmallVector<linalg::LinalgOp> ops;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && !op.hasDynamicShape())
+      ops.push_back(op);
+  });
+  for (linalg::LinalgOp op : ops) {
+    SmallVector<int64_t> sizes = chooseTileSizes(op);
+    for (scf::ForOp loop : tileOp(rewriter, op, sizes)) {
+      scf::ForOp remainder;
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
+    }
+  }
+  if (failed(canonicalize(func))) {
+    func.emitError("canonicalization after tiling did not converge");
+    return signalPassFailure();
+  }
+
+  ops.clear();
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
+        ShapedType::getNumElements(op.getStaticLoopRanges()) <=
+            kMaxVectorizedElements)
+      ops.push_back(op);
+  });
+  for (linalg::LinalgOp op : ops) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
+        rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
+        /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
+        /*assumeDynamicDimsMatchVecSizes=*/false,
+        /*createNamedContraction=*/getMatmulDims(op).has_value());
+    if (succeeded(result))
+      rewriter.replaceOp(op, result->replacements);
+  }
+
+  // Fold the tensor slices of each tile into its transfers, so that after
+  // bufferization the transfers index the function's buffers directly.
+  RewritePatternSet patterns(&getContext());
+  tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  vector::populateVectorReductionToContractPatterns(patterns);
+  vector::populateSinkVectorOpsPatterns(patterns);
+  if (failed(applyPatternsGreedily(func, std::move(patterns))) ||
+      failed(canonicalize(func))) {
+    func.emitError("canonicalization after vectorization did not converge");
+    return signalPassFailure();
+  }
+}

@@ -1,0 +1,214 @@
+//===- Driver.cpp - nnc: model.mlir -> executable -------------------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include "compiler/Backends/CPU/CPUPipeline.h"
+#include "compiler/Backends/CPU/CPUTarget.h"
+#include "compiler/Driver/Linker.h"
+#include "compiler/Pipelines/Pipelines.h"
+#include "compiler/Pipelines/Registration.h"
+#include "dialects/NN/IR/NNOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/WithColor.h"
+
+using namespace mlir;
+using namespace nnc;
+
+namespace {
+/// One compilation: the context, the module as it goes through the stages,
+/// and where the result goes.
+class Compilation {
+public:
+  Compilation(const DriverOptions &options, const char *argv0);
+  /// Runs every stage up to `options.emit` and writes the result.
+  LogicalResult run();
+
+private:
+  LogicalResult parse();
+  LogicalResult runPipeline(llvm::function_ref<void(OpPassManager &)> build);
+  /// Writes `print`'s text to the output file.
+  LogicalResult writeText(llvm::function_ref<void(raw_ostream &)> print);
+  LogicalResult emitObject(llvm::TargetMachine &machine, llvm::Module &module,
+                           StringRef path);
+  LogicalResult emitExecutable(llvm::TargetMachine &machine,
+                               llvm::Module &module);
+  LogicalResult fail(const Twine &message);
+  std::string getOutputFile() const;
+
+  const DriverOptions &options;
+  const char *argv0;
+  MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  OwningOpRef<ModuleOp> module;
+};
+} // namespace
+
+static DialectRegistry createRegistry() {
+  DialectRegistry registry;
+  registerAll(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  return registry;
+}
+
+Compilation::Compilation(const DriverOptions &options, const char *argv0)
+    : options(options), argv0(argv0), context(createRegistry()) {}
+
+LogicalResult Compilation::fail(const Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "nnc") << message << "\n";
+  return failure();
+}
+
+std::string Compilation::getOutputFile() const {
+  if (!options.outputFile.empty())
+    return options.outputFile;
+  if (options.emit == EmitKind::Exe)
+    return "a.out";
+  if (options.emit == EmitKind::Object) {
+    if (options.inputFile == "-")
+      return "model.o";
+    return (llvm::sys::path::stem(options.inputFile) + ".o").str();
+  }
+  return "-";
+}
+
+LogicalResult Compilation::parse() {
+  std::string message;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      openInputFile(options.inputFile, &message);
+  if (!input)
+    return fail(message);
+  sourceMgr.AddNewSourceBuffer(std::move(input), llvm::SMLoc());
+  module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  return success(static_cast<bool>(module));
+}
+
+LogicalResult
+Compilation::runPipeline(llvm::function_ref<void(OpPassManager &)> build) {
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  build(pm);
+  return pm.run(*module);
+}
+
+LogicalResult
+Compilation::writeText(llvm::function_ref<void(raw_ostream &)> print) {
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(getOutputFile(), &message);
+  if (!output)
+    return fail(message);
+  print(output->os());
+  output->keep();
+  return success();
+}
+
+LogicalResult Compilation::emitObject(llvm::TargetMachine &machine,
+                                      llvm::Module &llvmModule,
+                                      StringRef path) {
+  std::string message;
+  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &message);
+  if (!output)
+    return fail(message);
+  if (!emitObjectFile(llvmModule, machine, output->os(), message))
+    return fail(message);
+  output->keep();
+  return success();
+}
+
+LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
+                                          llvm::Module &llvmModule) {
+  SmallString<128> object;
+  int fd;
+  if (std::error_code ec =
+          llvm::sys::fs::createTemporaryFile("nnc-model", "o", fd, object))
+    return fail("cannot create a temporary object file: " + ec.message());
+  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+  llvm::FileRemover objectRemover(object);
+  if (failed(emitObject(machine, llvmModule, object)))
+    return failure();
+
+  // Link next to the output and rename, so that a failed link never leaves
+  // a partial executable at the output path.
+  std::string output = getOutputFile();
+  SmallString<128> linked;
+  llvm::sys::fs::createUniquePath(output + "-%%%%%%.tmp", linked,
+                                  /*MakeAbsolute=*/false);
+  llvm::FileRemover linkedRemover(linked);
+  std::string runtimeLib = options.runtimeLib.empty()
+                               ? getDefaultRuntimeLibrary(argv0)
+                               : options.runtimeLib;
+  std::string message;
+  if (!linkExecutable(object, runtimeLib, linked, message))
+    return fail(message);
+  if (std::error_code ec = llvm::sys::fs::rename(linked, output))
+    return fail("cannot write '" + output + "': " + ec.message());
+  return success();
+}
+
+LogicalResult Compilation::run() {
+  if (options.target == TargetKind::NVPTX)
+    return fail("--target=nvptx is not supported yet; use --target=cpu");
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  if (failed(parse()))
+    return failure();
+
+  // Input that is already at the linalg level (no nn.model) skips the nn
+  // stages.
+  bool hasModel = !module->getOps<nn::ModelOp>().empty();
+  if (hasModel && failed(runPipeline(buildNNTrainingPipeline)))
+    return failure();
+  if (options.emit == EmitKind::NN)
+    return writeText([&](raw_ostream &os) { module->print(os); });
+  NNPipelineOptions nnOptions;
+  nnOptions.gradcheck = options.gradcheck;
+  if (hasModel && failed(runPipeline([&](OpPassManager &pm) {
+        buildNNToLinalgPipeline(pm, nnOptions);
+      })))
+    return failure();
+  if (options.emit == EmitKind::Linalg)
+    return writeText([&](raw_ostream &os) { module->print(os); });
+
+  if (failed(runPipeline(buildCPUCodegenPipeline)))
+    return failure();
+  std::string message;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createCPUTargetMachine(options.cpu, message);
+  if (!machine)
+    return fail(message);
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateToOptimizedLLVMIR(*module, llvmContext, *machine);
+  if (!llvmModule)
+    return failure();
+  switch (options.emit) {
+  case EmitKind::LLVM:
+    return writeText(
+        [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+  case EmitKind::Object:
+    return emitObject(*machine, *llvmModule, getOutputFile());
+  case EmitKind::Exe:
+    return emitExecutable(*machine, *llvmModule);
+  case EmitKind::NN:
+  case EmitKind::Linalg:
+    break;
+  }
+  llvm_unreachable("stages before LLVM return above");
+}
+
+int nnc::runDriver(const DriverOptions &options, const char *argv0) {
+  Compilation compilation(options, argv0);
+  return succeeded(compilation.run()) ? 0 : 1;
+}

@@ -1,0 +1,49 @@
+//===- Driver.h - nnc: model.mlir -> executable -----------------*- C++ -*-===//
+//
+// The whole compiler behind `nnc`: parse, the nn pipelines, a backend, an
+// object file, and the link with libnnrt. `tools/nnc` only forwards its
+// command line here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNC_DRIVER_DRIVER_H
+#define NNC_DRIVER_DRIVER_H
+
+#include <string>
+
+namespace nnc {
+/// The stage whose result `nnc` writes.
+enum class EmitKind {
+  NN,     ///< nn dialect after the training pipeline (autodiff, optimizer).
+  Linalg, ///< linalg on tensors with the ABI entry points.
+  LLVM,   ///< LLVM IR text, optimized for the target CPU.
+  Object, ///< object file defining the symbols of nnrt.h.
+  Exe,    ///< the object linked with libnnrt.
+};
+
+enum class TargetKind { CPU, NVPTX };
+
+struct DriverOptions {
+  std::string inputFile = "-";
+  /// Empty: stdout for text, `a.out` for executables, `<input>.o` for objects.
+  std::string outputFile;
+  EmitKind emit = EmitKind::Exe;
+  TargetKind target = TargetKind::CPU;
+  /// Also compile the gradient-check entry points (docs/abi.md).
+  bool gradcheck = false;
+  /// LLVM CPU name (`-mcpu`); empty: the host CPU and its features.
+  std::string cpu;
+  /// Path of libnnrt.a; empty: `<dir of nnc>/../lib/libnnrt.a`.
+  std::string runtimeLib;
+};
+
+/// Compiles as `options` say; diagnostics go to stderr. Writes the output
+/// only when every step succeeded. Returns the process exit code. `argv0` is
+/// used to find libnnrt next to the nnc executable.
+int runDriver(const DriverOptions &options, const char *argv0);
+
+/// `main` of nnc: parses the command line and calls runDriver.
+int nncMain(int argc, char **argv);
+} // namespace nnc
+
+#endif // NNC_DRIVER_DRIVER_H

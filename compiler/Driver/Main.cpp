@@ -1,0 +1,67 @@
+//===- Main.cpp - the command line of nnc ---------------------------------===//
+
+#include "compiler/Driver/Driver.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+using namespace llvm;
+
+int nnc::nncMain(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::OptionCategory category("nnc options");
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
+                             cl::init("-"), cl::cat(category));
+  cl::opt<std::string> output(
+      "o", cl::desc("Output file (default: a.out, <input>.o for -emit=obj, "
+                    "stdout for text)"),
+      cl::value_desc("file"), cl::cat(category));
+  cl::opt<EmitKind> emit(
+      "emit", cl::desc("Stage to write"), cl::init(EmitKind::Exe),
+      cl::values(
+          clEnumValN(EmitKind::NN, "nn", "nn dialect after the training "
+                                         "pipeline"),
+          clEnumValN(EmitKind::Linalg, "linalg",
+                     "linalg on tensors with the ABI entry points"),
+          clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
+          clEnumValN(EmitKind::Object, "obj", "object file"),
+          clEnumValN(EmitKind::Exe, "exe", "executable linked with libnnrt")),
+      cl::cat(category));
+  cl::opt<TargetKind> target(
+      "target", cl::desc("Device to compile for"), cl::init(TargetKind::CPU),
+      cl::values(clEnumValN(TargetKind::CPU, "cpu", "the host CPU"),
+                 clEnumValN(TargetKind::NVPTX, "nvptx", "NVIDIA GPUs")),
+      cl::cat(category));
+  cl::opt<bool> gradcheck(
+      "gradcheck",
+      cl::desc("Also compile the entry points of `./model gradcheck`"),
+      cl::cat(category));
+  cl::opt<std::string> cpu(
+      "cpu", cl::desc("LLVM CPU name, as for -mcpu (default: the host CPU)"),
+      cl::value_desc("name"), cl::cat(category));
+  cl::opt<std::string> runtimeLib(
+      "runtime-lib",
+      cl::desc("libnnrt.a to link (default: <nnc dir>/../lib/libnnrt.a)"),
+      cl::value_desc("path"), cl::cat(category));
+
+  // --mlir-timing, --mlir-print-ir-after-all, ... for debugging the stages.
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerPassManagerCLOptions();
+  mlir::registerAsmPrinterCLOptions();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "nnc: compiles an nn model into an executable "
+                              "that trains it\n");
+
+  DriverOptions options;
+  options.inputFile = input;
+  options.outputFile = output;
+  options.emit = emit;
+  options.target = target;
+  options.gradcheck = gradcheck;
+  options.cpu = cpu;
+  options.runtimeLib = runtimeLib;
+  return runDriver(options, argv[0]);
+}
