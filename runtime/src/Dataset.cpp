@@ -1,0 +1,203 @@
+//===- Dataset.cpp - samples in memory and their batches ------------------===//
+
+#include "runtime/src/Dataset.h"
+
+#include "runtime/src/Error.h"
+#include "runtime/src/FileIO.h"
+#include "runtime/src/Idx.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+namespace nnrt {
+
+namespace {
+
+/// b / 255 for every byte: a true division, as torchvision's ToTensor does
+/// (b * (1 / 255) differs in the last bit for some b).
+const std::array<float, 256> kByteToUnit = [] {
+  std::array<float, 256> table{};
+  for (int b = 0; b < 256; ++b)
+    table[b] = static_cast<float>(b) / 255.0f;
+  return table;
+}();
+
+/// Samples and per-sample size of an array whose dimension 0 is the sample.
+void sampleLayout(const NpyArray &array, const std::string &source,
+                  int64_t &count, int64_t &sampleSize) {
+  if (array.shape.empty())
+    throw Error(source, "a scalar, not an array of samples");
+  count = array.shape[0];
+  sampleSize = numElements(Shape(array.shape.begin() + 1, array.shape.end()));
+}
+
+std::string perSampleShape(const NpyArray &array) {
+  return formatShape(Shape(array.shape.begin() + 1, array.shape.end()));
+}
+
+NpyArray fromIdx(IdxArray idx) {
+  NpyArray array;
+  array.type = NpyType::U8;
+  array.shape = std::move(idx.dims);
+  array.data = std::move(idx.data);
+  return array;
+}
+
+bool isNpy(const std::string &path) {
+  return path.size() >= 4 && path.compare(path.size() - 4, 4, ".npy") == 0;
+}
+
+NpyArray readArray(const std::string &path) {
+  return isNpy(path) ? readNpy(path) : fromIdx(readIdx(path));
+}
+
+} // namespace
+
+Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
+  sampleLayout(array, source, numSamples, sampleSize);
+  if (sampleSize != m.inputSampleSize())
+    throw Error(source,
+                "samples of shape " + perSampleShape(array) + " have " +
+                    std::to_string(sampleSize) + " values, the model's input " +
+                    formatShape(m.input) + " needs " +
+                    std::to_string(m.inputSampleSize()) + " per sample");
+  if (array.type == NpyType::U8)
+    bytes = std::move(array.data);
+  else if (array.type == NpyType::F32)
+    floats.assign(reinterpret_cast<const float *>(array.data.data()),
+                  reinterpret_cast<const float *>(array.data.data()) +
+                      array.count());
+  else
+    throw Error(source, std::string("inputs must be uint8 or float32, not ") +
+                            npyTypeName(array.type));
+}
+
+void Inputs::fill(const int64_t *indices, int64_t n, int64_t rows,
+                  float *x) const {
+  for (int64_t r = 0; r < n; ++r) {
+    float *row = x + r * sampleSize;
+    size_t first = static_cast<size_t>(indices[r] * sampleSize);
+    if (!bytes.empty()) {
+      const uint8_t *in = bytes.data() + first;
+      for (int64_t i = 0; i < sampleSize; ++i)
+        row[i] = kByteToUnit[in[i]];
+    } else {
+      std::memcpy(row, floats.data() + first, sampleSize * sizeof(float));
+    }
+  }
+  std::memset(x + n * sampleSize, 0, (rows - n) * sampleSize * sizeof(float));
+}
+
+Targets::Targets(const NpyArray &array, const std::string &source,
+                 const Manifest &m) {
+  int64_t fileSampleSize;
+  sampleLayout(array, source, numSamples, fileSampleSize);
+  sampleSize = m.targetSampleSize();
+  bool integral = array.type != NpyType::F32;
+
+  classIndices = m.targetType == TargetType::I32;
+  if (classIndices) {
+    if (!integral || fileSampleSize != 1)
+      throw Error(source, "the model needs one integer class index per "
+                          "sample, found " +
+                              std::string(npyTypeName(array.type)) +
+                              " samples of shape " + perSampleShape(array));
+    labels.resize(numSamples);
+    for (int64_t i = 0; i < numSamples; ++i) {
+      double label = array.at(i);
+      if (label < 0 || label >= m.numClasses())
+        throw Error(source, "label " + std::to_string(int64_t(label)) +
+                                " of sample " + std::to_string(i) +
+                                " is out of range for " +
+                                std::to_string(m.numClasses()) + " classes");
+      labels[i] = static_cast<int32_t>(label);
+    }
+    return;
+  }
+
+  values.assign(numSamples * sampleSize, 0.0f);
+  if (fileSampleSize == sampleSize) {
+    for (int64_t i = 0; i < numSamples * sampleSize; ++i)
+      values[i] = static_cast<float>(array.at(i));
+  } else if (integral && fileSampleSize == 1) {
+    for (int64_t i = 0; i < numSamples; ++i) {
+      double label = array.at(i);
+      if (label < 0 || label >= sampleSize)
+        throw Error(source, "label " + std::to_string(int64_t(label)) +
+                                " of sample " + std::to_string(i) +
+                                " cannot be one-hot encoded in " +
+                                std::to_string(sampleSize) + " values");
+      values[i * sampleSize + int64_t(label)] = 1.0f;
+    }
+  } else {
+    throw Error(source, "samples of shape " + perSampleShape(array) +
+                            " do not match the model's target " +
+                            formatShape(m.target));
+  }
+}
+
+void Targets::fill(const int64_t *indices, int64_t n, int64_t rows,
+                   void *y) const {
+  if (classIndices) {
+    int32_t *out = static_cast<int32_t *>(y);
+    for (int64_t r = 0; r < n; ++r)
+      out[r] = labels[indices[r]];
+    std::fill(out + n, out + rows, 0);
+    return;
+  }
+  float *out = static_cast<float *>(y);
+  for (int64_t r = 0; r < n; ++r)
+    std::memcpy(out + r * sampleSize, values.data() + indices[r] * sampleSize,
+                sampleSize * sizeof(float));
+  std::fill(out + n * sampleSize, out + rows * sampleSize, 0.0f);
+}
+
+Dataset loadSplit(const std::string &dir, Split split, const Manifest &m,
+                  bool isDefaultDir) {
+  bool train = split == Split::Train;
+  std::string idxPrefix = dir + "/" + (train ? "train" : "t10k");
+  std::string npyPrefix = dir + "/" + (train ? "train" : "test");
+  std::string xPath, yPath;
+  for (const char *suffix : {".gz", ""}) {
+    std::string images = idxPrefix + "-images-idx3-ubyte" + suffix;
+    std::string labels = idxPrefix + "-labels-idx1-ubyte" + suffix;
+    if (xPath.empty() && fileExists(images) && fileExists(labels)) {
+      xPath = images;
+      yPath = labels;
+    }
+  }
+  if (xPath.empty() && fileExists(npyPrefix + "-x.npy") &&
+      fileExists(npyPrefix + "-y.npy")) {
+    xPath = npyPrefix + "-x.npy";
+    yPath = npyPrefix + "-y.npy";
+  }
+  if (xPath.empty()) {
+    std::string kind = train ? "train" : "t10k";
+    std::string npyKind = train ? "train" : "test";
+    std::string message = std::string("no ") + (train ? "training" : "test") +
+                          " data: expected " + kind +
+                          "-images-idx3-ubyte[.gz] and " + kind +
+                          "-labels-idx1-ubyte[.gz], or " + npyKind +
+                          "-x.npy and " + npyKind + "-y.npy";
+    if (isDefaultDir)
+      message += "; install Debian's dataset-fashion-mnist package (apt-get "
+                 "install dataset-fashion-mnist) or pass --data DIR";
+    throw Error(dir, message);
+  }
+  Dataset data;
+  data.x = Inputs(readArray(xPath), xPath, m);
+  data.y = Targets(readArray(yPath), yPath, m);
+  data.description = xPath + " and " + yPath;
+  if (data.x.count() != data.y.count())
+    throw Error(xPath, "has " + std::to_string(data.x.count()) +
+                           " samples but " + yPath + " has " +
+                           std::to_string(data.y.count()));
+  return data;
+}
+
+Inputs loadInputs(const std::string &path, const Manifest &m) {
+  return Inputs(readArray(path), path, m);
+}
+
+} // namespace nnrt

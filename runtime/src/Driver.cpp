@@ -1,0 +1,163 @@
+//===- Driver.cpp - the command line of a compiled model ------------------===//
+
+#include "runtime/src/Driver.h"
+
+#include "runtime/src/Commands.h"
+#include "runtime/src/Error.h"
+
+#include <cstdio>
+#include <new>
+
+namespace nnrt {
+
+namespace {
+
+using K = OptionKind;
+
+// Options shared by several commands.
+const OptionSpec kData{"data", K::Text, "DIR",
+                       "data set directory: IDX or .npy files (default "
+                       "/usr/share/datasets/fashion-mnist)"};
+const OptionSpec kSeed{"seed", K::Count, "N",
+                       "seed of initialization, shuffling and noise"};
+const OptionSpec kThreads{"threads", K::Count, "N",
+                          "threads of the compiled code (default: all "
+                          "cores)"};
+const OptionSpec kLoad{"load", K::Text, "FILE",
+                       "checkpoint to use (default: the initial weights)"};
+
+struct Command {
+  const char *name;
+  const char *summary;
+  int (*run)(Session &);
+  std::vector<OptionSpec> options;
+};
+
+const std::vector<Command> &commands() {
+  static const std::vector<Command> table = {
+      {"train",
+       "train the model with SGD",
+       runTrain,
+       {{"epochs", K::Count, "N", "train until N epochs in total"},
+        {"steps", K::Count, "N", "stop after N steps in total"},
+        {"lr", K::Number, "X", "learning rate"},
+        {"clip", K::Number, "X", "clip the global gradient norm to X (0: off)"},
+        {"noise", K::Number, "X", "variance of the Gaussian weight noise"},
+        kSeed,
+        {"no-shuffle", K::Flag, nullptr, "keep the file order of the samples"},
+        {"log-every", K::Count, "K", "add a metrics line every K steps"},
+        {"metrics", K::Text, "FILE", "write JSON Lines metrics to FILE"},
+        {"save", K::Text, "FILE", "save a checkpoint after every epoch"},
+        {"resume", K::Text, "FILE", "continue the run saved in FILE"},
+        {"init-from", K::Text, "FILE", "start from the weights in FILE"},
+        {"reinit", K::List, "A,B",
+         "with --init-from: initialize these tensors afresh"},
+        {"freeze", K::List, "A,B", "do not train these tensors"},
+        kThreads,
+        kData}},
+      {"eval",
+       "test loss and accuracy",
+       runEval,
+       {kLoad, kData, kSeed, kThreads}},
+      {"predict",
+       "run the network on an array of inputs",
+       runPredict,
+       {kLoad,
+        {"input", K::Text, "FILE", "inputs: .npy (uint8 or float32) or IDX"},
+        {"output", K::Text, "FILE", "where to write the outputs (.npy)"},
+        kSeed,
+        kThreads}},
+      {"info", "tensors, parameters, FLOPs and memory", runInfo, {kData}},
+      {"gradcheck",
+       "check gradients against finite differences",
+       runGradcheck,
+       {kLoad,
+        kData,
+        kSeed,
+        {"tolerance", K::Number, "X", "largest error that passes (1e-3)"},
+        {"max-elements", K::Count, "N",
+         "check at most N elements per tensor (2000; 0: all)"},
+        {"fd-step", K::Number, "H", "relative finite-difference step (1e-5)"},
+        kThreads}},
+  };
+  return table;
+}
+
+std::string programName(int argc, char **argv) {
+  std::string path = argc > 0 && argv[0] ? argv[0] : "model";
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+void printUsage(std::FILE *out, const std::string &program) {
+  std::fprintf(out,
+               "usage: %s <command> [options]\n\n"
+               "A neural network compiled by nnc. Commands:\n",
+               program.c_str());
+  for (const Command &command : commands())
+    std::fprintf(out, "  %-10s %s\n", command.name, command.summary);
+  std::fprintf(out, "\nRun '%s <command> --help' for its options.\n",
+               program.c_str());
+}
+
+int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
+  std::string program = programName(argc, argv);
+  if (argc < 2) {
+    printUsage(stderr, program);
+    return ExitUsage;
+  }
+  std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    printUsage(stdout, program);
+    return ExitOk;
+  }
+  const Command *command = nullptr;
+  for (const Command &candidate : commands())
+    if (name == candidate.name)
+      command = &candidate;
+  if (!command) {
+    std::string names;
+    for (const Command &candidate : commands())
+      names += std::string(names.empty() ? "" : ", ") + candidate.name;
+    throw UsageError(name, "unknown command; the commands are " + names);
+  }
+  Options options = parseOptions(
+      name, command->options, std::vector<std::string>(argv + 2, argv + argc));
+  if (options.has("help")) {
+    std::printf("usage: %s %s [options]\n\n%s.\n\noptions:\n%s",
+                program.c_str(), command->name, command->summary,
+                describeOptions(command->options).c_str());
+    return ExitOk;
+  }
+  Session session{model, parseManifest(model.manifest), std::move(options),
+                  program};
+  applyThreads(session.options);
+  return command->run(session);
+}
+
+} // namespace
+
+int runCommandLine(const ModelEntryPoints &model, int argc, char **argv) {
+  try {
+    return dispatch(model, argc, argv);
+  } catch (const UsageError &e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: %s\n(run '%s --help' for usage)\n", e.what(),
+                 programName(argc, argv).c_str());
+    return e.exitCode();
+  } catch (const Error &e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return e.exitCode();
+  } catch (const std::bad_alloc &) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: out of memory\n");
+    return ExitFailure;
+  } catch (const std::exception &e) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return ExitFailure;
+  }
+}
+
+} // namespace nnrt

@@ -1,0 +1,36 @@
+//===- Loss.cpp - test loss and accuracy from network outputs -------------===//
+
+#include "runtime/src/Loss.h"
+
+#include <cmath>
+
+namespace nnrt {
+
+void scoreBatch(const Manifest &m, const float *output, const void *y,
+                int64_t n, Score &score) {
+  int64_t width = m.outputSampleSize();
+  for (int64_t r = 0; r < n; ++r) {
+    const float *row = output + r * width;
+    if (m.isClassifier()) {
+      int32_t label = static_cast<const int32_t *>(y)[r];
+      int64_t best = 0;
+      for (int64_t c = 1; c < width; ++c)
+        if (row[c] > row[best])
+          best = c;
+      double sum = 0;
+      for (int64_t c = 0; c < width; ++c)
+        sum += std::exp(double(row[c]) - row[best]);
+      score.lossSum += row[best] + std::log(sum) - row[label];
+      score.correct += best == label;
+    } else {
+      const float *target = static_cast<const float *>(y) + r * width;
+      double squares = 0;
+      for (int64_t c = 0; c < width; ++c)
+        squares += (double(row[c]) - target[c]) * (double(row[c]) - target[c]);
+      score.lossSum += squares / width;
+    }
+    ++score.count;
+  }
+}
+
+} // namespace nnrt

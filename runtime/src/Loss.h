@@ -1,0 +1,35 @@
+//===- Loss.h - test loss and accuracy from network outputs ----*- C++ -*-===//
+//
+// Evaluation needs only nnc_predict: the runtime computes the loss from the
+// outputs, in double, the same way the model's loss is defined.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNRT_LOSS_H
+#define NNRT_LOSS_H
+
+#include "runtime/src/Manifest.h"
+
+namespace nnrt {
+
+struct Score {
+  double lossSum = 0;
+  int64_t correct = 0;
+  int64_t count = 0;
+
+  /// Mean loss per sample.
+  double loss() const { return count ? lossSum / count : 0; }
+  /// Fraction of samples whose argmax is the label (classifiers only).
+  double accuracy() const { return count ? double(correct) / count : 0; }
+};
+
+/// Adds the first `n` rows of a batch's `output` and targets `y` to `score`:
+/// softmax cross-entropy (log-sum-exp, stable for large logits) or the mean
+/// of squared errors over the sample's values; argmax with ties to the first
+/// class for accuracy.
+void scoreBatch(const Manifest &manifest, const float *output, const void *y,
+                int64_t n, Score &score);
+
+} // namespace nnrt
+
+#endif // NNRT_LOSS_H

@@ -1,0 +1,31 @@
+//===- Model.h - the compiled model's entry points -------------*- C++ -*-===//
+//
+// The runtime reaches the compiled model only through this table, filled in
+// by nnrt_main from the nnc_* symbols of nnrt.h. Everything else in the
+// runtime can therefore be linked and tested without a model.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNRT_MODEL_H
+#define NNRT_MODEL_H
+
+#include <cstdint>
+
+namespace nnrt {
+
+struct ModelEntryPoints {
+  const char *manifest;
+  void (*trainStep)(float *state, const float *x, const void *y,
+                    const float *hyper, const float *trainable, int64_t seed,
+                    int64_t step, float *metrics, float *output);
+  void (*predict)(const float *state, const float *x, float *output);
+  /// Null unless the model was compiled for gradcheck.
+  void (*gradient)(const float *state, const float *x, const void *y,
+                   float *loss, float *grads);
+  void (*lossF64)(const double *state, const float *x, const void *y,
+                  double *loss);
+};
+
+} // namespace nnrt
+
+#endif // NNRT_MODEL_H

@@ -1,0 +1,60 @@
+//===- Session.h - what every subcommand starts from -----------*- C++ -*-===//
+//
+// A session is one run of the binary: the model's entry points, its parsed
+// manifest and the subcommand's options, plus the steps that several
+// subcommands share (seed, initial state, data, thread count).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNRT_SESSION_H
+#define NNRT_SESSION_H
+
+#include "runtime/src/Checkpoint.h"
+#include "runtime/src/Dataset.h"
+#include "runtime/src/Model.h"
+#include "runtime/src/Options.h"
+
+#include <vector>
+
+namespace nnrt {
+
+struct Session {
+  const ModelEntryPoints &model;
+  Manifest manifest;
+  Options options;
+  std::string program; // argv[0], for messages.
+};
+
+/// --seed, else the model's `seed` hparam, else 0.
+int64_t defaultSeed(const Session &session);
+
+/// A state with every tensor not selected by `skip` initialized from the
+/// manifest (`skip` tensors are left zero for the caller to fill).
+std::vector<float> initialState(const Manifest &manifest, int64_t seed,
+                                const TensorFilter &skip);
+
+/// --load FILE, else the initial state of the seed; `warnUntrained` says
+/// so on stderr (evaluating untrained weights is rarely what one wants).
+std::vector<float> loadOrInitialize(const Session &session, bool warnUntrained);
+
+/// A data set from --data DIR or Debian's Fashion-MNIST.
+Dataset loadData(const Session &session, Split split);
+
+/// Whether `name` is `pattern` or inside it: "fc1" selects fc1,
+/// fc1.weight and fc1.bias, not fc10.weight.
+bool tensorMatches(const std::string &name, const std::string &pattern);
+
+/// The tensors selected by a list option (--freeze, --reinit); a pattern
+/// that selects no tensor is a usage error.
+TensorFilter selectTensors(const Manifest &manifest,
+                           const std::vector<std::string> &patterns,
+                           const std::string &option);
+
+/// Publishes --threads N (default: all cores) to the compiled code as the
+/// NNC_NUM_THREADS and OMP_NUM_THREADS environment variables; values
+/// already in the environment win over the default, never over --threads.
+void applyThreads(const Options &options);
+
+} // namespace nnrt
+
+#endif // NNRT_SESSION_H

@@ -1,0 +1,149 @@
+//===- DatasetTest.cpp - data directories, conversions and batches --------===//
+
+#include "runtime/src/Dataset.h"
+
+#include "runtime/test/TestSupport.h"
+
+#include <cstring>
+
+namespace nnrt {
+namespace {
+
+using test::errorMessage;
+using test::HasSubstr;
+
+/// kSmallManifest: batch 4, 6 inputs per sample (2x3 images), 3 classes.
+class DatasetTest : public testing::Test {
+protected:
+  Manifest m = parseManifest(test::kSmallManifest);
+  test::TempDir dir;
+
+  void writeIdxSplit(const std::string &prefix, int64_t count, Shape image,
+                     std::vector<uint8_t> labels, bool compressed) {
+    Shape dims = {count};
+    dims.insert(dims.end(), image.begin(), image.end());
+    std::vector<uint8_t> pixels(numElements(dims));
+    for (size_t i = 0; i < pixels.size(); ++i)
+      pixels[i] = static_cast<uint8_t>(i);
+    std::vector<uint8_t> x = test::idxBytes(dims, pixels);
+    std::vector<uint8_t> y = test::idxBytes({int64_t(labels.size())}, labels);
+    std::string suffix = compressed ? ".gz" : "";
+    test::writeBytes(dir.path(prefix + "-images-idx3-ubyte" + suffix),
+                     compressed ? test::gzip(x) : x);
+    test::writeBytes(dir.path(prefix + "-labels-idx1-ubyte" + suffix),
+                     compressed ? test::gzip(y) : y);
+  }
+};
+
+TEST_F(DatasetTest, LoadsIdxAndScalesPixels) {
+  writeIdxSplit("train", 5, {2, 3}, {0, 1, 2, 1, 0}, true);
+  writeIdxSplit("t10k", 2, {2, 3}, {2, 2}, false);
+  Dataset train = loadSplit(dir.root(), Split::Train, m, false);
+  Dataset test = loadSplit(dir.root(), Split::Test, m, false);
+  EXPECT_EQ(train.count(), 5);
+  EXPECT_EQ(test.count(), 2);
+  EXPECT_THAT(train.description, HasSubstr("train-images-idx3-ubyte.gz"));
+
+  // Rows 4 and 1, then two padding rows of zeros.
+  int64_t indices[] = {4, 1};
+  std::vector<float> x(4 * 6, -1.0f);
+  std::vector<int32_t> y(4, -1);
+  train.x.fill(indices, 2, 4, x.data());
+  train.y.fill(indices, 2, 4, y.data());
+  EXPECT_EQ(x[0], 24.0f / 255.0f);
+  EXPECT_EQ(x[5], 29.0f / 255.0f);
+  EXPECT_EQ(x[6], 6.0f / 255.0f);
+  for (int i = 12; i < 24; ++i)
+    EXPECT_EQ(x[i], 0.0f);
+  EXPECT_EQ(y, (std::vector<int32_t>{0, 1, 0, 0}));
+}
+
+TEST_F(DatasetTest, PrefersIdxAndFallsBackToNpy) {
+  std::vector<float> xs(3 * 6, 0.25f);
+  writeNpy(dir.path("train-x.npy"), {3, 6}, xs.data());
+  std::vector<float> labels = {0, 1, 2};
+  writeNpy(dir.path("train-y.npy"), {3}, labels.data());
+  // float32 labels are no class indices.
+  EXPECT_THAT(
+      errorMessage([&] { loadSplit(dir.root(), Split::Train, m, false); }),
+      HasSubstr("train-y.npy: the model needs one integer class "
+                "index per sample, found float32 samples of shape "
+                "[]"));
+  writeIdxSplit("train", 4, {6}, {0, 1, 2, 0}, false);
+  EXPECT_EQ(loadSplit(dir.root(), Split::Train, m, false).count(), 4);
+}
+
+TEST_F(DatasetTest, FloatInputsAreTakenAsTheyAre) {
+  std::vector<float> xs(2 * 6);
+  for (size_t i = 0; i < xs.size(); ++i)
+    xs[i] = 0.5f * i;
+  writeNpy(dir.path("x.npy"), {2, 2, 3}, xs.data());
+  Inputs inputs = loadInputs(dir.path("x.npy"), m);
+  int64_t indices[] = {1};
+  std::vector<float> x(4 * 6, -1.0f);
+  inputs.fill(indices, 1, 4, x.data());
+  EXPECT_EQ(x[0], 3.0f);
+  EXPECT_EQ(x[5], 5.5f);
+  EXPECT_EQ(x[6], 0.0f);
+}
+
+TEST_F(DatasetTest, ExplainsMissingData) {
+  EXPECT_EQ(errorMessage([&] { loadSplit(dir.root(), Split::Test, m, false); }),
+            dir.root() +
+                ": no test data: expected t10k-images-idx3-ubyte[.gz] and "
+                "t10k-labels-idx1-ubyte[.gz], or test-x.npy and test-y.npy");
+  EXPECT_THAT(
+      errorMessage([&] { loadSplit(dir.root(), Split::Train, m, true); }),
+      HasSubstr("install Debian's dataset-fashion-mnist package "
+                "(apt-get install dataset-fashion-mnist) or pass "
+                "--data DIR"));
+}
+
+TEST_F(DatasetTest, RejectsMismatchedFiles) {
+  writeIdxSplit("train", 3, {2, 2}, {0, 1, 2}, false);
+  EXPECT_THAT(
+      errorMessage([&] { loadSplit(dir.root(), Split::Train, m, false); }),
+      HasSubstr("train-images-idx3-ubyte: samples of shape [2, 2] "
+                "have 4 values, the model's input [4, 6] needs 6 per "
+                "sample"));
+  writeIdxSplit("train", 3, {6}, {0, 1}, false);
+  EXPECT_THAT(
+      errorMessage([&] { loadSplit(dir.root(), Split::Train, m, false); }),
+      HasSubstr("train-images-idx3-ubyte: has 3 samples but " +
+                dir.path("train-labels-idx1-ubyte") + " has 2"));
+  writeIdxSplit("train", 3, {6}, {0, 3, 1}, false);
+  EXPECT_THAT(
+      errorMessage([&] { loadSplit(dir.root(), Split::Train, m, false); }),
+      HasSubstr("train-labels-idx1-ubyte: label 3 of sample 1 is out "
+                "of range for 3 classes"));
+}
+
+TEST_F(DatasetTest, EncodesLabelsForFloatTargets) {
+  Manifest regression = parseManifest(
+      "nnc 1\nmodel r\ninput 2,6\ntarget f32 2,3\noutput 2,3\nloss mse\n"
+      "state_size 0\n");
+  NpyArray labels;
+  labels.type = NpyType::U8;
+  labels.shape = {2};
+  labels.data = {2, 0};
+  Targets targets(labels, "y", regression);
+  int64_t indices[] = {0, 1};
+  float y[6];
+  targets.fill(indices, 2, 2, y);
+  EXPECT_EQ(std::vector<float>(y, y + 6),
+            (std::vector<float>{0, 0, 1, 1, 0, 0}));
+  labels.data = {3, 0};
+  EXPECT_THAT(errorMessage([&] { Targets(labels, "y", regression); }),
+              HasSubstr("y: label 3 of sample 0 cannot be one-hot encoded in "
+                        "3 values"));
+  NpyArray wrong;
+  wrong.type = NpyType::F32;
+  wrong.shape = {2, 2};
+  wrong.data.assign(16, 0);
+  EXPECT_THAT(errorMessage([&] { Targets(wrong, "y", regression); }),
+              HasSubstr("y: samples of shape [2] do not match the model's "
+                        "target [2, 3]"));
+}
+
+} // namespace
+} // namespace nnrt
