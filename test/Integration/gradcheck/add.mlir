@@ -1,7 +1,13 @@
-// Gradient check of nn.add (a residual connection: gradients of a value with two uses are summed): the compiled float32 gradient against float64
+// Gradient check of nn.add (a residual connection: gradients of a value
+// with two uses are summed): the compiled float32 gradient against float64
 // central finite differences of the compiled loss, every parameter element.
 // RUN: nnc --gradcheck %s -o %t
 // RUN: %t gradcheck | FileCheck %s
+// CHECK: ok {{ +}}fc1.weight 
+// CHECK: ok {{ +}}fc1.bias 
+// CHECK: ok {{ +}}fc2.weight 
+// CHECK: ok {{ +}}out.weight 
+// CHECK-NOT: FAIL
 // CHECK: gradcheck: PASS
 nn.model @g_add {
   nn.param @fc1.weight : tensor<5x5xf32> init = #nn.kaiming_uniform

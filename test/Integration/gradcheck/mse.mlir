@@ -1,7 +1,12 @@
-// Gradient check of nn.mse and nn.dense without bias: the compiled float32 gradient against float64
+// Gradient check of nn.mse and nn.dense without bias: the compiled float32
+// gradient against float64
 // central finite differences of the compiled loss, every parameter element.
 // RUN: nnc --gradcheck %s -o %t
 // RUN: %t gradcheck | FileCheck %s
+// CHECK: ok {{ +}}fc1.weight 
+// CHECK: ok {{ +}}fc2.weight 
+// CHECK: ok {{ +}}fc2.bias 
+// CHECK-NOT: FAIL
 // CHECK: gradcheck: PASS
 nn.model @g_mse {
   nn.param @fc1.weight : tensor<4x5xf32> init = #nn.xavier_normal
