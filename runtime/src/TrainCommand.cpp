@@ -401,8 +401,8 @@ int runTrain(Session &s) {
   std::vector<float> state;
   Position position;
   if (std::optional<std::string> path = o.text("resume")) {
-    state.assign(m.stateSize, 0.0f);
-    resumed = loadCheckpoint(*path, m, state.data());
+    // Check that this is a run of this model before loading tensors.
+    resumed = readSafetensors(*path);
     SavedRun saved(&*resumed);
     if (saved.text("format") != std::string(kCheckpointFormat))
       throw Error(*path, "not an nnc training checkpoint (no training "
@@ -412,6 +412,9 @@ int runTrain(Session &s) {
       throw Error(*path, "was trained by model " +
                              saved.text("model").value_or("?") + ", this is " +
                              m.model);
+    state.assign(m.stateSize, 0.0f);
+    loadTensors(*resumed, m, state.data(),
+                [](const std::string &) { return false; });
     position = {saved.integer("step"), saved.integer("epoch"),
                 saved.integer("epoch_step")};
   }
