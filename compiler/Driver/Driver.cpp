@@ -12,6 +12,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/Support/FileSystem.h"
@@ -51,6 +52,9 @@ private:
   MLIRContext context;
   llvm::SourceMgr sourceMgr;
   OwningOpRef<ModuleOp> module;
+  /// Pass timings of all stages, reported by --mlir-timing.
+  DefaultTimingManager timing;
+  TimingScope timingScope;
 };
 } // namespace
 
@@ -63,7 +67,10 @@ static DialectRegistry createRegistry() {
 }
 
 Compilation::Compilation(const DriverOptions &options, const char *argv0)
-    : options(options), argv0(argv0), context(createRegistry()) {}
+    : options(options), argv0(argv0), context(createRegistry()) {
+  applyDefaultTimingManagerCLOptions(timing);
+  timingScope = timing.getRootScope();
+}
 
 LogicalResult Compilation::fail(const Twine &message) {
   llvm::WithColor::error(llvm::errs(), "nnc") << message << "\n";
@@ -99,6 +106,7 @@ Compilation::runPipeline(llvm::function_ref<void(OpPassManager &)> build) {
   PassManager pm(&context);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
+  pm.enableTiming(timingScope);
   build(pm);
   return pm.run(*module);
 }

@@ -7,21 +7,11 @@
 #include "runtime/src/Idx.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 
 namespace nnrt {
 
 namespace {
-
-/// b / 255 for every byte: a true division, as torchvision's ToTensor does
-/// (b * (1 / 255) differs in the last bit for some b).
-const std::array<float, 256> kByteToUnit = [] {
-  std::array<float, 256> table{};
-  for (int b = 0; b < 256; ++b)
-    table[b] = static_cast<float>(b) / 255.0f;
-  return table;
-}();
 
 /// Samples and per-sample size of an array whose dimension 0 is the sample.
 void sampleLayout(const NpyArray &array, const std::string &source,
@@ -81,7 +71,7 @@ void Inputs::fill(const int64_t *indices, int64_t n, int64_t rows,
     if (!bytes.empty()) {
       const uint8_t *in = bytes.data() + first;
       for (int64_t i = 0; i < sampleSize; ++i)
-        row[i] = kByteToUnit[in[i]];
+        row[i] = static_cast<float>(in[i]) / 255.0f; // As ToTensor does.
     } else {
       std::memcpy(row, floats.data() + first, sampleSize * sizeof(float));
     }
@@ -189,6 +179,8 @@ Dataset loadSplit(const std::string &dir, Split split, const Manifest &m,
   data.x = Inputs(readArray(xPath), xPath, m);
   data.y = Targets(readArray(yPath), yPath, m);
   data.description = xPath + " and " + yPath;
+  if (data.x.count() == 0)
+    throw Error(xPath, "has no samples");
   if (data.x.count() != data.y.count())
     throw Error(xPath, "has " + std::to_string(data.x.count()) +
                            " samples but " + yPath + " has " +

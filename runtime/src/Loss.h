@@ -30,6 +30,11 @@ struct Score {
 void scoreBatch(const Manifest &manifest, const float *output, const void *y,
                 int64_t n, Score &score);
 
+/// How many of the first `n` rows of a classifier's `output` have their
+/// largest value at the label.
+int64_t countCorrect(const Manifest &manifest, const float *output,
+                     const int32_t *labels, int64_t n);
+
 } // namespace nnrt
 
 #endif // NNRT_LOSS_H

@@ -187,7 +187,7 @@ struct EpochStats {
   double trainSeconds = 0;
   double lossSum = 0, gradNormSum = 0;
   int64_t steps = 0, clipped = 0;
-  Score train; // Accuracy of the batches' outputs before each update.
+  int64_t correct = 0; // Of the batches' outputs, before each update.
 };
 
 class Trainer {
@@ -230,8 +230,8 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
           ? shuffledOrder(train.count(), settings.seed, position.epoch)
           : fileOrder(train.count());
   std::vector<float> x(numElements(m.input)), output(numElements(m.output));
-  // int32_t labels and float targets have the same size.
-  std::vector<float> y(numElements(m.target));
+  // int32_t labels and float targets have the same size: one buffer fits.
+  std::vector<int32_t> y(numElements(m.target));
   const float hyper[NNRT_HP_COUNT] = {settings.lr, settings.clip,
                                       settings.noise};
   float stepMetrics[NNRT_METRIC_COUNT];
@@ -265,7 +265,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
     stats.gradNormSum += gradNorm;
     stats.clipped += clipped;
     if (m.isClassifier())
-      scoreBatch(m, output.data(), y.data(), batch, stats.train);
+      stats.correct += countCorrect(m, output.data(), y.data(), batch);
 
     if (logEvery && position.step % *logEvery == 0)
       metrics->write({{"step", position.step},
@@ -279,7 +279,8 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
         static_cast<long long>(position.epochStep),
         static_cast<long long>(stepsPerEpoch), stats.lossSum / stats.steps);
     if (m.isClassifier())
-      status += formatString("  acc %.4f", stats.train.accuracy());
+      status += formatString("  acc %.4f",
+                             double(stats.correct) / (stats.steps * batch));
     status += formatString("  %.0f samples/s",
                            seconds > 0 ? stats.steps * batch / seconds : 0.0);
     progress.update(status, position.epochStep, stepsPerEpoch);
@@ -401,8 +402,8 @@ int runTrain(Session &s) {
   std::vector<float> state;
   Position position;
   if (std::optional<std::string> path = o.text("resume")) {
-    state.assign(m.stateSize, 0.0f);
-    resumed = loadCheckpoint(*path, m, state.data());
+    // Check that this is a run of this model before loading tensors.
+    resumed = readSafetensors(*path);
     SavedRun saved(&*resumed);
     if (saved.text("format") != std::string(kCheckpointFormat))
       throw Error(*path, "not an nnc training checkpoint (no training "
@@ -412,6 +413,9 @@ int runTrain(Session &s) {
       throw Error(*path, "was trained by model " +
                              saved.text("model").value_or("?") + ", this is " +
                              m.model);
+    state.assign(m.stateSize, 0.0f);
+    loadTensors(*resumed, m, state.data(),
+                [](const std::string &) { return false; });
     position = {saved.integer("step"), saved.integer("epoch"),
                 saved.integer("epoch_step")};
   }

@@ -25,6 +25,9 @@ TEST(LossTest, SoftmaxCrossEntropyAndAccuracy) {
   EXPECT_NEAR(score.lossSum, expected, 1e-9);
   EXPECT_NEAR(score.loss(), expected / 3, 1e-9);
   EXPECT_DOUBLE_EQ(score.accuracy(), 1.0 / 3);
+  EXPECT_EQ(countCorrect(m, output, labels, 3), 1);
+  EXPECT_EQ(countCorrect(m, output, labels, 1), 0);
+  EXPECT_EQ(countCorrect(m, output, labels, 2), 1);
 }
 
 TEST(LossTest, MeanSquaredError) {

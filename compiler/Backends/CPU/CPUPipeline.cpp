@@ -39,6 +39,7 @@ static void addBufferization(OpPassManager &pm) {
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   // Drops the self-copies that in-place bufferization leaves behind.
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(nnc::cpu::createCPUStaticBuffersPass());
   bufferization::buildBufferDeallocationPipeline(pm);
 }
 
@@ -75,7 +76,12 @@ void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
 
   addBufferization(pm);
 
+  // The hoisting needs transfers on the function's memrefs with invariant
+  // indices computed outside the loops (see nnc-cpu-hoist-vector-transfers).
   OpPassManager &vectorPm = pm.nest<func::FuncOp>();
+  vectorPm.addPass(memref::createFoldMemRefAliasOpsPass());
+  vectorPm.addPass(createCanonicalizerPass());
+  vectorPm.addPass(createLoopInvariantCodeMotionPass());
   vectorPm.addPass(cpu::createCPUHoistVectorTransfersPass());
   vectorPm.addPass(cpu::createCPULowerVectorsPass());
   vectorPm.addPass(createCanonicalizerPass());

@@ -70,22 +70,45 @@ def CPUTileAndVectorizePass
   ];
 }
 
+def CPUStaticBuffersPass : Pass<"nnc-cpu-static-buffers", "::mlir::ModuleOp"> {
+  let summary = "Turns a function's static temporary buffers into globals";
+  let description = [{
+    Every `memref.alloc` of static shape in the entry block of a function lives
+    at most for one call. A training step allocates megabytes of such
+    temporaries; `malloc` serves large blocks with fresh pages from the kernel,
+    and the page faults cost a third of the step. This pass gives each of them
+    its own uninitialized private `memref.global` instead, so the pages are
+    touched once per process.
+
+    The functions become non-reentrant, which the ABI allows: the runtime
+    calls the entry points from one thread at a time (nnrt.h).
+
+    ```mlir
+    %t = memref.alloc() {alignment = 64 : i64} : memref<128x256xf32>
+    // becomes
+    memref.global "private" @__nnc_buffer_0 : memref<128x256xf32> = uninitialized {alignment = 64 : i64}
+    %t = memref.get_global @__nnc_buffer_0 : memref<128x256xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def CPUHoistVectorTransfersPass
     : Pass<"nnc-cpu-hoist-vector-transfers", "::mlir::func::FuncOp"> {
   let summary = "Keeps loop-carried vector tiles (matmul accumulators) in registers";
   let description = [{
     After bufferization the K loop of a register tile reads and writes its
-    accumulator tile from memory at every step. This pass folds memref alias
-    ops into the transfers, hoists loop invariants, and then moves matching
+    accumulator tile from memory at every step. This pass moves matching
     `vector.transfer_read`/`vector.transfer_write` pairs out of the loops, so
-    the accumulators stay in registers. The order matters: without the
-    folding and the invariant code motion the hoisting finds nothing.
+    that the accumulators stay in registers.
+
+    It only finds the pairs when the transfers index the function's memrefs
+    directly and their indices are loop invariants computed outside the loop:
+    run `fold-memref-alias-ops`, `canonicalize` and
+    `loop-invariant-code-motion` first (`nnc-cpu-codegen` does). Without them
+    the accumulators are silently reloaded at every K step.
   }];
-  let dependentDialects = [
-    "::mlir::vector::VectorDialect",
-    "::mlir::memref::MemRefDialect",
-    "::mlir::affine::AffineDialect"
-  ];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
 }
 
 def CPULowerVectorsPass

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
 namespace nnc::cpu {
 #define GEN_PASS_DEF_CPUTILEANDVECTORIZEPASS
@@ -126,8 +127,9 @@ static SmallVector<scf::ForOp> tileOp(RewriterBase &rewriter,
 }
 
 /// Canonicalizes with the patterns that turn the tiles of peeled loops into
-/// static shapes.
-static LogicalResult canonicalize(Operation *root) {
+/// static shapes. As in the canonicalizer pass, reaching the rewrite limit is
+/// not an error: the IR is valid either way.
+static void canonicalize(Operation *root) {
   MLIRContext *ctx = root->getContext();
   RewritePatternSet patterns(ctx);
   linalg::populateLinalgTilingCanonicalizationPatterns(patterns);
@@ -135,7 +137,7 @@ static LogicalResult canonicalize(Operation *root) {
     dialect->getCanonicalizationPatterns(patterns);
   for (RegisteredOperationName op : ctx->getRegisteredOperations())
     op.getCanonicalizationPatterns(patterns, ctx);
-  return applyPatternsGreedily(root, std::move(patterns));
+  (void)applyPatternsGreedily(root, std::move(patterns));
 }
 
 void CPUTileAndVectorizePass::runOnOperation() {
@@ -154,10 +156,7 @@ void CPUTileAndVectorizePass::runOnOperation() {
       (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, remainder);
     }
   }
-  if (failed(canonicalize(func))) {
-    func.emitError("canonicalization after tiling did not converge");
-    return signalPassFailure();
-  }
+  canonicalize(func);
 
   ops.clear();
   func.walk([&](linalg::LinalgOp op) {
@@ -183,9 +182,15 @@ void CPUTileAndVectorizePass::runOnOperation() {
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
-  if (failed(applyPatternsGreedily(func, std::move(patterns))) ||
-      failed(canonicalize(func))) {
-    func.emitError("canonicalization after vectorization did not converge");
-    return signalPassFailure();
-  }
+  (void)applyPatternsGreedily(func, std::move(patterns));
+
+  // Keep each accumulator tile in registers across its K loop. Done on
+  // tensors, where the loop-carried tile is explicit: after bufferization the
+  // hoisting must prove that no other access aliases the tile, and gives up
+  // as soon as the buffer has a view anywhere in the function.
+  SmallVector<scf::ForOp> loops;
+  func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
+  for (scf::ForOp loop : loops)
+    hoistLoopInvariantSubsets(rewriter, loop);
+  canonicalize(func);
 }
