@@ -2,10 +2,10 @@
 // central finite differences of the compiled loss, every parameter element.
 // RUN: nnc --gradcheck %s -o %t
 // RUN: %t gradcheck | FileCheck %s
-// CHECK: ok {{ +}}fc1.weight 
-// CHECK: ok {{ +}}fc1.bias 
-// CHECK: ok {{ +}}fc2.weight 
-// CHECK: ok {{ +}}fc2.bias 
+// CHECK: ok{{ +}}fc1.weight [
+// CHECK: ok{{ +}}fc1.bias [
+// CHECK: ok{{ +}}fc2.weight [
+// CHECK: ok{{ +}}fc2.bias [
 // CHECK-NOT: FAIL
 // CHECK: gradcheck: PASS
 nn.model @g_relu {
