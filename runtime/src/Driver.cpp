@@ -129,8 +129,7 @@ int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
                 describeOptions(command->options).c_str());
     return ExitOk;
   }
-  Session session{model, parseManifest(model.manifest), std::move(options),
-                  program};
+  Session session{model, parseManifest(model.manifest), std::move(options)};
   applyThreads(session.options);
   return command->run(session);
 }
