@@ -456,6 +456,8 @@ TEST_F(EndToEndTest, CommandLineMistakes) {
   EXPECT_SUCCESS(r);
   EXPECT_THAT(r.out, HasSubstr("  --epochs N"));
   EXPECT_THAT(r.out, HasSubstr("  --no-shuffle"));
+  EXPECT_THAT(r.out, testing::EndsWith("defaults of model fake_mlp: "
+                                       "clip_norm 5 lr 0.1 seed 7\n"));
   r = run({"fit"});
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_THAT(r.err, HasSubstr("error: fit: unknown command; the commands "
@@ -464,6 +466,8 @@ TEST_F(EndToEndTest, CommandLineMistakes) {
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_THAT(r.err, HasSubstr("error: --epoch: unknown option for 'train'; "
                                "its options are --epochs, --steps, --lr"));
+  EXPECT_THAT(r.err, HasSubstr("(run 'nnrt-fake-model train --help' for "
+                               "usage)"));
   r = run({"train", "--lr", "-1"});
   EXPECT_EQ(r.exitCode, 2);
   EXPECT_THAT(r.err, HasSubstr("error: --lr: '-1' is not a finite number"));
