@@ -22,11 +22,23 @@ void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
   pm.addPass(mlir::createCSEPass());
 }
 
+namespace {
+struct NNToLinalgPipelineOptions
+    : mlir::PassPipelineOptions<NNToLinalgPipelineOptions> {
+  Option<bool> gradcheck{*this, "gradcheck",
+                         llvm::cl::desc("Also emit nnc_gradient and "
+                                        "nnc_loss_f64 (./model gradcheck)"),
+                         llvm::cl::init(false)};
+};
+} // namespace
+
 void nnc::registerNNPipelines() {
   mlir::PassPipelineRegistration<>(
       "nn-training", "nn model -> training step and prediction functions",
       [](mlir::OpPassManager &pm) { buildNNTrainingPipeline(pm); });
-  mlir::PassPipelineRegistration<>(
+  mlir::PassPipelineRegistration<NNToLinalgPipelineOptions>(
       "nn-to-linalg", "nn functions -> linalg on tensors with the model ABI",
-      [](mlir::OpPassManager &pm) { buildNNToLinalgPipeline(pm); });
+      [](mlir::OpPassManager &pm, const NNToLinalgPipelineOptions &opts) {
+        buildNNToLinalgPipeline(pm, {opts.gradcheck});
+      });
 }

@@ -1,9 +1,8 @@
 //===- LowerState.cpp - parameter reads, gradient norm and SGD update -----===//
 //
-// Parameters are slices of the flat state (docs/abi.md). Updates are
-// computed from the old values first and inserted into the state only at the
-// end of the step, after every read, so that bufferization can update the
-// state buffer in place without copies.
+// Parameters are slices of the flat state (docs/abi.md). Every update reads
+// and writes the same slice after all other reads of the step, so that
+// bufferization updates the state buffer in place, without copies.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,15 +96,18 @@ LogicalResult lowerGlobalNorm(GlobalNormOp op, const StateLayout &layout,
   return success();
 }
 
-/// x − step·g, plus σ·ξ when `sigma` is given.
+/// x − step·g, plus σ·ξ when `sigma` is given, written into `param`'s own
+/// buffer (destination-passing style) so that the update needs no copy.
 Value buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
                   Value stepSize, Value sigma, SgdUpdateOp op) {
-  auto type = cast<RankedTensorType>(param.getType());
-  return nnc::buildElementwise(
-      b, loc, type, {param, grad},
+  int64_t rank = cast<RankedTensorType>(param.getType()).getRank();
+  auto identity = b.getMultiDimIdentityMap(rank);
+  return nnc::buildGeneric(
+      b, loc, grad, identity, param, identity,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
       [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
         Value descent = arith::SubFOp::create(
-            b, loc, args[0], arith::MulFOp::create(b, loc, stepSize, args[1]));
+            b, loc, args[1], arith::MulFOp::create(b, loc, stepSize, args[0]));
         if (!sigma)
           return descent;
         Value index = arith::IndexCastOp::create(
@@ -113,25 +115,27 @@ Value buildUpdate(OpBuilder &b, Location loc, Value param, Value grad,
         Value stream = arith::ConstantOp::create(
             b, loc, b.getI32Type(), b.getI32IntegerAttr(op.getStream()));
         Value xi = nnc::buildPhiloxNormal(b, loc, index, stream, op.getSeed(),
-                                          op.getStep(), type.getElementType());
+                                          op.getStep(),
+                                          args[1].getType());
         return arith::AddFOp::create(b, loc, descent,
                                      arith::MulFOp::create(b, loc, sigma, xi));
       });
 }
 
-/// The new value of one parameter. Noise is drawn only when ε > 0 (and the
-/// parameter is trained), so ε = 0 costs one comparison per tensor.
+/// Updates one parameter inside `state` and returns the new state. The
+/// parameter is extracted from and inserted back into the same slice, the
+/// pattern bufferization turns into an in-place update. Noise is drawn only
+/// when ε > 0 (and the parameter is trained), so ε = 0 costs one comparison
+/// per tensor.
 FailureOr<Value> lowerUpdate(SgdUpdateOp op, const StateLayout &layout,
-                             const StateAccess &access,
-                             const TensorSlot *&slotOut) {
+                             const StateAccess &access, Value state) {
   auto slot = lookupSlot(op, layout, op.getParamAttr());
   if (failed(slot))
     return failure();
-  slotOut = *slot;
   OpBuilder b(op);
   Location loc = op.getLoc();
   Type elem = op.getGrad().getType().getElementType();
-  Value param = flatSlice(b, loc, access.state, **slot);
+  Value param = flatSlice(b, loc, state, **slot);
   Value grad = nnc::buildReshape(b, loc, op.getGrad(), flatType(**slot, elem));
   Value stepSize = arith::MulFOp::create(b, loc, op.getLr(), op.getScale());
   Value zero = nnc::floatConstant(b, loc, elem, 0.0);
@@ -155,8 +159,14 @@ FailureOr<Value> lowerUpdate(SgdUpdateOp op, const StateLayout &layout,
     scf::YieldOp::create(
         b, loc, buildUpdate(b, loc, param, grad, stepSize, nullptr, op));
   }
+  int64_t n = (*slot)->type.getNumElements();
+  Value updated = tensor::InsertSliceOp::create(
+      b, loc, ifOp.getResult(0), state,
+      ArrayRef<OpFoldResult>{b.getIndexAttr((*slot)->offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(n)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   op.erase();
-  return ifOp.getResult(0);
+  return updated;
 }
 } // namespace
 
@@ -168,7 +178,9 @@ LogicalResult nnc::lowerStateAccesses(func::FuncOp func,
     if (isa<ReadParamOp, GlobalNormOp, SgdUpdateOp>(op))
       ops.push_back(op);
   });
-  SmallVector<std::pair<const TensorSlot *, Value>> updates;
+  // Updates come after every read of the step (nn-optimizer puts them at
+  // the end); each one threads the state on to the next.
+  Value state = access.state;
   for (Operation *op : ops) {
     LogicalResult result = success();
     if (auto read = dyn_cast<ReadParamOp>(op)) {
@@ -176,32 +188,23 @@ LogicalResult nnc::lowerStateAccesses(func::FuncOp func,
     } else if (auto norm = dyn_cast<GlobalNormOp>(op)) {
       result = lowerGlobalNorm(norm, layout, access);
     } else {
-      const TensorSlot *slot = nullptr;
+      if (!access.stateBuffer)
+        return op->emitOpError("updates a parameter in a function without a "
+                               "writable state");
       FailureOr<Value> updated =
-          lowerUpdate(cast<SgdUpdateOp>(op), layout, access, slot);
+          lowerUpdate(cast<SgdUpdateOp>(op), layout, access, state);
       if (succeeded(updated))
-        updates.emplace_back(slot, *updated);
+        state = *updated;
       result = updated;
     }
     if (failed(result))
       return failure();
   }
-  if (updates.empty())
+  if (state == access.state)
     return success();
-  if (!access.stateBuffer)
-    return func.emitOpError("updates parameters but has no writable state");
-  Operation *terminator = func.getBody().front().getTerminator();
-  OpBuilder b(terminator);
-  Location loc = terminator->getLoc();
-  Value state = access.state;
-  for (auto [slot, value] : updates)
-    state = tensor::InsertSliceOp::create(
-        b, loc, value, state,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(slot->offset)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(slot->type.getNumElements())},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  OpBuilder b(func.getBody().front().getTerminator());
   auto store = bufferization::MaterializeInDestinationOp::create(
-      b, loc, state, access.stateBuffer);
+      b, state.getLoc(), state, access.stateBuffer);
   store.setRestrict(true);
   store.setWritable(true);
   return success();

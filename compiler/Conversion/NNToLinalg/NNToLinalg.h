@@ -69,7 +69,8 @@ mlir::Value buildPhiloxNormal(mlir::OpBuilder &b, mlir::Location loc,
                               mlir::Type floatType);
 
 /// Rewrites `func` to compute in f64 instead of f32, all arguments included
-/// except `keepF32`, which is converted on entry.
+/// except the float arguments listed in `keepF32`, which are converted on
+/// entry.
 void widenToF64(mlir::func::FuncOp func, llvm::ArrayRef<unsigned> keepF32);
 } // namespace nnc
 

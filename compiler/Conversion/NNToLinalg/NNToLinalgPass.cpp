@@ -85,7 +85,7 @@ struct NNLowerToLinalgPass
       if (failed(nnc::lowerStateAccesses(entry.func, layout, entry.access)))
         return signalPassFailure();
       if (entry.func.getSymName() == "nnc_loss_f64")
-        nnc::widenToF64(entry.func, /*keepF32=*/{1});
+        nnc::widenToF64(entry.func, /*keepF32=*/{1, 2}); // x and y
     }
     WalkResult left = module.walk([](Operation *op) {
       if (isa<NNDialect>(op->getDialect())) {

@@ -58,6 +58,8 @@ void nnc::widenToF64(func::FuncOp func, ArrayRef<unsigned> keepF32) {
   for (unsigned i : keepF32) {
     BlockArgument arg = entry.getArgument(i);
     auto wide = cast<MemRefType>(arg.getType());
+    if (!wide.getElementType().isF64())
+      continue;
     arg.setType(MemRefType::get(wide.getShape(),
                                 Float32Type::get(func.getContext())));
     for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {

@@ -1,0 +1,77 @@
+#!/usr/bin/python3
+"""The PyTorch side of bench.py: trains one model on Fashion-MNIST like nnc does.
+
+Same recipe as the nnc model (SGD, global-norm clipping, batch 128, data kept
+as uint8 and converted to float32 x/255 per batch, no shuffling) and prints
+one line `samples_per_s X` over the timed steps (after warm-up steps).
+"""
+import argparse
+import gzip
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+def load_images(path):
+    with gzip.open(path) as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 784)
+
+
+def load_labels(path):
+    with gzip.open(path) as f:
+        return np.frombuffer(f.read(), dtype=np.uint8, offset=8)
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256),
+                         nn.ReLU(), nn.Linear(256, 10)), (784,)
+
+
+MODELS = {"mlp": mlp}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", default="mlp", choices=sorted(MODELS))
+    ap.add_argument("--steps", type=int, default=200)
+    ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--clip", type=float, default=1.0)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    images = torch.from_numpy(load_images(f"{DATA}/train-images-idx3-ubyte.gz").copy())
+    labels = torch.from_numpy(load_labels(f"{DATA}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    model, shape = MODELS[args.model]()
+    opt = torch.optim.SGD(model.parameters(), lr=args.lr)
+    loss_fn = nn.CrossEntropyLoss()
+    per_epoch = images.shape[0] // args.batch
+
+    def step(k):
+        i = (k % per_epoch) * args.batch
+        x = (images[i:i + args.batch].float() / 255.0).reshape(args.batch, *shape)
+        y = labels[i:i + args.batch]
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+        opt.step()
+        return loss
+
+    for k in range(args.warmup):
+        step(k)
+    start = time.perf_counter()
+    for k in range(args.warmup, args.warmup + args.steps):
+        step(k)
+    elapsed = time.perf_counter() - start
+    print(f"samples_per_s {args.steps * args.batch / elapsed:.1f}")
+
+
+if __name__ == "__main__":
+    main()
