@@ -138,10 +138,8 @@ TEST_F(EndToEndTest, TrainsEvaluatesAndReports) {
   EXPECT_SUCCESS(r);
   EXPECT_THAT(r.out, HasSubstr("epoch 1/2: train loss "));
   EXPECT_THAT(r.out, HasSubstr("epoch 2/2: train loss "));
-  // Not a terminal: about ten progress lines per epoch, not one per step.
-  EXPECT_THAT(r.out, HasSubstr("epoch 2/2  step 9/10  loss "));
-  EXPECT_THAT(r.out, testing::Not(HasSubstr("step 10/10")));
-  EXPECT_THAT(r.out, testing::EndsWith("\n"));
+  // Not a terminal and fast: only the epochs' lines.
+  EXPECT_THAT(r.out, testing::Not(HasSubstr(" step ")));
   EXPECT_GT(finalAccuracy(r), 0.8);
   EXPECT_EQ(r.err, "");
 }
