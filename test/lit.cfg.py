@@ -17,6 +17,9 @@ llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.with_environment("PATH", config.nnc_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(["nnc-opt", "nnc"], [config.nnc_tools_dir])
+# The C compiler of LLVM's toolchain, for test harnesses linked with objects
+# that nnc emits.
+config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")

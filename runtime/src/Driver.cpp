@@ -83,6 +83,13 @@ const std::vector<Command> &commands() {
   return table;
 }
 
+const Command *findCommand(const std::string &name) {
+  for (const Command &command : commands())
+    if (name == command.name)
+      return &command;
+  return nullptr;
+}
+
 std::string programName(int argc, char **argv) {
   std::string path = argc > 0 && argv[0] ? argv[0] : "model";
   size_t slash = path.rfind('/');
@@ -100,6 +107,17 @@ void printUsage(std::FILE *out, const std::string &program) {
                program.c_str());
 }
 
+/// The model's hyperparameter defaults, which options override.
+void printDefaults(const ModelEntryPoints &model) {
+  Manifest m = parseManifest(model.manifest);
+  if (m.hparams.empty())
+    return;
+  std::printf("\ndefaults of model %s:", m.model.c_str());
+  for (const auto &[name, value] : m.hparams)
+    std::printf(" %s %g", name.c_str(), value);
+  std::printf("\n");
+}
+
 int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
   std::string program = programName(argc, argv);
   if (argc < 2) {
@@ -111,10 +129,7 @@ int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
     printUsage(stdout, program);
     return ExitOk;
   }
-  const Command *command = nullptr;
-  for (const Command &candidate : commands())
-    if (name == candidate.name)
-      command = &candidate;
+  const Command *command = findCommand(name);
   if (!command) {
     std::string names;
     for (const Command &candidate : commands())
@@ -127,10 +142,10 @@ int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
     std::printf("usage: %s %s [options]\n\n%s.\n\noptions:\n%s",
                 program.c_str(), command->name, command->summary,
                 describeOptions(command->options).c_str());
+    printDefaults(model);
     return ExitOk;
   }
-  Session session{model, parseManifest(model.manifest), std::move(options),
-                  program};
+  Session session{model, parseManifest(model.manifest), std::move(options)};
   applyThreads(session.options);
   return command->run(session);
 }
@@ -142,8 +157,11 @@ int runCommandLine(const ModelEntryPoints &model, int argc, char **argv) {
     return dispatch(model, argc, argv);
   } catch (const UsageError &e) {
     std::fflush(stdout);
+    std::string help = programName(argc, argv);
+    if (argc > 1 && findCommand(argv[1]))
+      help += std::string(" ") + argv[1];
     std::fprintf(stderr, "error: %s\n(run '%s --help' for usage)\n", e.what(),
-                 programName(argc, argv).c_str());
+                 help.c_str());
     return e.exitCode();
   } catch (const Error &e) {
     std::fflush(stdout);

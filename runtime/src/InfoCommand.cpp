@@ -12,17 +12,11 @@ namespace nnrt {
 namespace {
 
 std::string describeInit(const TensorInfo &t) {
-  switch (t.dist) {
-  case Dist::Constant:
+  if (t.dist == Dist::Pretrained)
+    return distName(t.dist);
+  if (t.dist == Dist::Constant)
     return formatString("constant(%g)", t.a);
-  case Dist::Uniform:
-    return formatString("uniform(%g, %g)", t.a, t.b);
-  case Dist::Normal:
-    return formatString("normal(%g, %g)", t.a, t.b);
-  case Dist::Pretrained:
-    return "pretrained";
-  }
-  return "?";
+  return formatString("%s(%g, %g)", distName(t.dist), t.a, t.b);
 }
 
 std::string withThousands(int64_t n) {

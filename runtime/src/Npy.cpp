@@ -13,6 +13,19 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 
 namespace nnrt {
 
+namespace {
+size_t npyTypeSize(NpyType type) {
+  switch (type) {
+  case NpyType::U8:
+    return 1;
+  case NpyType::I64:
+    return 8;
+  default:
+    return 4;
+  }
+}
+} // namespace
+
 const char *npyTypeName(NpyType type) {
   switch (type) {
   case NpyType::F32:
@@ -25,17 +38,6 @@ const char *npyTypeName(NpyType type) {
     return "int64";
   }
   return "?";
-}
-
-size_t npyTypeSize(NpyType type) {
-  switch (type) {
-  case NpyType::U8:
-    return 1;
-  case NpyType::I64:
-    return 8;
-  default:
-    return 4;
-  }
 }
 
 double NpyArray::at(int64_t i) const {

@@ -19,7 +19,6 @@ namespace nnrt {
 enum class NpyType { F32, U8, I32, I64 };
 
 const char *npyTypeName(NpyType type);
-size_t npyTypeSize(NpyType type);
 
 struct NpyArray {
   NpyType type = NpyType::F32;

@@ -98,7 +98,8 @@ Options parseOptions(const std::string &command,
         throw UsageError("--" + name, "takes no value");
     } else if (equals != std::string::npos) {
       value = arg.substr(equals + 1);
-    } else if (i + 1 < args.size()) {
+    } else if (i + 1 < args.size() && args[i + 1].compare(0, 2, "--") != 0) {
+      // "--save --epochs 3" is a forgotten value, not a file "--epochs".
       value = args[++i];
     } else {
       throw UsageError("--" + name,

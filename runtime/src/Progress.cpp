@@ -6,7 +6,9 @@
 
 namespace nnrt {
 
-Progress::Progress(std::FILE *out, bool live) : out(out), live(live) {}
+Progress::Progress(std::FILE *out, bool live, double minSeconds)
+    : out(out), live(live), minInterval(minSeconds),
+      lastDraw(std::chrono::steady_clock::now()) {}
 
 Progress::~Progress() { endLiveLine(); }
 
@@ -20,21 +22,23 @@ void Progress::endLiveLine() {
 
 void Progress::update(const std::string &status, int64_t stepInEpoch,
                       int64_t stepsPerEpoch) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - lastDraw < minInterval && (!live || liveLineShown))
+    return;
   if (live) {
-    auto now = std::chrono::steady_clock::now();
-    if (liveLineShown && now - lastDraw < std::chrono::milliseconds(100))
-      return;
-    lastDraw = now;
     // "\r" returns to the line start, "\x1b[K" clears what is left of it.
     std::fprintf(out, "\r%s\x1b[K", status.c_str());
     std::fflush(out);
     liveLineShown = true;
+    lastDraw = now;
     return;
   }
   int64_t every = std::max<int64_t>(1, (stepsPerEpoch + 9) / 10);
   // The last step of an epoch is followed by the epoch's own line.
-  if (stepInEpoch % every == 0 && stepInEpoch != stepsPerEpoch)
-    print(status);
+  if (stepInEpoch % every != 0 || stepInEpoch == stepsPerEpoch)
+    return;
+  print(status);
+  lastDraw = now;
 }
 
 void Progress::print(const std::string &line) {

@@ -1,7 +1,9 @@
 //===- Progress.h - training progress on a terminal or a log ---*- C++ -*-===//
 //
-// On a terminal, one live line redrawn in place (at most 10 times a second);
-// otherwise plain lines, about ten per epoch, so logs stay readable.
+// On a terminal, one live line redrawn in place; otherwise plain lines at
+// every tenth of an epoch, so logs stay readable. Either way updates come at
+// most every `minSeconds` (a live line: 0.1 s, plain lines: 1 s, so that a
+// fast run prints only its epoch lines).
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,7 +20,7 @@ namespace nnrt {
 class Progress {
 public:
   /// Writes to `out`; `live` chooses the terminal style.
-  Progress(std::FILE *out, bool live);
+  Progress(std::FILE *out, bool live, double minSeconds);
   /// Ends a live line so that what follows starts on its own line.
   ~Progress();
 
@@ -34,6 +36,7 @@ private:
 
   std::FILE *out;
   bool live;
+  std::chrono::duration<double> minInterval;
   bool liveLineShown = false;
   std::chrono::steady_clock::time_point lastDraw;
 };

@@ -48,10 +48,12 @@ Dataset loadData(const Session &s, Split split) {
                    !dir.has_value());
 }
 
+namespace {
 bool tensorMatches(const std::string &name, const std::string &pattern) {
   return name.compare(0, pattern.size(), pattern) == 0 &&
          (name.size() == pattern.size() || name[pattern.size()] == '.');
 }
+} // namespace
 
 TensorFilter selectTensors(const Manifest &m,
                            const std::vector<std::string> &patterns,

@@ -22,7 +22,6 @@ struct Session {
   const ModelEntryPoints &model;
   Manifest manifest;
   Options options;
-  std::string program; // argv[0], for messages.
 };
 
 /// --seed, else the model's `seed` hparam, else 0.
@@ -40,12 +39,10 @@ std::vector<float> loadOrInitialize(const Session &session, bool warnUntrained);
 /// A data set from --data DIR or Debian's Fashion-MNIST.
 Dataset loadData(const Session &session, Split split);
 
-/// Whether `name` is `pattern` or inside it: "fc1" selects fc1,
-/// fc1.weight and fc1.bias, not fc10.weight.
-bool tensorMatches(const std::string &name, const std::string &pattern);
-
-/// The tensors selected by a list option (--freeze, --reinit); a pattern
-/// that selects no tensor is a usage error.
+/// The tensors selected by a list option (--freeze, --reinit): a pattern
+/// selects the tensor of that name and those inside it ("fc1" selects fc1,
+/// fc1.weight and fc1.bias, not fc10.weight). A pattern that selects no
+/// tensor is a usage error.
 TensorFilter selectTensors(const Manifest &manifest,
                            const std::vector<std::string> &patterns,
                            const std::string &option);

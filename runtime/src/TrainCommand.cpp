@@ -181,6 +181,8 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+bool isTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
+
 /// What one epoch (or the part of it that this run trained) measured.
 struct EpochStats {
   Clock::time_point start = Clock::now();
@@ -195,7 +197,8 @@ public:
   Trainer(Session &s, const Settings &settings, std::vector<float> state,
           Position position)
       : s(s), m(s.manifest), settings(settings), state(std::move(state)),
-        position(position), progress(stdout, ::isatty(STDOUT_FILENO) == 1) {}
+        position(position),
+        progress(stdout, isTerminal(), isTerminal() ? 0.1 : 1.0) {}
 
   int run();
 

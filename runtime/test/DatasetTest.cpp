@@ -112,10 +112,9 @@ TEST_F(DatasetTest, RejectsMismatchedFiles) {
       HasSubstr("train-images-idx3-ubyte: has 3 samples but " +
                 dir.path("train-labels-idx1-ubyte") + " has 2"));
   writeIdxSplit("train", 0, {6}, {}, false);
-  EXPECT_THAT(errorMessage([&] {
-                loadSplit(dir.root(), Split::Train, m, false);
-              }),
-              HasSubstr("train-images-idx3-ubyte: has no samples"));
+  EXPECT_THAT(
+      errorMessage([&] { loadSplit(dir.root(), Split::Train, m, false); }),
+      HasSubstr("train-images-idx3-ubyte: has no samples"));
   writeIdxSplit("train", 3, {6}, {0, 3, 1}, false);
   EXPECT_THAT(
       errorMessage([&] { loadSplit(dir.root(), Split::Train, m, false); }),

@@ -52,6 +52,8 @@ TEST(OptionsTest, ReportsMistakes) {
             "--epoch: unknown option for 'train'; its options are --epochs, "
             "--lr, --save, --freeze, --no-shuffle, --help");
   EXPECT_EQ(usageError({"--epochs"}), "--epochs: needs a value (N)");
+  EXPECT_EQ(usageError({"--save", "--epochs", "3"}),
+            "--save: needs a value (FILE)");
   EXPECT_EQ(usageError({"--epochs", "3.5"}),
             "--epochs: '3.5' is not an integer >= 0");
   EXPECT_EQ(usageError({"--epochs", "-1"}),

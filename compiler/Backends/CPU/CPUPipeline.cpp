@@ -76,13 +76,7 @@ void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
 
   addBufferization(pm);
 
-  // The hoisting needs transfers on the function's memrefs with invariant
-  // indices computed outside the loops (see nnc-cpu-hoist-vector-transfers).
   OpPassManager &vectorPm = pm.nest<func::FuncOp>();
-  vectorPm.addPass(memref::createFoldMemRefAliasOpsPass());
-  vectorPm.addPass(createCanonicalizerPass());
-  vectorPm.addPass(createLoopInvariantCodeMotionPass());
-  vectorPm.addPass(cpu::createCPUHoistVectorTransfersPass());
   vectorPm.addPass(cpu::createCPULowerVectorsPass());
   vectorPm.addPass(createCanonicalizerPass());
   vectorPm.addPass(createCSEPass());

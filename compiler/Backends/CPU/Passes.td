@@ -48,7 +48,9 @@ def CPUTileAndVectorizePass
 
     Loops whose trip count the tile does not divide are peeled, so that every
     tile has a static shape and vectorizes; ops that the vectorizer rejects
-    stay as (tiled) linalg ops and become scalar loops later.
+    stay as (tiled) linalg ops and become scalar loops later. Finally the
+    accumulator tile of each K loop is hoisted out of the loop (read before,
+    written after), so that it stays in registers.
   }];
   let options = [
     Option<"tileM", "tile-m", "int64_t", /*default=*/"8",
@@ -77,8 +79,8 @@ def CPUStaticBuffersPass : Pass<"nnc-cpu-static-buffers", "::mlir::ModuleOp"> {
     at most for one call. A training step allocates megabytes of such
     temporaries; `malloc` serves large blocks with fresh pages from the kernel,
     and the page faults cost a third of the step. This pass gives each of them
-    its own uninitialized private `memref.global` instead, so the pages are
-    touched once per process.
+    its own uninitialized private `memref.global` instead (and drops its
+    `memref.dealloc`s), so the pages are touched once per process.
 
     The functions become non-reentrant, which the ABI allows: the runtime
     calls the entry points from one thread at a time (nnrt.h).
@@ -91,24 +93,6 @@ def CPUStaticBuffersPass : Pass<"nnc-cpu-static-buffers", "::mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
-}
-
-def CPUHoistVectorTransfersPass
-    : Pass<"nnc-cpu-hoist-vector-transfers", "::mlir::func::FuncOp"> {
-  let summary = "Keeps loop-carried vector tiles (matmul accumulators) in registers";
-  let description = [{
-    After bufferization the K loop of a register tile reads and writes its
-    accumulator tile from memory at every step. This pass moves matching
-    `vector.transfer_read`/`vector.transfer_write` pairs out of the loops, so
-    that the accumulators stay in registers.
-
-    It only finds the pairs when the transfers index the function's memrefs
-    directly and their indices are loop invariants computed outside the loop:
-    run `fold-memref-alias-ops`, `canonicalize` and
-    `loop-invariant-code-motion` first (`nnc-cpu-codegen` does). Without them
-    the accumulators are silently reloaded at every K step.
-  }];
-  let dependentDialects = ["::mlir::vector::VectorDialect"];
 }
 
 def CPULowerVectorsPass

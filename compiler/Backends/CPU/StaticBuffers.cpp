@@ -39,6 +39,9 @@ void CPUStaticBuffersPass::runOnOperation() {
           rewriter.getUnitAttr(), /*constant=*/false,
           alloc.getAlignmentAttr());
       symbols.insert(global);
+      for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          rewriter.eraseOp(user);
       rewriter.setInsertionPoint(alloc);
       rewriter.replaceOpWithNewOp<memref::GetGlobalOp>(alloc, type,
                                                        global.getSymName());

@@ -1,0 +1,36 @@
+//===- SessionTest.cpp - selecting tensors by name ------------------------===//
+
+#include "runtime/src/Session.h"
+
+#include "runtime/test/TestSupport.h"
+
+namespace nnrt {
+namespace {
+
+using test::errorMessage;
+using test::HasSubstr;
+
+TEST(SessionTest, SelectsTensorsAndWhatIsInsideThem) {
+  Manifest m =
+      parseManifest("nnc 1\nmodel m\ninput 2,1\ntarget i32 2\noutput 2,2\n"
+                    "loss softmax_cross_entropy\nstate_size 4\n"
+                    "tensor fc1 0 1 constant 0 0 trainable\n"
+                    "tensor fc1.weight 1 1 constant 0 0 trainable\n"
+                    "tensor fc10.weight 2 1 constant 0 0 trainable\n"
+                    "tensor bn.fc1 3 1 constant 0 0 buffer\n");
+  TensorFilter fc1 = selectTensors(m, {"fc1"}, "--freeze");
+  EXPECT_TRUE(fc1("fc1"));
+  EXPECT_TRUE(fc1("fc1.weight"));
+  EXPECT_FALSE(fc1("fc10.weight"));
+  EXPECT_FALSE(fc1("bn.fc1"));
+  TensorFilter both = selectTensors(m, {"fc10", "bn"}, "--reinit");
+  EXPECT_TRUE(both("fc10.weight"));
+  EXPECT_TRUE(both("bn.fc1"));
+  EXPECT_FALSE(both("fc1.weight"));
+  EXPECT_FALSE(selectTensors(m, {}, "--freeze")("fc1"));
+  EXPECT_EQ(errorMessage([&] { selectTensors(m, {"fc1.w"}, "--freeze"); }),
+            "--freeze: no tensor is named fc1.w or fc1.w.*");
+}
+
+} // namespace
+} // namespace nnrt

@@ -1,0 +1,78 @@
+// RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-cpu-tile-and-vectorize))' | FileCheck %s
+
+// A plain matmul gets 8x32 register tiles over a K loop of step 1 that
+// carries the accumulator in registers; N = 80 = 2*32 + 16 is peeled into a
+// static 8x16 tile.
+
+// CHECK-LABEL: func.func @nn
+// CHECK:       scf.for %{{.*}} = %c0 to %c24 step %c8
+// CHECK:         scf.for %{{.*}} = %c0 to %c64 step %c32
+// CHECK:           %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<24x80xf32>, vector<8x32xf32>
+// CHECK:           scf.for %{{.*}} = %c0 to %c40 step %c1 iter_args(%{{.*}} = %[[ACC]]) -> (vector<8x32xf32>)
+// CHECK:             vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK:           vector.transfer_write {{.*}} : vector<8x32xf32>, tensor<24x80xf32>
+// CHECK:         vector.contract {{.*}} : vector<8x1xf32>, vector<1x16xf32> into vector<8x16xf32>
+func.func @nn(%a: tensor<24x40xf32>, %b: tensor<40x80xf32>,
+              %c: tensor<24x80xf32>) -> tensor<24x80xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<24x40xf32>, tensor<40x80xf32>)
+                     outs(%c : tensor<24x80xf32>) -> tensor<24x80xf32>
+  return %r : tensor<24x80xf32>
+}
+
+// A transposed left operand (dyᵀ·x, weight gradients) vectorizes the same
+// way, reading rows of A; M = 10 = 8 + 2 is peeled.
+
+// CHECK-LABEL: func.func @tn
+// CHECK:       vector.contract {{.*}} : vector<1x8xf32>, vector<1x32xf32> into vector<8x32xf32>
+// CHECK:       vector.contract {{.*}} : vector<1x2xf32>, vector<1x32xf32> into vector<2x32xf32>
+// CHECK-NOT:   linalg.matmul
+func.func @tn(%a: tensor<16x10xf32>, %b: tensor<16x64xf32>,
+              %c: tensor<10x64xf32>) -> tensor<10x64xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>,
+                                      affine_map<(m, n, k) -> (k, n)>,
+                                      affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : tensor<16x10xf32>, tensor<16x64xf32>)
+      outs(%c : tensor<10x64xf32>) -> tensor<10x64xf32>
+  return %r : tensor<10x64xf32>
+}
+
+// Elementwise ops get one 64-lane vector along the contiguous dimension (and
+// a peeled 16-lane remainder: 80 = 64 + 16); fills too.
+
+// CHECK-LABEL: func.func @elementwise
+// CHECK:       scf.for %{{.*}} = %c0 to %c4 step %c1
+// CHECK:         math.exp {{.*}} : vector<1x64xf32>
+// CHECK:         math.exp {{.*}} : vector<1x16xf32>
+func.func @elementwise(%x: tensor<4x80xf32>) -> tensor<4x80xf32> {
+  %e = tensor.empty() : tensor<4x80xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>,
+                                        affine_map<(i, j) -> (i, j)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x80xf32>) outs(%e : tensor<4x80xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = math.exp %in : f32
+    linalg.yield %v : f32
+  } -> tensor<4x80xf32>
+  return %r : tensor<4x80xf32>
+}
+
+// A reduction over the batch (bias gradient) is vectorized along the
+// features, which are contiguous, and loops over the batch with the partial
+// sums in registers.
+
+// CHECK-LABEL: func.func @column_sum
+// CHECK:       %[[INIT:.*]] = vector.transfer_read {{.*}} : tensor<64xf32>, vector<64xf32>
+// CHECK:       scf.for %{{.*}} = %c0 to %c128 step %c1 iter_args(%{{.*}} = %[[INIT]]) -> (vector<64xf32>)
+// CHECK:         vector.transfer_read {{.*}} : tensor<128x64xf32>, vector<64x1xf32>
+// CHECK:         arith.addf {{.*}} : vector<64xf32>
+func.func @column_sum(%x: tensor<128x64xf32>, %init: tensor<64xf32>) -> tensor<64xf32> {
+  %r = linalg.generic {indexing_maps = [affine_map<(n, b) -> (b, n)>,
+                                        affine_map<(n, b) -> (n)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<128x64xf32>) outs(%init : tensor<64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %s = arith.addf %in, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<64xf32>
+  return %r : tensor<64xf32>
+}
