@@ -21,6 +21,11 @@ llvm_config.add_tool_substitutions(["nnc-opt", "nnc"], [config.nnc_tools_dir])
 # that nnc emits.
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 
+if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
+    config.available_features.add("fashion-mnist")
+config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
+
 # GPU tests run only where a GPU answers; elsewhere lit reports them UNSUPPORTED.
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("gpu")
