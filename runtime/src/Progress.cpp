@@ -20,14 +20,14 @@ void Progress::endLiveLine() {
   liveLineShown = false;
 }
 
-void Progress::update(const std::string &status, int64_t stepInEpoch,
-                      int64_t stepsPerEpoch) {
+void Progress::update(const std::function<std::string()> &status,
+                      int64_t stepInEpoch, int64_t stepsPerEpoch) {
   auto now = std::chrono::steady_clock::now();
   if (now - lastDraw < minInterval && (!live || liveLineShown))
     return;
   if (live) {
     // "\r" returns to the line start, "\x1b[K" clears what is left of it.
-    std::fprintf(out, "\r%s\x1b[K", status.c_str());
+    std::fprintf(out, "\r%s\x1b[K", status().c_str());
     std::fflush(out);
     liveLineShown = true;
     lastDraw = now;
@@ -37,7 +37,7 @@ void Progress::update(const std::string &status, int64_t stepInEpoch,
   // The last step of an epoch is followed by the epoch's own line.
   if (stepInEpoch % every != 0 || stepInEpoch == stepsPerEpoch)
     return;
-  print(status);
+  print(status());
   lastDraw = now;
 }
 

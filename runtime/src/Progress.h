@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <string>
 
 namespace nnrt {
@@ -24,9 +25,9 @@ public:
   /// Ends a live line so that what follows starts on its own line.
   ~Progress();
 
-  /// Reports `status` after step `stepInEpoch` (from 1) of
-  /// `stepsPerEpoch`.
-  void update(const std::string &status, int64_t stepInEpoch,
+  /// Reports the status that `status()` formats after step `stepInEpoch`
+  /// (from 1) of `stepsPerEpoch`; `status` is only called when shown.
+  void update(const std::function<std::string()> &status, int64_t stepInEpoch,
               int64_t stepsPerEpoch);
   /// Prints a permanent line.
   void print(const std::string &line);

@@ -253,12 +253,12 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
 
     float loss = stepMetrics[NNRT_METRIC_LOSS];
     float gradNorm = stepMetrics[NNRT_METRIC_GRAD_NORM];
-    std::string at = " at step " + std::to_string(position.step) + " (epoch " +
-                     std::to_string(position.epoch + 1) + ")";
-    if (!std::isfinite(loss))
-      throw Error("", "non-finite loss" + at);
-    if (!std::isfinite(gradNorm))
-      throw Error("", "non-finite gradient norm" + at);
+    if (!std::isfinite(loss) || !std::isfinite(gradNorm))
+      throw Error("", std::string("non-finite ") +
+                          (std::isfinite(loss) ? "gradient norm" : "loss") +
+                          " at step " + std::to_string(position.step) +
+                          " (epoch " + std::to_string(position.epoch + 1) +
+                          ")");
     if (position.step % kScanInterval == 0)
       checkStateFinite(m, state, position);
 
@@ -276,17 +276,23 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                       {"grad_norm", gradNorm},
                       {"clipped", clipped}});
 
-    double seconds = secondsSince(start);
-    std::string status = formatString(
-        "epoch %s  step %lld/%lld  loss %.4f", epochLabel().c_str(),
-        static_cast<long long>(position.epochStep),
-        static_cast<long long>(stepsPerEpoch), stats.lossSum / stats.steps);
-    if (m.isClassifier())
-      status += formatString("  acc %.4f",
-                             double(stats.correct) / (stats.steps * batch));
-    status += formatString("  %.0f samples/s",
-                           seconds > 0 ? stats.steps * batch / seconds : 0.0);
-    progress.update(status, position.epochStep, stepsPerEpoch);
+    progress.update(
+        [&] {
+          double seconds = secondsSince(start);
+          std::string status = formatString(
+              "epoch %s  step %lld/%lld  loss %.4f", epochLabel().c_str(),
+              static_cast<long long>(position.epochStep),
+              static_cast<long long>(stepsPerEpoch),
+              stats.lossSum / stats.steps);
+          if (m.isClassifier())
+            status += formatString("  acc %.4f", double(stats.correct) /
+                                                     (stats.steps * batch));
+          return status + formatString("  %.0f samples/s",
+                                       seconds > 0
+                                           ? stats.steps * batch / seconds
+                                           : 0.0);
+        },
+        position.epochStep, stepsPerEpoch);
   }
   stats.trainSeconds = secondsSince(start);
 }

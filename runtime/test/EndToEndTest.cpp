@@ -267,6 +267,12 @@ TEST_F(EndToEndTest, StopsOnNonFiniteLossAndKeepsTheLastCheckpoint) {
   EXPECT_EQ(metadata("ck.st").at("epoch"), "1");
 }
 
+TEST_F(EndToEndTest, StopsOnNonFiniteGradientNorm) {
+  Result r = train({"--epochs", "1"}, "FAKE_INF_NORM_AT_STEP=2");
+  EXPECT_EQ(r.exitCode, 1);
+  EXPECT_EQ(r.err, "error: non-finite gradient norm at step 2 (epoch 1)\n");
+}
+
 TEST_F(EndToEndTest, StopsOnNonFiniteStateWithoutSaving) {
   test::writeText(dir.path("ck.st"), "previous");
   Result r =

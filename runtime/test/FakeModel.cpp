@@ -5,6 +5,7 @@
 // cross-entropy, SGD and global-norm clipping (it ignores the noise), plus a
 // buffer counting the steps. Environment switches inject failures:
 //   FAKE_NAN_LOSS_AT_STEP=S    reports a NaN loss at step S (from 1)
+//   FAKE_INF_NORM_AT_STEP=S    reports an infinite gradient norm at step S
 //   FAKE_NAN_BUFFER_AT_STEP=S  writes a NaN into the buffer at step S
 //   FAKE_BAD_GRADIENT=1        nnc_gradient returns a wrong fc2.bias gradient
 // Built with FAKE_MODEL_NCHW: input [32, 1, 28, 28] and no gradcheck.
@@ -143,6 +144,8 @@ void nnc_train_step(float *state, const float *x, const void *y,
   state[kSteps] += 1;
   if (step + 1 == envStep("FAKE_NAN_LOSS_AT_STEP"))
     loss = NAN;
+  if (step + 1 == envStep("FAKE_INF_NORM_AT_STEP"))
+    norm = INFINITY;
   if (step + 1 == envStep("FAKE_NAN_BUFFER_AT_STEP"))
     state[kSteps] = NAN;
   metrics[NNRT_METRIC_LOSS] = loss;

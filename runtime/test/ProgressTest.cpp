@@ -25,7 +25,7 @@ std::string written(bool live, double minSeconds, Body &&body) {
 TEST(ProgressTest, PlainLinesAtEveryTenthOfAnEpoch) {
   std::string text = written(false, 0, [](Progress &p) {
     for (int step = 1; step <= 25; ++step)
-      p.update("s" + std::to_string(step), step, 25);
+      p.update([&] { return "s" + std::to_string(step); }, step, 25);
     p.print("epoch done");
   });
   // Every 3 steps (25 / 10 rounded up), never at the epoch's last step.
@@ -35,7 +35,7 @@ TEST(ProgressTest, PlainLinesAtEveryTenthOfAnEpoch) {
 TEST(ProgressTest, PlainLinesAreRateLimited) {
   std::string text = written(false, 3600, [](Progress &p) {
     for (int step = 1; step <= 20; ++step)
-      p.update("s", step, 20);
+      p.update([] { return std::string("s"); }, step, 20);
     p.print("epoch done");
   });
   EXPECT_EQ(text, "epoch done\n");
@@ -43,18 +43,18 @@ TEST(ProgressTest, PlainLinesAreRateLimited) {
 
 TEST(ProgressTest, LiveLineIsRedrawnAndEnded) {
   std::string text = written(true, 0, [](Progress &p) {
-    p.update("a", 1, 10);
-    p.update("b", 2, 10);
+    p.update([] { return std::string("a"); }, 1, 10);
+    p.update([] { return std::string("b"); }, 2, 10);
     p.print("line");
-    p.update("c", 3, 10);
+    p.update([] { return std::string("c"); }, 3, 10);
   });
   EXPECT_EQ(text, "\ra\x1b[K\rb\x1b[K\r\x1b[Kline\n\rc\x1b[K\n");
 }
 
 TEST(ProgressTest, LiveLineShowsAtOnceThenAtMostEveryInterval) {
   std::string text = written(true, 3600, [](Progress &p) {
-    p.update("a", 1, 10);
-    p.update("b", 2, 10);
+    p.update([] { return std::string("a"); }, 1, 10);
+    p.update([] { return std::string("b"); }, 2, 10);
   });
   EXPECT_EQ(text, "\ra\x1b[K\n");
 }

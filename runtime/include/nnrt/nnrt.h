@@ -55,7 +55,10 @@ void nnc_predict(const float *state, const float *x, float *output);
 /* Present only when the manifest says `gradcheck 1` (nnc --gradcheck):
  * the loss and the gradient of every tensor (same layout as state; zero for
  * buffers and frozen parameters) in float32, and the loss in float64 for
- * finite differences. */
+ * finite differences. `x` and `y` are exactly those of nnc_train_step
+ * (float32 x; int32 or float32 y, never float64): only the state and the
+ * loss of nnc_loss_f64 are float64. Both are referenced weakly by libnnrt,
+ * so a model without them still links. */
 void nnc_gradient(const float *state, const float *x, const void *y,
                   float *loss, float *grads);
 void nnc_loss_f64(const double *state, const float *x, const void *y,
@@ -66,6 +69,10 @@ void nnc_loss_f64(const double *state, const float *x, const void *y,
 /* Runs the compiled model's command line (train, eval, predict, info, ...).
  * libnnrt's main() calls it; returns the process exit code. */
 int nnrt_main(int argc, char **argv);
+
+/* libnnrt also defines `memrefCopy` with the signature of MLIR's
+ * mlir/ExecutionEngine/CRunnerUtils.h (the call that memref.copy of
+ * non-contiguous memrefs lowers to), so that models need no MLIR library. */
 
 #ifdef __cplusplus
 }
