@@ -188,15 +188,13 @@ struct LowerConv2dWeightGrad : OpRewritePattern<Conv2dWeightGradOp> {
     SmallVector<IteratorType> iterators(4, IteratorType::parallel);
     iterators.append(3, IteratorType::reduction);
     rewriter.replaceOp(
-        op, nnc::buildGeneric(
-                rewriter, loc, {op.getOutputGrad(), input}, {dyMap, xMap},
-                nnc::filledTensor(rewriter, loc, op.getWeightGrad().getType(),
-                                  0.0),
-                outMap, iterators,
-                [](OpBuilder &b, Location loc, ValueRange args) {
-                  Value prod = arith::MulFOp::create(b, loc, args[0], args[1]);
-                  return arith::AddFOp::create(b, loc, args[2], prod);
-                }));
+        op, nnc::buildSum(rewriter, loc, {op.getOutputGrad(), input},
+                          {dyMap, xMap}, op.getWeightGrad().getType(), outMap,
+                          iterators,
+                          [](OpBuilder &b, Location loc, ValueRange args) {
+                            return arith::MulFOp::create(b, loc, args[0],
+                                                         args[1]);
+                          }));
     return success();
   }
 };

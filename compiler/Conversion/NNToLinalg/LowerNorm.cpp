@@ -53,13 +53,8 @@ Value channelSum(OpBuilder &b, Location loc, ValueRange inputs,
                  ArrayRef<AffineMap> maps, RankedTensorType type,
                  nnc::BodyBuilder body) {
   ChannelMaps cm = channelMaps(b, type);
-  return nnc::buildGeneric(
-      b, loc, inputs, maps, nnc::filledTensor(b, loc, channelType(type), 0.0),
-      cm.channel, cm.reduce,
-      [&](OpBuilder &b, Location loc, ValueRange args) {
-        Value term = body(b, loc, args.drop_back());
-        return arith::AddFOp::create(b, loc, args.back(), term);
-      });
+  return nnc::buildSum(b, loc, inputs, maps, channelType(type), cm.channel,
+                       cm.reduce, body);
 }
 
 /// Per-channel elementwise function of [C] vectors.

@@ -78,10 +78,9 @@ LogicalResult lowerGlobalNorm(GlobalNormOp op, const StateLayout &layout,
       return failure();
     auto type = cast<RankedTensorType>(grad.getType());
     auto all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-    Value squares = nnc::buildReduction(
-        b, loc, grad, all, 0.0, [](OpBuilder &b, Location loc, ValueRange a) {
-          Value sq = arith::MulFOp::create(b, loc, a[0], a[0]);
-          return arith::AddFOp::create(b, loc, a[1], sq);
+    Value squares = nnc::buildDimSum(
+        b, loc, grad, all, [](OpBuilder &b, Location loc, ValueRange a) {
+          return arith::MulFOp::create(b, loc, a[0], a[0]);
         });
     Value sum = tensor::ExtractOp::create(b, loc, squares, ValueRange{});
     if (Value mask = maskOf(b, loc, access, **slot))
