@@ -119,3 +119,23 @@ Value nnc::buildTotalSum(OpBuilder &b, Location loc, Value input) {
                        return args[0];
                      });
 }
+
+/// out = op(lhs) · op(rhs) + init, as one linalg.matmul whose indexing maps
+/// express the transposes (no transposed copy is materialized).
+Value nnc::buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                  bool transposeLhs, bool transposeRhs, Value init) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m, n, k;
+  bindDims(ctx, m, n, k);
+  auto map = [&](AffineExpr r, AffineExpr c) {
+    return AffineMap::get(3, 0, {r, c}, ctx);
+  };
+  SmallVector<Attribute> maps = {
+      AffineMapAttr::get(transposeLhs ? map(k, m) : map(m, k)),
+      AffineMapAttr::get(transposeRhs ? map(n, k) : map(k, n)),
+      AffineMapAttr::get(map(m, n))};
+  auto matmul = linalg::MatmulOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      {b.getNamedAttr("indexing_maps", b.getArrayAttr(maps))});
+  return matmul.getResult(0);
+}

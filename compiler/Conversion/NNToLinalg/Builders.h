@@ -62,6 +62,11 @@ mlir::Value buildDimSum(mlir::OpBuilder &b, mlir::Location loc,
 /// Sum of all elements of `input` as a 0-d tensor.
 mlir::Value buildTotalSum(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value input);
+/// op(lhs) · op(rhs) + init as one linalg.matmul whose indexing maps express
+/// the transposes (no transposed copy is materialized).
+mlir::Value buildMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value lhs,
+                        mlir::Value rhs, bool transposeLhs, bool transposeRhs,
+                        mlir::Value init);
 } // namespace nnc
 
 #endif // NNC_CONVERSION_NNTOLINALG_BUILDERS_H

@@ -11,26 +11,6 @@ using namespace mlir;
 using namespace mlir::nn;
 
 namespace {
-/// out = op(lhs) · op(rhs) + init, as one linalg.matmul whose indexing maps
-/// express the transposes (no transposed copy is materialized).
-Value buildMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                  bool transposeLhs, bool transposeRhs, Value init) {
-  MLIRContext *ctx = b.getContext();
-  AffineExpr m, n, k;
-  bindDims(ctx, m, n, k);
-  auto map = [&](AffineExpr r, AffineExpr c) {
-    return AffineMap::get(3, 0, {r, c}, ctx);
-  };
-  SmallVector<Attribute> maps = {
-      AffineMapAttr::get(transposeLhs ? map(k, m) : map(m, k)),
-      AffineMapAttr::get(transposeRhs ? map(n, k) : map(k, n)),
-      AffineMapAttr::get(map(m, n))};
-  auto matmul = linalg::MatmulOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
-      {b.getNamedAttr("indexing_maps", b.getArrayAttr(maps))});
-  return matmul.getResult(0);
-}
-
 struct LowerDense : OpRewritePattern<DenseOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(DenseOp op,
@@ -60,7 +40,7 @@ struct LowerDense : OpRewritePattern<DenseOp> {
     } else {
       init = nnc::filledTensor(rewriter, loc, outType, 0.0);
     }
-    rewriter.replaceOp(op, buildMatmul(rewriter, loc, op.getInput(), weight,
+    rewriter.replaceOp(op, nnc::buildMatmul(rewriter, loc, op.getInput(), weight,
                                        false, /*transposeRhs=*/true, init));
     return success();
   }
@@ -72,7 +52,7 @@ struct LowerMatmul : OpRewritePattern<MatmulOp> {
                                 PatternRewriter &rewriter) const override {
     Value init = nnc::filledTensor(rewriter, op.getLoc(),
                                    op.getResult().getType(), 0.0);
-    rewriter.replaceOp(op, buildMatmul(rewriter, op.getLoc(), op.getLhs(),
+    rewriter.replaceOp(op, nnc::buildMatmul(rewriter, op.getLoc(), op.getLhs(),
                                        op.getRhs(), op.getTransposeLhs(),
                                        op.getTransposeRhs(), init));
     return success();
