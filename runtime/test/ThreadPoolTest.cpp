@@ -1,0 +1,111 @@
+//===- ThreadPoolTest.cpp - the pool behind nnrt_parallel_for -------------===//
+
+#include "runtime/src/ThreadPool.h"
+
+#include "runtime/include/nnrt/nnrt.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <mutex>
+#include <utility>
+
+namespace nnrt {
+namespace {
+
+/// Records every chunk a body is given and counts how often each iteration
+/// runs.
+struct Recorder {
+  explicit Recorder(int64_t n) : visits(n) {}
+  std::vector<std::atomic<int>> visits;
+  std::mutex mutex;
+  std::vector<std::pair<int64_t, int64_t>> chunks;
+
+  static void body(void *ctx, int64_t begin, int64_t end) {
+    auto *self = static_cast<Recorder *>(ctx);
+    for (int64_t i = begin; i < end; ++i)
+      self->visits[i].fetch_add(1);
+    std::lock_guard<std::mutex> lock(self->mutex);
+    self->chunks.push_back({begin, end});
+  }
+
+  std::vector<std::pair<int64_t, int64_t>> sortedChunks() {
+    std::sort(chunks.begin(), chunks.end());
+    return chunks;
+  }
+};
+
+TEST(ThreadPoolTest, RunsEveryIterationOnceInStaticChunks) {
+  for (int threads : {1, 2, 3, 8}) {
+    ThreadPool pool(threads);
+    EXPECT_EQ(pool.size(), threads);
+    for (int64_t n : {0, 1, 2, 5, 8, 100, 1001}) {
+      Recorder recorder(n);
+      pool.run(Recorder::body, &recorder, n);
+      for (int64_t i = 0; i < n; ++i)
+        EXPECT_EQ(recorder.visits[i].load(), 1)
+            << "threads " << threads << ", n " << n << ", iteration " << i;
+      // The split depends on n and the thread count only: chunk t is
+      // [t·n/T, (t+1)·n/T), empty chunks are not run, and a single
+      // iteration runs on the caller.
+      std::vector<std::pair<int64_t, int64_t>> expected;
+      int parts = n <= 1 ? 1 : threads;
+      for (int t = 0; t < parts; ++t)
+        if (n * t / parts < n * (t + 1) / parts)
+          expected.push_back({n * t / parts, n * (t + 1) / parts});
+      EXPECT_EQ(recorder.sortedChunks(), expected)
+          << "threads " << threads << ", n " << n;
+    }
+  }
+}
+
+TEST(ThreadPoolTest, ManyShortCallsInARow) {
+  // Training steps make thousands of calls of a few microseconds each; a
+  // lost wake-up or a worker running a stale task would show here.
+  ThreadPool pool(4);
+  std::vector<int64_t> sums(64);
+  auto body = [](void *ctx, int64_t begin, int64_t end) {
+    auto *out = static_cast<std::vector<int64_t> *>(ctx);
+    for (int64_t i = begin; i < end; ++i)
+      (*out)[i] += i;
+  };
+  for (int call = 0; call < 20000; ++call)
+    pool.run(body, &sums, static_cast<int64_t>(sums.size()));
+  for (size_t i = 0; i < sums.size(); ++i)
+    EXPECT_EQ(sums[i], 20000 * static_cast<int64_t>(i));
+}
+
+TEST(ThreadPoolTest, NestedCallsRunSerially) {
+  ThreadPool pool(2);
+  struct Nest {
+    ThreadPool *pool;
+    Recorder inner{16};
+  } nest{&pool};
+  auto outer = [](void *ctx, int64_t begin, int64_t end) {
+    auto *nest = static_cast<Nest *>(ctx);
+    for (int64_t i = begin; i < end; ++i)
+      nest->pool->run(Recorder::body, &nest->inner, 8);
+  };
+  pool.run(outer, &nest, 2);
+  // Two outer iterations, each running all 8 inner ones as one chunk.
+  EXPECT_EQ(nest.inner.sortedChunks(),
+            (std::vector<std::pair<int64_t, int64_t>>{{0, 8}, {0, 8}}));
+}
+
+TEST(ThreadPoolTest, ParallelForUsesTheConfiguredThreadCount) {
+  setThreadCount(3);
+  EXPECT_EQ(getThreadCount(), 3);
+  Recorder recorder(9);
+  nnrt_parallel_for(Recorder::body, &recorder, 9);
+  EXPECT_EQ(recorder.sortedChunks(),
+            (std::vector<std::pair<int64_t, int64_t>>{{0, 3}, {3, 6}, {6, 9}}));
+
+  setThreadCount(1);
+  Recorder serial(9);
+  nnrt_parallel_for(Recorder::body, &serial, 9);
+  EXPECT_EQ(serial.sortedChunks(),
+            (std::vector<std::pair<int64_t, int64_t>>{{0, 9}}));
+}
+
+} // namespace
+} // namespace nnrt
