@@ -17,6 +17,15 @@ namespace {
 /// step (and between two steps), far shorter than anything a user notices.
 constexpr std::chrono::microseconds kSpinTime{500};
 
+/// Chunks per thread: enough that a late thread costs the others little,
+/// few enough that claiming them costs nothing.
+constexpr int64_t kChunksPerThread = 4;
+
+/// Bits of ThreadPool::state that count claimed chunks (kMaxThreads ·
+/// kChunksPerThread fit).
+constexpr unsigned kChunkBits = 24;
+constexpr uint64_t kChunkMask = (uint64_t{1} << kChunkBits) - 1;
+
 /// Set while a thread runs a body, so that nested calls run serially.
 thread_local bool insideBody = false;
 
@@ -29,30 +38,48 @@ void relax(unsigned &spins) {
     std::this_thread::yield();
 }
 
-/// Chunk `t` of `threads` equal parts of [0, n).
-void runChunk(ParallelBody body, void *ctx, int64_t n, int t, int threads) {
-  int64_t begin = n * t / threads;
-  int64_t end = n * (t + 1) / threads;
-  if (begin < end)
-    body(ctx, begin, end);
-}
-
 } // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < threads; ++i)
-    workers.emplace_back([this, i] { work(i); });
+    workers.emplace_back([this] { work(); });
 }
 
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex);
     stopping = true;
-    generation.fetch_add(1, std::memory_order_release);
+    state.fetch_add(uint64_t{1} << kChunkBits, std::memory_order_release);
   }
   wake.notify_all();
   for (std::thread &worker : workers)
     worker.join();
+}
+
+int64_t ThreadPool::chunkCount(int64_t count) const {
+  if (workers.empty())
+    return count > 0 ? 1 : 0;
+  return std::min<int64_t>(count, size() * kChunksPerThread);
+}
+
+void ThreadPool::runChunks(uint64_t generation) {
+  uint64_t claim = state.load(std::memory_order_acquire);
+  // The task's fields, read after its generation was seen and before a
+  // chunk is claimed: they do not change until every chunk is done.
+  ParallelBody task = body.load(std::memory_order_relaxed);
+  void *taskCtx = ctx.load(std::memory_order_relaxed);
+  int64_t count = n.load(std::memory_order_relaxed);
+  int64_t total = chunks.load(std::memory_order_relaxed);
+  while ((claim >> kChunkBits) == generation &&
+         static_cast<int64_t>(claim & kChunkMask) < total) {
+    if (!state.compare_exchange_weak(claim, claim + 1,
+                                     std::memory_order_acquire))
+      continue;
+    int64_t chunk = static_cast<int64_t>(claim & kChunkMask);
+    task(taskCtx, count * chunk / total, count * (chunk + 1) / total);
+    done.fetch_add(1, std::memory_order_release);
+    claim = state.load(std::memory_order_acquire);
+  }
 }
 
 void ThreadPool::run(ParallelBody task, void *taskCtx, int64_t count) {
@@ -61,48 +88,52 @@ void ThreadPool::run(ParallelBody task, void *taskCtx, int64_t count) {
       task(taskCtx, 0, count);
     return;
   }
-  body = task;
-  ctx = taskCtx;
-  n = count;
-  pending.store(static_cast<int>(workers.size()), std::memory_order_relaxed);
+  int64_t total = chunkCount(count);
+  body.store(task, std::memory_order_relaxed);
+  ctx.store(taskCtx, std::memory_order_relaxed);
+  n.store(count, std::memory_order_relaxed);
+  chunks.store(total, std::memory_order_relaxed);
+  done.store(0, std::memory_order_relaxed);
+  uint64_t generation;
   {
     // Under the mutex, so that a worker between its last check and its
     // wait cannot miss the notification.
     std::lock_guard<std::mutex> lock(mutex);
-    generation.fetch_add(1, std::memory_order_release);
+    generation = (state.load(std::memory_order_relaxed) >> kChunkBits) + 1;
+    state.store(generation << kChunkBits, std::memory_order_release);
     if (sleepers > 0)
       wake.notify_all();
   }
   insideBody = true;
-  runChunk(task, taskCtx, count, 0, size());
+  runChunks(generation);
   insideBody = false;
   unsigned spins = 0;
-  while (pending.load(std::memory_order_acquire) != 0)
+  while (done.load(std::memory_order_acquire) != total)
     relax(spins);
 }
 
-void ThreadPool::work(int index) {
+void ThreadPool::work() {
   insideBody = true;
   uint64_t seen = 0;
+  auto generation = [&] {
+    return state.load(std::memory_order_acquire) >> kChunkBits;
+  };
   for (;;) {
     auto deadline = std::chrono::steady_clock::now() + kSpinTime;
     unsigned spins = 0;
-    while (generation.load(std::memory_order_acquire) == seen) {
+    while (generation() == seen) {
       relax(spins);
       if (spins % 128 != 0 || std::chrono::steady_clock::now() < deadline)
         continue;
       std::unique_lock<std::mutex> lock(mutex);
       ++sleepers;
-      wake.wait(lock, [&] {
-        return generation.load(std::memory_order_acquire) != seen;
-      });
+      wake.wait(lock, [&] { return generation() != seen; });
       --sleepers;
     }
-    seen = generation.load(std::memory_order_acquire);
+    seen = generation();
     if (stopping)
       return;
-    runChunk(body, ctx, n, index, size());
-    pending.fetch_sub(1, std::memory_order_release);
+    runChunks(seen);
   }
 }
 

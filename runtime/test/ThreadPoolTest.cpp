@@ -45,14 +45,15 @@ TEST(ThreadPoolTest, RunsEveryIterationOnceInStaticChunks) {
       for (int64_t i = 0; i < n; ++i)
         EXPECT_EQ(recorder.visits[i].load(), 1)
             << "threads " << threads << ", n " << n << ", iteration " << i;
-      // The split depends on n and the thread count only: chunk t is
-      // [t·n/T, (t+1)·n/T), empty chunks are not run, and a single
-      // iteration runs on the caller.
+      // The split depends on n and the thread count only: chunk c of C is
+      // [c·n/C, (c+1)·n/C), with C = 4 per thread (at most n), or a single
+      // one without workers.
       std::vector<std::pair<int64_t, int64_t>> expected;
-      int parts = n <= 1 ? 1 : threads;
-      for (int t = 0; t < parts; ++t)
-        if (n * t / parts < n * (t + 1) / parts)
-          expected.push_back({n * t / parts, n * (t + 1) / parts});
+      int64_t parts = threads == 1 ? std::min<int64_t>(n, 1)
+                                   : std::min<int64_t>(n, 4 * threads);
+      EXPECT_EQ(pool.chunkCount(n), parts);
+      for (int64_t c = 0; c < parts; ++c)
+        expected.push_back({n * c / parts, n * (c + 1) / parts});
       EXPECT_EQ(recorder.sortedChunks(), expected)
           << "threads " << threads << ", n " << n;
     }
@@ -93,12 +94,14 @@ TEST(ThreadPoolTest, NestedCallsRunSerially) {
 }
 
 TEST(ThreadPoolTest, ParallelForUsesTheConfiguredThreadCount) {
-  setThreadCount(3);
-  EXPECT_EQ(getThreadCount(), 3);
-  Recorder recorder(9);
-  nnrt_parallel_for(Recorder::body, &recorder, 9);
+  setThreadCount(2);
+  EXPECT_EQ(getThreadCount(), 2);
+  Recorder recorder(16);
+  nnrt_parallel_for(Recorder::body, &recorder, 16);
   EXPECT_EQ(recorder.sortedChunks(),
-            (std::vector<std::pair<int64_t, int64_t>>{{0, 3}, {3, 6}, {6, 9}}));
+            (std::vector<std::pair<int64_t, int64_t>>{
+                {0, 2}, {2, 4}, {4, 6}, {6, 8}, {8, 10}, {10, 12}, {12, 14},
+                {14, 16}}));
 
   setThreadCount(1);
   Recorder serial(9);

@@ -71,6 +71,7 @@ void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
   OpPassManager &tensorPm = pm.nest<func::FuncOp>();
   tensorPm.addPass(createLinalgElementwiseOpFusionPass());
   tensorPm.addPass(cpu::createCPUTransposeRHSPass());
+  tensorPm.addPass(cpu::createCPUSplitReductionsPass());
   tensorPm.addPass(cpu::createCPUParallelizePass());
   tensorPm.addPass(cpu::createCPUTileAndVectorizePass());
   tensorPm.addPass(createCSEPass());

@@ -32,6 +32,53 @@ def CPUTransposeRHSPass
   ];
 }
 
+def CPUSplitReductionsPass
+    : Pass<"nnc-cpu-split-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Reduces whole tensors to scalars through lane-wise partials";
+  let description = [{
+    A reduction of a whole tensor into a scalar (the squared norms of the
+    gradients) vectorizes into one long chain of dependent scalar additions:
+    the order of a floating-point sum is part of its result, and the
+    vectorizer keeps it. This pass fixes another order, as fast as a
+    vectorized elementwise op: the input, viewed as
+    `[parts, n / (parts·lanes), lanes]`, is reduced over the middle
+    dimension into `parts × lanes` partials (`parts` rows that
+    `nnc-cpu-parallelize` runs on separate threads, `lanes` accumulators in
+    vector registers), which a second op combines into the original init.
+    The order depends on the shape alone, so results stay the same for every
+    thread count. Applies to generic ops whose inputs are read whole in
+    row-major order and whose body combines the running value with one
+    operation that has a neutral element (sum, product, min, max);
+    `parts` becomes 1 unless it divides `n / lanes`.
+
+    ```mlir
+    %s = linalg.generic {iterator_types = ["reduction", "reduction"]}
+        ins(%g : tensor<256x784xf32>) outs(%zero : tensor<f32>) {
+      ^bb0(%in: f32, %acc: f32):
+        %sq = arith.mulf %in, %in : f32
+        %r = arith.addf %acc, %sq : f32
+        linalg.yield %r : f32
+    } -> tensor<f32>
+    // becomes: %g as tensor<8x392x64xf32>,
+    %p = linalg.generic {iterator_types = ["parallel", "reduction", "parallel"]}
+        ins(%g3 : tensor<8x392x64xf32>) outs(%zeros : tensor<8x64xf32>) { (same body) }
+    %s = linalg.generic {iterator_types = ["reduction", "reduction"]}
+        ins(%p : tensor<8x64xf32>) outs(%zero : tensor<f32>) { arith.addf }
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"64",
+           "Partial results kept in vector registers">,
+    Option<"parts", "parts", "int64_t", /*default=*/"8",
+           "Independent rows of partial results (parallel work)">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 def CPUParallelizePass : Pass<"nnc-cpu-parallelize", "::mlir::func::FuncOp"> {
   let summary = "Splits large linalg ops on tensors into independent output tiles";
   let description = [{

@@ -72,14 +72,16 @@ int nnrt_main(int argc, char **argv);
 
 /*--- Provided by libnnrt: parallel loops ------------------------------------*/
 
-/* Runs fn(ctx, begin, end) over the iterations [0, n), split into T
- * contiguous chunks of equal size (chunk t is [t*n/T, (t+1)*n/T)), one per
- * thread of the runtime's pool, and returns when all are done. T is
- * `--threads` (default: all cores the process may run on). The iterations
- * must be independent: compiled code splits only loops over disjoint output
- * tiles, so results do not depend on T. The calling thread runs chunk 0; a
- * call from inside fn runs serially on its thread. Called by compiled code
- * from one thread at a time, like the entry points. */
+/* Runs fn(ctx, begin, end) over the iterations [0, n) on the runtime's
+ * threads and returns when all are done. The iterations are cut into
+ * contiguous chunks of equal size that depend only on n and the thread
+ * count T (`--threads`, default: all cores the process may run on); the
+ * threads, the caller included, claim them in order (docs/abi.md, "Parallel
+ * loops"). The iterations must be independent: compiled code splits only
+ * loops over disjoint output tiles, so results do not depend on T or on
+ * which thread runs a chunk. A call from inside fn runs serially on its
+ * thread. Called by compiled code from one thread at a time, like the
+ * entry points. */
 void nnrt_parallel_for(void (*fn)(void *ctx, int64_t begin, int64_t end),
                        void *ctx, int64_t n);
 
