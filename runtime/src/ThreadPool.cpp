@@ -22,7 +22,7 @@ constexpr std::chrono::microseconds kSpinTime{500};
 constexpr int64_t kChunksPerThread = 4;
 
 /// Bits of ThreadPool::state that count claimed chunks (kMaxThreads ·
-/// kChunksPerThread fit).
+/// kChunksPerThread fit); all ones marks a closed task.
 constexpr unsigned kChunkBits = 24;
 constexpr uint64_t kChunkMask = (uint64_t{1} << kChunkBits) - 1;
 
@@ -64,12 +64,14 @@ int64_t ThreadPool::chunkCount(int64_t count) const {
 
 void ThreadPool::runChunks(uint64_t generation) {
   uint64_t claim = state.load(std::memory_order_acquire);
-  // The task's fields, read after its generation was seen and before a
-  // chunk is claimed: they do not change until every chunk is done.
-  ParallelBody task = body.load(std::memory_order_relaxed);
-  void *taskCtx = ctx.load(std::memory_order_relaxed);
-  int64_t count = n.load(std::memory_order_relaxed);
-  int64_t total = chunks.load(std::memory_order_relaxed);
+  // The task's fields, read before a chunk is claimed. They belong to the
+  // generation of a successful claim: run() closes the previous task
+  // (claims fail from then on) before it writes the next task's fields,
+  // and these acquire loads order that closing before the claim below.
+  ParallelBody task = body.load(std::memory_order_acquire);
+  void *taskCtx = ctx.load(std::memory_order_acquire);
+  int64_t count = n.load(std::memory_order_acquire);
+  int64_t total = chunks.load(std::memory_order_acquire);
   while ((claim >> kChunkBits) == generation &&
          static_cast<int64_t>(claim & kChunkMask) < total) {
     if (!state.compare_exchange_weak(claim, claim + 1,
@@ -88,18 +90,22 @@ void ThreadPool::run(ParallelBody task, void *taskCtx, int64_t count) {
       task(taskCtx, 0, count);
     return;
   }
+  // Close the previous task: a late thread that read its state must not
+  // claim a chunk against the fields written next.
+  uint64_t generation = state.load(std::memory_order_relaxed) >> kChunkBits;
+  state.store((generation << kChunkBits) | kChunkMask,
+              std::memory_order_relaxed);
   int64_t total = chunkCount(count);
-  body.store(task, std::memory_order_relaxed);
-  ctx.store(taskCtx, std::memory_order_relaxed);
-  n.store(count, std::memory_order_relaxed);
-  chunks.store(total, std::memory_order_relaxed);
+  body.store(task, std::memory_order_release);
+  ctx.store(taskCtx, std::memory_order_release);
+  n.store(count, std::memory_order_release);
+  chunks.store(total, std::memory_order_release);
   done.store(0, std::memory_order_relaxed);
-  uint64_t generation;
+  ++generation;
   {
     // Under the mutex, so that a worker between its last check and its
     // wait cannot miss the notification.
     std::lock_guard<std::mutex> lock(mutex);
-    generation = (state.load(std::memory_order_relaxed) >> kChunkBits) + 1;
     state.store(generation << kChunkBits, std::memory_order_release);
     if (sleepers > 0)
       wake.notify_all();

@@ -61,19 +61,26 @@ TEST(ThreadPoolTest, RunsEveryIterationOnceInStaticChunks) {
 }
 
 TEST(ThreadPoolTest, ManyShortCallsInARow) {
-  // Training steps make thousands of calls of a few microseconds each; a
-  // lost wake-up or a worker running a stale task would show here.
-  ThreadPool pool(4);
-  std::vector<int64_t> sums(64);
-  auto body = [](void *ctx, int64_t begin, int64_t end) {
-    auto *out = static_cast<std::vector<int64_t> *>(ctx);
-    for (int64_t i = begin; i < end; ++i)
-      (*out)[i] += i;
-  };
-  for (int call = 0; call < 20000; ++call)
-    pool.run(body, &sums, static_cast<int64_t>(sums.size()));
-  for (size_t i = 0; i < sums.size(); ++i)
-    EXPECT_EQ(sums[i], 20000 * static_cast<int64_t>(i));
+  // Training steps make thousands of calls of a few microseconds each, of
+  // varying sizes; a lost wake-up, a chunk claimed against the previous
+  // call's fields or a worker running a stale task would show here.
+  for (int threads : {2, 3, 8}) {
+    ThreadPool pool(threads);
+    std::vector<int64_t> sums(64);
+    auto body = [](void *ctx, int64_t begin, int64_t end) {
+      auto *out = static_cast<std::vector<int64_t> *>(ctx);
+      for (int64_t i = begin; i < end; ++i)
+        (*out)[i] += i;
+    };
+    std::vector<int64_t> expected(sums.size());
+    for (int call = 0; call < 50000; ++call) {
+      int64_t n = 1 + call * 7919 % static_cast<int64_t>(sums.size());
+      pool.run(body, &sums, n);
+      for (int64_t i = 0; i < n; ++i)
+        expected[i] += i;
+    }
+    EXPECT_EQ(sums, expected) << "threads " << threads;
+  }
 }
 
 TEST(ThreadPoolTest, NestedCallsRunSerially) {

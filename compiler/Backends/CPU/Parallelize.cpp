@@ -111,19 +111,43 @@ void CPUParallelizePass::runOnOperation() {
         !op->getParentOfType<LoopLikeOpInterface>())
       ops.push_back(op);
   });
-  for (linalg::LinalgOp op : ops) {
+  // Consumers first, so that a matmul takes in the op that initializes its
+  // output before that op is split on its own.
+  for (linalg::LinalgOp op : llvm::reverse(ops)) {
+    if (op->use_empty()) {
+      // Fused into all its users: nothing reads it any more.
+      rewriter.eraseOp(op);
+      continue;
+    }
     std::optional<Split> split = chooseSplit(op);
     if (!split)
       continue;
     SmallVector<int64_t> sizes(op.getNumLoops(), 0);
     sizes[split->dim] = split->tile;
-    scf::SCFTilingOptions options;
-    options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-    options.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+    scf::SCFTilingOptions tiling;
+    tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+    tiling.setTileSizes(getAsIndexOpFoldResult(op.getContext(), sizes));
+    scf::SCFTileAndFuseOptions options;
+    options.setTilingOptions(tiling);
+    // The op that initializes the output (zeros, a broadcast bias) joins
+    // the loop: each thread initializes the tile it computes, while it is
+    // in its cache, and one parallel loop is saved. The op stays for its
+    // other users, if any.
+    options.setFusionControlFn(
+        [](tensor::ExtractSliceOp, OpResult producer, bool isDestination)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (isDestination && isa<linalg::LinalgOp>(producer.getOwner()))
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
     rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> tiled =
-        scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
-    if (succeeded(tiled))
-      rewriter.replaceOp(op, tiled->replacements);
+    FailureOr<scf::SCFTileAndFuseResult> tiled =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(*op), options);
+    if (failed(tiled))
+      continue;
+    for (OpResult result : op->getResults())
+      rewriter.replaceAllUsesWith(result, tiled->replacements.lookup(result));
+    rewriter.eraseOp(op);
   }
 }

@@ -109,7 +109,7 @@ def CPUParallelizePass : Pass<"nnc-cpu-parallelize", "::mlir::func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"65536",
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"32768",
            "Loop iterations below which an op stays serial (the cost of "
            "waking the threads outweighs the gain)">,
     Option<"tileM", "tile-m", "int64_t", /*default=*/"8",

@@ -176,6 +176,15 @@ void CPUTileAndVectorizePass::runOnOperation() {
       rewriter.replaceOp(op, result->replacements);
   }
 
+  // A reduction over unit dimensions only (the tile of a reduction into
+  // lane-wise partials, nnc-cpu-split-reductions) is elementwise: say so
+  // before the patterns below turn a multiply and such a reduction into a
+  // contraction, which would lower to scalar shuffles.
+  RewritePatternSet unitReductions(&getContext());
+  vector::MultiDimReductionOp::getCanonicalizationPatterns(unitReductions,
+                                                           &getContext());
+  (void)applyPatternsGreedily(func, std::move(unitReductions));
+
   // Fold the tensor slices of each tile into its transfers, so that after
   // bufferization the transfers index the function's buffers directly.
   RewritePatternSet patterns(&getContext());
