@@ -84,6 +84,15 @@ static Value castTo(OpBuilder &builder, Location loc, Value value, Type type) {
       .getResult(0);
 }
 
+/// The address of field `index` of the ctx struct at `ctx`.
+static Value getFieldAddress(OpBuilder &builder, Location loc,
+                             LLVM::LLVMStructType ctxType, Value ctx,
+                             size_t index) {
+  return LLVM::GEPOp::create(
+      builder, loc, LLVM::LLVMPointerType::get(builder.getContext()), ctxType,
+      ctx, ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(index)});
+}
+
 /// Moves the body of `forall` into a new function `fn(ctx, begin, end)`
 /// that runs iterations [begin, end), and replaces the loop by a call of
 /// nnrt_parallel_for. Values from above reach the function through `ctx`,
@@ -120,9 +129,8 @@ static void outline(scf::ForallOp forall, LoopSpace space,
   builder.setInsertionPointToStart(entry);
   IRMapping mapping;
   for (auto [index, value] : llvm::enumerate(captured)) {
-    Value field = LLVM::GEPOp::create(
-        builder, loc, ptrType, ctxType, entry->getArgument(0),
-        ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(index)});
+    Value field =
+        getFieldAddress(builder, loc, ctxType, entry->getArgument(0), index);
     Value loaded = LLVM::LoadOp::create(builder, loc, fields[index], field);
     mapping.map(value, castTo(builder, loc, loaded, value.getType()));
   }
@@ -154,9 +162,7 @@ static void outline(scf::ForallOp forall, LoopSpace space,
       LLVM::AllocaOp::create(builder, loc, ptrType, ctxType, count1);
   builder.setInsertionPoint(forall);
   for (auto [index, value] : llvm::enumerate(captured)) {
-    Value field = LLVM::GEPOp::create(
-        builder, loc, ptrType, ctxType, ctxPtr,
-        ArrayRef<LLVM::GEPArg>{0, static_cast<int32_t>(index)});
+    Value field = getFieldAddress(builder, loc, ctxType, ctxPtr, index);
     LLVM::StoreOp::create(builder, loc,
                           castTo(builder, loc, value, fields[index]), field);
   }

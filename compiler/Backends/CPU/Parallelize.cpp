@@ -26,9 +26,6 @@ private:
 };
 } // namespace
 
-/// Side of the blocks that tile-and-vectorize gives a transpose.
-static constexpr int64_t kTransposeBlock = 16;
-
 /// A matmul iteration is a multiply-add on a register tile, several times
 /// cheaper than an elementwise iteration, which goes through memory: this
 /// many of them count as one against `min-iterations`.
@@ -81,8 +78,8 @@ CPUParallelizePass::chooseSplit(linalg::LinalgOp op) const {
   }
 
   if (auto transpose = dyn_cast<linalg::TransposeOp>(*op)) {
-    if (isSplittable(ranges, 0, kTransposeBlock))
-      return Split{0, kTransposeBlock};
+    if (isSplittable(ranges, 0, nnc::cpu::kTransposeBlock))
+      return Split{0, nnc::cpu::kTransposeBlock};
     return std::nullopt;
   }
 
