@@ -2,13 +2,14 @@
 """Training throughput and peak memory: nnc against PyTorch, in one run.
 
 For each model: compile examples/<model>.mlir with nnc, then alternate
-nnc / PyTorch runs (A/B/A/B, the machine is noisy), each training the same
-network on Fashion-MNIST for the same number of steps with 2 threads, and
-print the median samples/s, peak resident memory and the ratio nnc/PyTorch.
+nnc / PyTorch / nnc on one thread runs (the machine is noisy), each training
+the same network on Fashion-MNIST for the same number of steps, and print
+the median samples/s, peak resident memory and the ratio nnc/PyTorch (both
+with 2 threads), and nnc's samples/s on one thread.
 PyTorch runs at its best: OpenBLAS with OpenMP and its AVX-512 kernels
 (../shared/TOOLCHAIN.md, "Benchmarking against PyTorch fairly").
 
-Usage: bench/bench.py [--models mlp] [--steps 300] [--repeats 3]
+Usage: bench/bench.py [--models mlp] [--steps 300] [--repeats 3] [--nnc PATH]
 """
 import argparse
 import json
@@ -41,10 +42,10 @@ def measure(cmd, env=None):
     return out, rusage.ru_maxrss / 1024.0
 
 
-def nnc_run(binary, steps, workdir):
+def nnc_run(binary, steps, workdir, threads=2):
     metrics = workdir / "metrics.jsonl"
     out, mem = measure([str(binary), "train", "--steps", str(steps), "--no-shuffle",
-                        "--threads", "2", "--metrics", str(metrics)])
+                        "--threads", str(threads), "--metrics", str(metrics)])
     last = [json.loads(l) for l in metrics.read_text().splitlines() if "samples_per_s" in l][-1]
     return last["samples_per_s"], mem
 
@@ -70,10 +71,12 @@ def main():
     ap.add_argument("--models", default="mlp")
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--nnc", type=Path, default=ROOT / "build/bin/nnc",
+                    help="the nnc to measure (default: build/bin/nnc)")
     args = ap.parse_args()
-    nnc = ROOT / "build/bin/nnc"
+    nnc = args.nnc
     if not nnc.exists():
-        sys.exit("bench: build nnc first (tools/setup.sh)")
+        sys.exit(f"bench: {nnc} not found: build nnc first (tools/run-tests.sh)")
     torch_ok = have_torch()
     if not torch_ok:
         print("bench: PyTorch not found (apt-get install python3-torch); "
@@ -85,18 +88,20 @@ def main():
             binary = tmp / model
             subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"), "-o",
                             str(binary)], check=True)
-            ours, theirs = [], []
+            ours, theirs, single = [], [], []
             for _ in range(args.repeats):
                 ours.append(nnc_run(binary, args.steps, tmp))
                 if torch_ok:
                     theirs.append(torch_run(model, args.steps))
+                single.append(nnc_run(binary, args.steps, tmp, threads=1))
             med = lambda xs, i: statistics.median(x[i] for x in xs) if xs else float("nan")
-            rows.append((model, med(ours, 0), med(theirs, 0), med(ours, 1), med(theirs, 1)))
+            rows.append((model, med(ours, 0), med(theirs, 0), med(ours, 1), med(theirs, 1),
+                         med(single, 0)))
     print(f"\n{'model':<10}{'nnc samples/s':>15}{'PyTorch samples/s':>19}{'ratio':>8}"
-          f"{'nnc peak MiB':>14}{'PyTorch peak MiB':>18}")
-    for model, a, b, ma, mb in rows:
-        print(f"{model:<10}{a:>15.0f}{b:>19.0f}{a / b:>8.2f}{ma:>14.0f}{mb:>18.0f}")
-    print(f"({args.steps} training steps, batch 128, 2 threads, median of "
+          f"{'nnc peak MiB':>14}{'PyTorch peak MiB':>18}{'nnc 1 thread':>14}")
+    for model, a, b, ma, mb, one in rows:
+        print(f"{model:<10}{a:>15.0f}{b:>19.0f}{a / b:>8.2f}{ma:>14.0f}{mb:>18.0f}{one:>14.0f}")
+    print(f"({args.steps} training steps, batch 128, 2 threads unless said, median of "
           f"{args.repeats} alternating runs)")
 
 

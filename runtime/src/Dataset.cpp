@@ -2,11 +2,13 @@
 
 #include "runtime/src/Dataset.h"
 
+#include "runtime/include/nnrt/nnrt.h"
 #include "runtime/src/Error.h"
 #include "runtime/src/FileIO.h"
 #include "runtime/src/Idx.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace nnrt {
@@ -20,6 +22,18 @@ void sampleLayout(const NpyArray &array, const std::string &source,
     throw Error(source, "a scalar, not an array of samples");
   count = array.shape[0];
   sampleSize = numElements(Shape(array.shape.begin() + 1, array.shape.end()));
+}
+
+/// x/255 for every byte x, computed as ToTensor does (a true division), so
+/// that looking a byte up gives the same bits.
+const std::array<float, 256> &byteScale() {
+  static const std::array<float, 256> table = [] {
+    std::array<float, 256> values;
+    for (int i = 0; i < 256; ++i)
+      values[i] = static_cast<float>(i) / 255.0f;
+    return values;
+  }();
+  return table;
 }
 
 std::string perSampleShape(const NpyArray &array) {
@@ -65,17 +79,31 @@ Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
 
 void Inputs::fill(const int64_t *indices, int64_t n, int64_t rows,
                   float *x) const {
-  for (int64_t r = 0; r < n; ++r) {
-    float *row = x + r * sampleSize;
-    size_t first = static_cast<size_t>(indices[r] * sampleSize);
-    if (!bytes.empty()) {
-      const uint8_t *in = bytes.data() + first;
-      for (int64_t i = 0; i < sampleSize; ++i)
-        row[i] = static_cast<float>(in[i]) / 255.0f; // As ToTensor does.
-    } else {
-      std::memcpy(row, floats.data() + first, sampleSize * sizeof(float));
+  // Rows are independent: the runtime's threads convert them, a slice each
+  // (every row gets the same values whoever converts it).
+  struct Batch {
+    const Inputs *inputs;
+    const int64_t *indices;
+    float *x;
+  } batch{this, indices, x};
+  auto convert = [](void *ctx, int64_t begin, int64_t end) {
+    const Batch &b = *static_cast<const Batch *>(ctx);
+    const int64_t size = b.inputs->sampleSize;
+    const std::array<float, 256> &scale = byteScale();
+    for (int64_t r = begin; r < end; ++r) {
+      float *row = b.x + r * size;
+      size_t first = static_cast<size_t>(b.indices[r] * size);
+      if (!b.inputs->bytes.empty()) {
+        const uint8_t *in = b.inputs->bytes.data() + first;
+        for (int64_t i = 0; i < size; ++i)
+          row[i] = scale[in[i]];
+      } else {
+        std::memcpy(row, b.inputs->floats.data() + first,
+                    size * sizeof(float));
+      }
     }
-  }
+  };
+  nnrt_parallel_for(convert, &batch, n);
   std::memset(x + n * sampleSize, 0, (rows - n) * sampleSize * sizeof(float));
 }
 

@@ -4,10 +4,9 @@
 
 #include "runtime/src/Error.h"
 #include "runtime/src/Initialize.h"
+#include "runtime/src/ThreadPool.h"
 
 #include <cstdio>
-#include <cstdlib>
-#include <thread>
 
 namespace nnrt {
 
@@ -76,15 +75,14 @@ TensorFilter selectTensors(const Manifest &m,
 
 void applyThreads(const Options &options) {
   std::optional<int64_t> requested = options.count("threads");
-  if (requested && *requested < 1)
+  if (!requested)
+    return;
+  if (*requested < 1)
     throw UsageError("--threads", "must be at least 1");
-  unsigned cores = std::thread::hardware_concurrency();
-  std::string value = std::to_string(requested ? *requested
-                                     : cores   ? cores
-                                               : 1);
-  int overwrite = requested ? 1 : 0;
-  ::setenv("NNC_NUM_THREADS", value.c_str(), overwrite);
-  ::setenv("OMP_NUM_THREADS", value.c_str(), overwrite);
+  if (*requested > kMaxThreads)
+    throw UsageError("--threads",
+                     "must be at most " + std::to_string(kMaxThreads));
+  setThreadCount(static_cast<int>(*requested));
 }
 
 } // namespace nnrt

@@ -47,9 +47,8 @@ TensorFilter selectTensors(const Manifest &manifest,
                            const std::vector<std::string> &patterns,
                            const std::string &option);
 
-/// Publishes --threads N (default: all cores) to the compiled code as the
-/// NNC_NUM_THREADS and OMP_NUM_THREADS environment variables; values
-/// already in the environment win over the default, never over --threads.
+/// Sizes the thread pool of the compiled code (nnrt_parallel_for) with
+/// --threads N; without it the pool has one thread per core.
 void applyThreads(const Options &options);
 
 } // namespace nnrt

@@ -71,6 +71,8 @@ void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
   OpPassManager &tensorPm = pm.nest<func::FuncOp>();
   tensorPm.addPass(createLinalgElementwiseOpFusionPass());
   tensorPm.addPass(cpu::createCPUTransposeRHSPass());
+  tensorPm.addPass(cpu::createCPUSplitReductionsPass());
+  tensorPm.addPass(cpu::createCPUParallelizePass());
   tensorPm.addPass(cpu::createCPUTileAndVectorizePass());
   tensorPm.addPass(createCSEPass());
 
@@ -80,6 +82,7 @@ void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
   vectorPm.addPass(cpu::createCPULowerVectorsPass());
   vectorPm.addPass(createCanonicalizerPass());
   vectorPm.addPass(createCSEPass());
+  pm.addPass(cpu::createCPUOutlineParallelPass());
 
   addLoweringToLLVM(pm);
 }

@@ -19,6 +19,10 @@ namespace nnc::cpu {
 
 #define GEN_PASS_REGISTRATION
 #include "compiler/Backends/CPU/Passes.h.inc"
+
+/// Side of the square blocks that a transpose is tiled into (16×16 f32
+/// lowers to AVX-512 shuffles); nnc-cpu-parallelize splits along them.
+inline constexpr int64_t kTransposeBlock = 16;
 } // namespace nnc::cpu
 
 #endif // NNC_BACKENDS_CPU_PASSES_H

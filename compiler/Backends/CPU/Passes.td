@@ -32,6 +32,102 @@ def CPUTransposeRHSPass
   ];
 }
 
+def CPUSplitReductionsPass
+    : Pass<"nnc-cpu-split-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Reduces whole tensors to scalars through lane-wise partials";
+  let description = [{
+    A reduction of a whole tensor into a scalar (the squared norms of the
+    gradients) vectorizes into one long chain of dependent scalar additions:
+    the order of a floating-point sum is part of its result, and the
+    vectorizer keeps it. This pass fixes another order, as fast as a
+    vectorized elementwise op: the input, viewed as
+    `[parts, n / (parts·lanes), lanes]`, is reduced over the middle
+    dimension into `parts × lanes` partials (`parts` rows that
+    `nnc-cpu-parallelize` runs on separate threads, `lanes` accumulators in
+    vector registers), which a second op combines into the original init.
+    The order depends on the shape alone, so results stay the same for every
+    thread count. Applies to generic ops whose inputs are read whole in
+    row-major order and whose body combines the running value with one
+    operation that has a neutral element (sum, product, min, max);
+    `parts` becomes 1 unless it divides `n / lanes`.
+
+    ```mlir
+    %s = linalg.generic {iterator_types = ["reduction", "reduction"]}
+        ins(%g : tensor<256x784xf32>) outs(%zero : tensor<f32>) {
+      ^bb0(%in: f32, %acc: f32):
+        %sq = arith.mulf %in, %in : f32
+        %r = arith.addf %acc, %sq : f32
+        linalg.yield %r : f32
+    } -> tensor<f32>
+    // becomes: %g as tensor<8x392x64xf32>,
+    %p = linalg.generic {iterator_types = ["parallel", "reduction", "parallel"]}
+        ins(%g3 : tensor<8x392x64xf32>) outs(%zeros : tensor<8x64xf32>) { (same body) }
+    %s = linalg.generic {iterator_types = ["reduction", "reduction"]}
+        ins(%p : tensor<8x64xf32>) outs(%zero : tensor<f32>) { arith.addf }
+    ```
+  }];
+  let options = [
+    Option<"lanes", "lanes", "int64_t", /*default=*/"64",
+           "Partial results kept in vector registers">,
+    Option<"parts", "parts", "int64_t", /*default=*/"8",
+           "Independent rows of partial results (parallel work)">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def CPUParallelizePass : Pass<"nnc-cpu-parallelize", "::mlir::func::FuncOp"> {
+  let summary = "Splits large linalg ops on tensors into independent output tiles";
+  let description = [{
+    Wraps every static linalg op on tensors with at least `min-iterations`
+    loop iterations (a matmul's count a quarter: they are multiply-adds in
+    registers) and not inside a loop already in an `scf.forall` over
+    disjoint tiles of its output, which `nnc-cpu-outline-parallel` later
+    hands to the runtime's thread pool (`nnrt_parallel_for`). Only parallel
+    loops are split, into tiles whose number depends on the shapes alone,
+    never on the thread count, and reduction loops are never split: every
+    output element is computed by the same instructions in the same order
+    with any number of threads, so results are bit-identical.
+
+    * matmuls are split along N in `tile-n` columns (or M in `tile-m` rows,
+      whichever cuts the larger operand and divides evenly);
+    * transposes in 16-row blocks;
+    * other ops along their outermost parallel loop, one iteration per tile
+      (`vector-lanes` iterations when that loop is the contiguous one).
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %b : tensor<128x784xf32>, tensor<784x256xf32>)
+                       outs(%init : tensor<128x256xf32>) -> tensor<128x256xf32>
+    // becomes
+    %c = scf.forall (%j) = (0) to (256) step (32) shared_outs(%o = %init) -> (tensor<128x256xf32>) {
+      ... linalg.matmul ins(%a, %bj : tensor<128x784xf32>, tensor<784x32xf32>) outs(%oj : tensor<128x32xf32>)
+      scf.forall.in_parallel { tensor.parallel_insert_slice ... }
+    }
+    ```
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"32768",
+           "Loop iterations below which an op stays serial (the cost of "
+           "waking the threads outweighs the gain)">,
+    Option<"tileM", "tile-m", "int64_t", /*default=*/"8",
+           "Rows of a matmul tile (the register tile's)">,
+    Option<"tileN", "tile-n", "int64_t", /*default=*/"32",
+           "Columns of a matmul tile (the register tile's)">,
+    Option<"vectorLanes", "vector-lanes", "int64_t", /*default=*/"64",
+           "Iterations of a tile along a contiguous loop">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
 def CPUTileAndVectorizePass
     : Pass<"nnc-cpu-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tiles linalg ops on tensors to register tiles and vectorizes them";
@@ -109,6 +205,44 @@ def CPULowerVectorsPass
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::arith::ArithDialect"
+  ];
+}
+
+def CPUOutlineParallelPass
+    : Pass<"nnc-cpu-outline-parallel", "::mlir::ModuleOp"> {
+  let summary = "Runs scf.forall loops on buffers on the runtime's threads";
+  let description = [{
+    Moves the body of every one-dimensional `scf.forall` with constant bounds
+    and no results (after bufferization) into a private function
+    `fn(ctx, begin, end)` that runs iterations `[begin, end)`, and replaces
+    the loop by a call `nnrt_parallel_for(fn, ctx, count)` of the runtime
+    (runtime/include/nnrt/nnrt.h), which splits the iterations statically
+    over its threads. Constants and static buffers (`memref.get_global`) are
+    recomputed in the body; every other value from above travels through
+    `ctx`, a stack struct of the caller holding their LLVM forms (memref
+    descriptors, i64 for index), bridged with `unrealized_conversion_cast`s
+    that the lowering to LLVM reconciles. Other foralls stay, and are lowered
+    to serial loops.
+
+    ```mlir
+    scf.forall (%j) = (0) to (256) step (32) {
+      ... %c[..., %j] ...
+    }
+    // becomes
+    func.func private @f_parallel(%ctx: !llvm.ptr, %begin: i64, %end: i64) {
+      %d = llvm.load ... : !llvm.struct<(ptr, ptr, i64, array<2 x i64>, array<2 x i64>)>
+      %c = builtin.unrealized_conversion_cast %d : ... to memref<128x256xf32>
+      scf.for %k = %b to %e step %c1 { %j = affine.apply (d0 * 32)(%k) ... }
+    }
+    ... llvm.store ... ; call @nnrt_parallel_for(%fn, %ctx, %c8_i64)
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

@@ -33,10 +33,6 @@ private:
 /// ops would take longer to compile than the scalar loops take to run.
 static constexpr int64_t kMaxVectorizedElements = 4096;
 
-/// Side of the square blocks of a transpose: 16×16 f32 lowers to AVX-512
-/// shuffles.
-static constexpr int64_t kTransposeBlock = 16;
-
 /// The loop dimension that walks the innermost (contiguous) dimension of the
 /// op's largest operand: vectors along it become plain loads and stores.
 static unsigned contiguousLoopDim(linalg::LinalgOp op) {
@@ -83,8 +79,8 @@ CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
     // Block the loops that walk the innermost dimension of the input and of
     // the output; each block becomes one 2-D vector.transpose.
     ArrayRef<int64_t> perm = transpose.getPermutation();
-    sizes[perm.back()] = kTransposeBlock;
-    sizes[perm.size() - 1] = kTransposeBlock;
+    sizes[perm.back()] = nnc::cpu::kTransposeBlock;
+    sizes[perm.size() - 1] = nnc::cpu::kTransposeBlock;
   } else if (op.getNumLoops() > 0) {
     sizes[contiguousLoopDim(op)] = vectorLanes;
   }
@@ -178,6 +174,15 @@ void CPUTileAndVectorizePass::runOnOperation() {
     if (succeeded(result))
       rewriter.replaceOp(op, result->replacements);
   }
+
+  // A reduction over unit dimensions only (the tile of a reduction into
+  // lane-wise partials, nnc-cpu-split-reductions) is elementwise: say so
+  // before the patterns below turn a multiply and such a reduction into a
+  // contraction, which would lower to scalar shuffles.
+  RewritePatternSet unitReductions(&getContext());
+  vector::MultiDimReductionOp::getCanonicalizationPatterns(unitReductions,
+                                                           &getContext());
+  (void)applyPatternsGreedily(func, std::move(unitReductions));
 
   // Fold the tensor slices of each tile into its transfers, so that after
   // bufferization the transfers index the function's buffers directly.

@@ -70,6 +70,21 @@ void nnc_loss_f64(const double *state, const float *x, const void *y,
  * libnnrt's main() calls it; returns the process exit code. */
 int nnrt_main(int argc, char **argv);
 
+/*--- Provided by libnnrt: parallel loops ------------------------------------*/
+
+/* Runs fn(ctx, begin, end) over the iterations [0, n) on the runtime's
+ * threads and returns when all are done. The iterations are cut into
+ * contiguous chunks of equal size that depend only on n and the thread
+ * count T (`--threads`, default: all cores the process may run on); the
+ * threads, the caller included, claim them in order (docs/abi.md, "Parallel
+ * loops"). The iterations must be independent: compiled code splits only
+ * loops over disjoint output tiles, so results do not depend on T or on
+ * which thread runs a chunk. A call from inside fn runs serially on its
+ * thread. Called by compiled code from one thread at a time, like the
+ * entry points. */
+void nnrt_parallel_for(void (*fn)(void *ctx, int64_t begin, int64_t end),
+                       void *ctx, int64_t n);
+
 /* libnnrt also defines `memrefCopy` with the signature of MLIR's
  * mlir/ExecutionEngine/CRunnerUtils.h (the call that memref.copy of
  * non-contiguous memrefs lowers to), so that models need no MLIR library. */

@@ -1,0 +1,109 @@
+// RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-cpu-parallelize))' | FileCheck %s
+
+// A matmul is split into tiles of 32 columns when B (K×N) is the larger
+// operand, so each thread reads only its part of it.
+
+// CHECK-LABEL: func.func @split_n
+// CHECK:       scf.forall (%[[J:.*]]) = (0) to (128) step (32) shared_outs(%[[O:.*]] = %{{.*}})
+// CHECK:         tensor.extract_slice %{{.*}}[0, %[[J]]] [128, 32] [1, 1]
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<64x128xf32>, tensor<128x32xf32>) outs(%{{.*}} : tensor<64x32xf32>)
+// CHECK:         tensor.parallel_insert_slice %{{.*}} into %[[O]][0, %[[J]]] [64, 32] [1, 1]
+func.func @split_n(%a: tensor<64x128xf32>, %b: tensor<128x128xf32>,
+                   %c: tensor<64x128xf32>) -> tensor<64x128xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<64x128xf32>, tensor<128x128xf32>)
+                     outs(%c : tensor<64x128xf32>) -> tensor<64x128xf32>
+  return %r : tensor<64x128xf32>
+}
+
+// A weight gradient dyᵀ·x with N = 784, which 32-column tiles do not divide:
+// split into 8-row tiles instead; K (the batch) is never split.
+
+// CHECK-LABEL: func.func @split_m
+// CHECK:       scf.forall (%{{.*}}) = (0) to (64) step (8)
+// CHECK:         linalg.matmul {{.*}} ins(%{{.*}}, %{{.*}} : tensor<32x8xf32>, tensor<32x784xf32>) outs(%{{.*}} : tensor<8x784xf32>)
+func.func @split_m(%dy: tensor<32x64xf32>, %x: tensor<32x784xf32>,
+                   %c: tensor<64x784xf32>) -> tensor<64x784xf32> {
+  %r = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>,
+                                      affine_map<(m, n, k) -> (k, n)>,
+                                      affine_map<(m, n, k) -> (m, n)>]
+      ins(%dy, %x : tensor<32x64xf32>, tensor<32x784xf32>)
+      outs(%c : tensor<64x784xf32>) -> tensor<64x784xf32>
+  return %r : tensor<64x784xf32>
+}
+
+// Elementwise ops: one row per iteration; a 1-D op in 64-element chunks.
+
+// CHECK-LABEL: func.func @elementwise
+// CHECK:       scf.forall (%{{.*}}) in (256)
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1x512xf32>)
+// CHECK:       scf.forall (%{{.*}}) = (0) to (131072) step (64)
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<64xf32>)
+#id2 = affine_map<(i, j) -> (i, j)>
+#id1 = affine_map<(i) -> (i)>
+func.func @elementwise(%x: tensor<256x512xf32>, %v: tensor<131072xf32>)
+    -> (tensor<256x512xf32>, tensor<131072xf32>) {
+  %e = tensor.empty() : tensor<256x512xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<256x512xf32>) outs(%e : tensor<256x512xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %y = math.exp %in : f32
+    linalg.yield %y : f32
+  } -> tensor<256x512xf32>
+  %e1 = tensor.empty() : tensor<131072xf32>
+  %s = linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%v : tensor<131072xf32>) outs(%e1 : tensor<131072xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %y = arith.mulf %in, %in : f32
+    linalg.yield %y : f32
+  } -> tensor<131072xf32>
+  return %r, %s : tensor<256x512xf32>, tensor<131072xf32>
+}
+
+// A column sum (bias gradient) is split along the columns it produces; each
+// column is still summed over all rows in one order. A full reduction and a
+// small op stay serial.
+
+// CHECK-LABEL: func.func @reductions
+// CHECK:       scf.forall (%{{.*}}) = (0) to (1024) step (64)
+// CHECK:         linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]{{.*}} outs(%{{.*}} : tensor<64xf32>)
+// CHECK:       scf.forall.in_parallel
+// CHECK-NOT:   scf.forall (
+// CHECK:       return
+func.func @reductions(%x: tensor<256x1024xf32>, %acc: tensor<1024xf32>,
+                      %sum: tensor<f32>, %small: tensor<16x64xf32>)
+    -> (tensor<1024xf32>, tensor<f32>, tensor<16x64xf32>) {
+  %c = linalg.generic {indexing_maps = [#id2, affine_map<(i, j) -> (j)>],
+                       iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<256x1024xf32>) outs(%acc : tensor<1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %y = arith.addf %in, %o : f32
+    linalg.yield %y : f32
+  } -> tensor<1024xf32>
+  %t = linalg.generic {indexing_maps = [#id2, affine_map<(i, j) -> ()>],
+                       iterator_types = ["reduction", "reduction"]}
+      ins(%x : tensor<256x1024xf32>) outs(%sum : tensor<f32>) {
+  ^bb0(%in: f32, %o: f32):
+    %y = arith.addf %in, %o : f32
+    linalg.yield %y : f32
+  } -> tensor<f32>
+  %e = tensor.empty() : tensor<16x64xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%small : tensor<16x64xf32>) outs(%e : tensor<16x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %y = math.exp %in : f32
+    linalg.yield %y : f32
+  } -> tensor<16x64xf32>
+  return %c, %t, %s : tensor<1024xf32>, tensor<f32>, tensor<16x64xf32>
+}
+
+// A transpose is split into blocks of 16 rows, the size of its 16×16 tiles.
+
+// CHECK-LABEL: func.func @transpose
+// CHECK:       scf.forall (%{{.*}}) = (0) to (784) step (16)
+// CHECK:         linalg.transpose ins(%{{.*}} : tensor<256x16xf32>) outs(%{{.*}} : tensor<16x256xf32>)
+func.func @transpose(%w: tensor<256x784xf32>) -> tensor<784x256xf32> {
+  %e = tensor.empty() : tensor<784x256xf32>
+  %t = linalg.transpose ins(%w : tensor<256x784xf32>) outs(%e : tensor<784x256xf32>)
+                        permutation = [1, 0]
+  return %t : tensor<784x256xf32>
+}

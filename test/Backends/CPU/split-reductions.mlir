@@ -1,0 +1,101 @@
+// RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-cpu-split-reductions))' | FileCheck %s
+
+// The squared norm of a 256×784 gradient: 200704 = 8·392·64 elements go
+// through 8×64 partial sums (independent rows, vector lanes), which a second
+// op adds into the original init with the body's combiner.
+
+// CHECK-LABEL: func.func @sum_of_squares
+// CHECK-SAME:      %[[G:.*]]: tensor<256x784xf32>, %[[INIT:.*]]: tensor<f32>
+// CHECK:         %[[FLAT:.*]] = tensor.collapse_shape %[[G]] {{\[}}[0, 1]] : tensor<256x784xf32> into tensor<200704xf32>
+// CHECK:         %[[G3:.*]] = tensor.expand_shape %[[FLAT]] {{\[}}[0, 1, 2]] output_shape [8, 392, 64]
+// CHECK:         %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK:         %[[FILL:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<8x64xf32>)
+// CHECK:         %[[P:.*]] = linalg.generic
+// CHECK-SAME:        iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK-SAME:        ins(%[[G3]] : tensor<8x392x64xf32>) outs(%[[FILL]] : tensor<8x64xf32>)
+// CHECK:           arith.mulf
+// CHECK:           arith.addf
+// CHECK:         %[[S:.*]] = linalg.generic
+// CHECK-SAME:        iterator_types = ["reduction", "reduction"]
+// CHECK-SAME:        ins(%[[P]] : tensor<8x64xf32>) outs(%[[INIT]] : tensor<f32>)
+// CHECK:         ^bb0(%[[IN:.*]]: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT:      %[[R:.*]] = arith.addf %[[ACC]], %[[IN]] : f32
+// CHECK-NEXT:      linalg.yield %[[R]]
+// CHECK:         return %[[S]]
+func.func @sum_of_squares(%g: tensor<256x784xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> ()>],
+                       iterator_types = ["reduction", "reduction"]}
+      ins(%g : tensor<256x784xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %sq = arith.mulf %in, %in : f32
+    %r = arith.addf %acc, %sq : f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  return %s : tensor<f32>
+}
+
+// 256 = 4·64 elements: 8 rows do not divide 4, so one row of 64 lanes; the
+// maximum keeps its combiner (and its neutral element, -inf).
+
+// CHECK-LABEL: func.func @max_one_row
+// CHECK:         tensor.expand_shape %{{.*}} {{\[}}[0, 1, 2]] output_shape [1, 4, 64]
+// CHECK:         arith.constant 0xFF800000 : f32
+// CHECK:         linalg.generic {{.*}} ins(%{{.*}} : tensor<1x64xf32>)
+// CHECK:           arith.maximumf
+func.func @max_one_row(%v: tensor<256xf32>, %init: tensor<f32>) -> tensor<f32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> ()>],
+                       iterator_types = ["reduction"]}
+      ins(%v : tensor<256xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.maximumf %in, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  return %s : tensor<f32>
+}
+
+// Left alone: a body that reads its position (the loss of a sample picks
+// its label's logit), fewer than two vectors of elements, a transposed
+// read, and a reduction into a vector.
+
+// CHECK-LABEL: func.func @unchanged
+// CHECK-NOT:     tensor.expand_shape
+// CHECK-NOT:     tensor.collapse_shape
+// CHECK:         return
+func.func @unchanged(%v: tensor<128xf32>, %w: tensor<64xf32>,
+                     %m: tensor<128x128xf32>, %init: tensor<f32>,
+                     %rows: tensor<128xf32>)
+    -> (tensor<f32>, tensor<f32>, tensor<f32>, tensor<128xf32>) {
+  %a = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> ()>],
+                       iterator_types = ["reduction"]}
+      ins(%v : tensor<128xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %i = linalg.index 0 : index
+    %ii = arith.index_cast %i : index to i32
+    %f = arith.sitofp %ii : i32 to f32
+    %x = arith.mulf %in, %f : f32
+    %r = arith.addf %x, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  %b = linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> ()>],
+                       iterator_types = ["reduction"]}
+      ins(%w : tensor<64xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %in, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  %c = linalg.generic {indexing_maps = [affine_map<(i, j) -> (j, i)>, affine_map<(i, j) -> ()>],
+                       iterator_types = ["reduction", "reduction"]}
+      ins(%m : tensor<128x128xf32>) outs(%init : tensor<f32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %in, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<f32>
+  %d = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i)>],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%m : tensor<128x128xf32>) outs(%rows : tensor<128xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %in, %acc : f32
+    linalg.yield %r : f32
+  } -> tensor<128xf32>
+  return %a, %b, %c, %d : tensor<f32>, tensor<f32>, tensor<f32>, tensor<128xf32>
+}
