@@ -24,6 +24,8 @@ config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clan
 if os.path.exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"):
     config.available_features.add("fashion-mnist")
 config.substitutions.append(("%python", "/usr/bin/python3"))
+if os.system('/usr/bin/python3 -c "import torch" >/dev/null 2>&1') == 0:
+    config.available_features.add("torch")
 config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
 
 # GPU tests run only where a GPU answers; elsewhere lit reports them UNSUPPORTED.

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools clang-22 lld-22
           ninja-build cmake libgtest-dev dataset-fashion-mnist python3-numpy
-          libgmock-dev zlib1g-dev nlohmann-json3-dev)
+          libgmock-dev zlib1g-dev nlohmann-json3-dev python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

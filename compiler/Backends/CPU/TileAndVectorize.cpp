@@ -169,7 +169,10 @@ void CPUTileAndVectorizePass::runOnOperation() {
     rewriter.setInsertionPoint(op);
     FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
         rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
-        /*vectorizeNDExtract=*/true, /*flatten1DDepthwiseConv=*/false,
+        // Gathers (tensor.extract at computed indices: pooling gradients,
+        // the flipped convolution weight) were vectorized as if contiguous
+        // at some shapes, which corrupted gradients; they stay scalar.
+        /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,
         /*assumeDynamicDimsMatchVecSizes=*/false,
         /*createNamedContraction=*/getMatmulDims(op).has_value());
     if (succeeded(result))

@@ -70,12 +70,52 @@ Value nnc::buildReduction(OpBuilder &b, Location loc, Value input,
                       acc, outMap, iterators, body);
 }
 
+Value nnc::buildSum(OpBuilder &b, Location loc, ValueRange inputs,
+                    ArrayRef<AffineMap> inputMaps, RankedTensorType resultType,
+                    AffineMap outputMap, ArrayRef<utils::IteratorType> iterators,
+                    BodyBuilder term) {
+  Type f64 = b.getF64Type();
+  auto wideType = RankedTensorType::get(resultType.getShape(), f64);
+  Value wide = buildGeneric(
+      b, loc, inputs, inputMaps, filledTensor(b, loc, wideType, 0.0), outputMap,
+      iterators, [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value t = term(b, loc, args.drop_back());
+        Value ext = arith::ExtFOp::create(b, loc, f64, t);
+        return arith::AddFOp::create(b, loc, args.back(), ext);
+      });
+  return buildElementwise(b, loc, resultType, wide,
+                          [&](OpBuilder &b, Location loc, ValueRange args) {
+                            return arith::TruncFOp::create(
+                                b, loc, resultType.getElementType(), args[0]);
+                          });
+}
+
+Value nnc::buildDimSum(OpBuilder &b, Location loc, Value input,
+                       ArrayRef<int64_t> dims, BodyBuilder term) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> kept;
+  SmallVector<AffineExpr> keptExprs;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    bool reduced = llvm::is_contained(dims, i);
+    iterators.push_back(reduced ? utils::IteratorType::reduction
+                                : utils::IteratorType::parallel);
+    if (!reduced) {
+      kept.push_back(type.getDimSize(i));
+      keptExprs.push_back(b.getAffineDimExpr(i));
+    }
+  }
+  return buildSum(b, loc, input, b.getMultiDimIdentityMap(type.getRank()),
+                  RankedTensorType::get(kept, type.getElementType()),
+                  AffineMap::get(type.getRank(), 0, keptExprs, b.getContext()),
+                  iterators, term);
+}
+
 Value nnc::buildTotalSum(OpBuilder &b, Location loc, Value input) {
   auto type = cast<RankedTensorType>(input.getType());
   auto all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-  return buildReduction(b, loc, input, all, 0.0,
-                        [](OpBuilder &b, Location loc, ValueRange args) {
-                          return arith::AddFOp::create(b, loc, args[0],
-                                                       args[1]);
-                        });
+  return buildDimSum(b, loc, input, all,
+                     [](OpBuilder &, Location, ValueRange args) {
+                       return args[0];
+                     });
 }

@@ -40,6 +40,25 @@ mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value input, llvm::ArrayRef<int64_t> dims,
                            double init, BodyBuilder body);
 
+/// Σ term(inputs...) over the reduction iterators into a new tensor of
+/// `resultType`, accumulated in f64: a sequential float32 sum over 10⁵
+/// elements (gradient norms, BatchNorm statistics, weight gradients of
+/// convolutions) is off by ~10⁻⁵, enough to drift from PyTorch within a few
+/// steps.
+mlir::Value buildSum(mlir::OpBuilder &b, mlir::Location loc,
+                     mlir::ValueRange inputs,
+                     llvm::ArrayRef<mlir::AffineMap> inputMaps,
+                     mlir::RankedTensorType resultType,
+                     mlir::AffineMap outputMap,
+                     llvm::ArrayRef<mlir::utils::IteratorType> iterators,
+                     BodyBuilder term);
+
+/// Σ over the sorted dimensions `dims` of `input` (dropped from the result),
+/// accumulated in f64.
+mlir::Value buildDimSum(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value input, llvm::ArrayRef<int64_t> dims,
+                        BodyBuilder term);
+
 /// Sum of all elements of `input` as a 0-d tensor.
 mlir::Value buildTotalSum(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value input);

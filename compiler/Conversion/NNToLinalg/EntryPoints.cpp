@@ -208,7 +208,22 @@ int64_t countFlops(func::FuncOp func) {
     if (auto dense = dyn_cast<DenseOp>(op))
       flops += 2 * dense.getInput().getType().getNumElements() *
                dense.getOutput().getType().getDimSize(1);
-    else if (auto mm = dyn_cast<MatmulOp>(op))
+    else if (auto conv = dyn_cast<Conv2dOp>(op))
+      flops += 2 * conv.getOutput().getType().getNumElements() *
+               lookupParam(conv, conv.getWeightAttr())
+                   .getTensorType()
+                   .getNumElements() /
+               conv.getOutput().getType().getDimSize(1);
+    else if (isa<Conv2dInputGradOp, Conv2dWeightGradOp>(op)) {
+      // Same work as the forward convolution: 2·|out|·|w|/O.
+      auto w = cast<RankedTensorType>(
+          isa<Conv2dInputGradOp>(op) ? op->getOperand(1).getType()
+                                     : op->getResult(0).getType());
+      auto dy = cast<RankedTensorType>(
+          isa<Conv2dInputGradOp>(op) ? op->getOperand(0).getType()
+                                     : op->getOperand(1).getType());
+      flops += 2 * dy.getNumElements() * w.getNumElements() / w.getDimSize(0);
+    } else if (auto mm = dyn_cast<MatmulOp>(op))
       flops += 2 * mm.getResult().getType().getNumElements() *
                mm.getLhs().getType().getDimSize(mm.getTransposeLhs() ? 0 : 1);
   });
@@ -270,7 +285,10 @@ FailureOr<std::string> nnc::buildManifest(ModelOp model,
        << joinShape(slot.type.getShape()) << " " << kinds[int(dist->kind)]
        << " " << llvm::format("%.9g", dist->a) << " "
        << llvm::format("%.9g", dist->b) << " "
-       << (param.getFrozen() ? "frozen" : "trainable") << "\n";
+       << (param.getBuffer()   ? "buffer"
+           : param.getFrozen() ? "frozen"
+                               : "trainable")
+       << "\n";
   }
   return text;
 }

@@ -65,11 +65,10 @@ struct LowerReduceSum : OpRewritePattern<ReduceSumOp> {
   LogicalResult matchAndRewrite(ReduceSumOp op,
                                 PatternRewriter &rewriter) const override {
     rewriter.replaceOp(
-        op, nnc::buildReduction(
-                rewriter, op.getLoc(), op.getInput(), op.getDims(), 0.0,
-                [](OpBuilder &b, Location loc, ValueRange args) {
-                  return arith::AddFOp::create(b, loc, args[0], args[1]);
-                }));
+        op, nnc::buildDimSum(rewriter, op.getLoc(), op.getInput(), op.getDims(),
+                             [](OpBuilder &, Location, ValueRange args) {
+                               return args[0];
+                             }));
     return success();
   }
 };

@@ -78,10 +78,9 @@ LogicalResult lowerGlobalNorm(GlobalNormOp op, const StateLayout &layout,
       return failure();
     auto type = cast<RankedTensorType>(grad.getType());
     auto all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
-    Value squares = nnc::buildReduction(
-        b, loc, grad, all, 0.0, [](OpBuilder &b, Location loc, ValueRange a) {
-          Value sq = arith::MulFOp::create(b, loc, a[0], a[0]);
-          return arith::AddFOp::create(b, loc, a[1], sq);
+    Value squares = nnc::buildDimSum(
+        b, loc, grad, all, [](OpBuilder &b, Location loc, ValueRange a) {
+          return arith::MulFOp::create(b, loc, a[0], a[0]);
         });
     Value sum = tensor::ExtractOp::create(b, loc, squares, ValueRange{});
     if (Value mask = maskOf(b, loc, access, **slot))
@@ -168,6 +167,49 @@ FailureOr<Value> lowerUpdate(SgdUpdateOp op, const StateLayout &layout,
   op.erase();
   return updated;
 }
+/// state[slot] ← (1 − m)·state[slot] + m·factor·stat, in place.
+Value blendIntoSlot(OpBuilder &b, Location loc, Value state,
+                    const TensorSlot &slot, Value stat, double momentum,
+                    double factor) {
+  Value old = flatSlice(b, loc, state, slot);
+  auto identity = b.getMultiDimIdentityMap(1);
+  Value blended = nnc::buildGeneric(
+      b, loc, stat, identity, old, identity, {utils::IteratorType::parallel},
+      [&](OpBuilder &b, Location loc, ValueRange a) {
+        Type t = a[0].getType();
+        Value fresh = arith::MulFOp::create(
+            b, loc, a[0], nnc::floatConstant(b, loc, t, momentum * factor));
+        Value kept = arith::MulFOp::create(
+            b, loc, a[1], nnc::floatConstant(b, loc, t, 1.0 - momentum));
+        return arith::AddFOp::create(b, loc, kept, fresh);
+      });
+  int64_t n = slot.type.getNumElements();
+  return tensor::InsertSliceOp::create(
+      b, loc, blended, state, ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(n)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
+/// Running mean and (unbiased) running variance from this batch.
+FailureOr<Value> lowerStatsUpdate(BatchNormUpdateStatsOp op,
+                                  const StateLayout &layout, Value state) {
+  auto mean = lookupSlot(op, layout, op.getRunningMeanAttr());
+  auto var = lookupSlot(op, layout, op.getRunningVarAttr());
+  if (failed(mean) || failed(var))
+    return failure();
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto type = op.getInput().getType();
+  double count = double(type.getNumElements() / type.getDimSize(1));
+  double momentum = op.getMomentum().convertToDouble();
+  auto [batchMean, batchVar] =
+      nnc::buildChannelStatistics(b, loc, op.getInput());
+  state = blendIntoSlot(b, loc, state, **mean, batchMean, momentum, 1.0);
+  state = blendIntoSlot(b, loc, state, **var, batchVar, momentum,
+                        count / (count - 1.0));
+  op.erase();
+  return state;
+}
 } // namespace
 
 LogicalResult nnc::lowerStateAccesses(func::FuncOp func,
@@ -175,7 +217,7 @@ LogicalResult nnc::lowerStateAccesses(func::FuncOp func,
                                       const StateAccess &access) {
   SmallVector<Operation *> ops;
   func.walk([&](Operation *op) {
-    if (isa<ReadParamOp, GlobalNormOp, SgdUpdateOp>(op))
+    if (isa<ReadParamOp, GlobalNormOp, SgdUpdateOp, BatchNormUpdateStatsOp>(op))
       ops.push_back(op);
   });
   // Updates come after every read of the step (nn-optimizer puts them at
@@ -189,10 +231,12 @@ LogicalResult nnc::lowerStateAccesses(func::FuncOp func,
       result = lowerGlobalNorm(norm, layout, access);
     } else {
       if (!access.stateBuffer)
-        return op->emitOpError("updates a parameter in a function without a "
+        return op->emitOpError("updates the state in a function without a "
                                "writable state");
+      auto stats = dyn_cast<BatchNormUpdateStatsOp>(op);
       FailureOr<Value> updated =
-          lowerUpdate(cast<SgdUpdateOp>(op), layout, access, state);
+          stats ? lowerStatsUpdate(stats, layout, state)
+                : lowerUpdate(cast<SgdUpdateOp>(op), layout, access, state);
       if (succeeded(updated))
         state = *updated;
       result = updated;

@@ -39,6 +39,13 @@ void populateLinearLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateLossLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                  const StateLayout &layout);
+void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+
+/// Per-channel (dimension 1) mean and biased variance of `x`, as [C] tensors.
+std::pair<mlir::Value, mlir::Value>
+buildChannelStatistics(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
 /// Row-major reshape of `input` to `target` as tensor views.
 mlir::Value buildReshape(mlir::OpBuilder &b, mlir::Location loc,
@@ -54,8 +61,9 @@ struct StateAccess {
   mlir::Value trainable;
 };
 
-/// Replaces nn.read_param, nn.global_norm and nn.sgd_update in `func` with
-/// slices of the state, a masked reduction and an in-place update.
+/// Replaces nn.read_param, nn.global_norm, nn.sgd_update and
+/// nn.batch_norm_update_stats in `func` with slices of the state, a masked
+/// reduction and in-place updates.
 mlir::LogicalResult lowerStateAccesses(mlir::func::FuncOp func,
                                        const StateLayout &layout,
                                        const StateAccess &access);

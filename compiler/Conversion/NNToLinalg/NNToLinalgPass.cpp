@@ -69,6 +69,8 @@ struct NNLowerToLinalgPass
     nnc::populateElementwiseLoweringPatterns(patterns);
     nnc::populateLossLoweringPatterns(patterns);
     nnc::populateShapeLoweringPatterns(patterns);
+    nnc::populateConvLoweringPatterns(patterns, layout);
+    nnc::populateNormLoweringPatterns(patterns);
     // Only nn ops and what their lowering creates are rewritten: the entry
     // points' still unused views of the state must survive until
     // lowerStateAccesses uses them.

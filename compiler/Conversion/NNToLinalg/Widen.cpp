@@ -53,6 +53,14 @@ void nnc::widenToF64(func::FuncOp func, ArrayRef<unsigned> keepF32) {
     if (auto cst = dyn_cast<arith::ConstantOp>(op))
       cst.setValueAttr(cast<TypedAttr>(widenAttr(cst.getValue())));
   });
+  // Conversions between f32 and f64 (wide accumulators) are now no-ops.
+  func.walk([](Operation *op) {
+    if (isa<arith::ExtFOp, arith::TruncFOp>(op) &&
+        op->getOperand(0).getType() == op->getResult(0).getType()) {
+      op->getResult(0).replaceAllUsesWith(op->getOperand(0));
+      op->erase();
+    }
+  });
   // Arguments kept in f32 are converted once, where they become tensors.
   Block &entry = func.getBody().front();
   for (unsigned i : keepF32) {

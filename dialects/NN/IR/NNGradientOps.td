@@ -129,6 +129,100 @@ def NN_MseGradOp : NN_Op<"mse_grad", [Pure,
   }];
 }
 
+def NN_Conv2dInputGradOp : NN_Op<"conv2d_input_grad", [Pure]> {
+  let summary = "Gradient of nn.conv2d with respect to its input";
+  let description = [{
+    The transposed convolution of the output gradient with the weight,
+    cropped to the input's shape (the result type).
+
+    ```mlir
+    %dx = nn.conv2d_input_grad %dy, %w {stride = array<i64: 1, 1>, padding = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+        : tensor<8x4x6x6xf32>, tensor<4x3x3x3xf32> -> tensor<8x3x6x6xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$output_grad, NN_Tensor:$weight,
+                       NN_Pair:$stride, NN_Pair:$padding, NN_Pair:$dilation);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad `,` $weight attr-dict `:` type($output_grad) `,` type($weight)
+    `->` type($input_grad)
+  }];
+}
+
+def NN_Conv2dWeightGradOp : NN_Op<"conv2d_weight_grad", [Pure]> {
+  let summary = "Gradient of nn.conv2d with respect to its weight";
+  let description = [{
+    `dW[o,c,i,j] = Σ_{n,y,x} dY[n,o,y,x] · Xpad[n,c,y·s+i·d,x·s+j·d]`.
+
+    ```mlir
+    %dw = nn.conv2d_weight_grad %x, %dy {stride = array<i64: 1, 1>, padding = array<i64: 1, 1>, dilation = array<i64: 1, 1>}
+        : tensor<8x3x6x6xf32>, tensor<8x4x6x6xf32> -> tensor<4x3x3x3xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$output_grad,
+                       NN_Pair:$stride, NN_Pair:$padding, NN_Pair:$dilation);
+  let results = (outs NN_Tensor:$weight_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad attr-dict `:` type($input) `,` type($output_grad)
+    `->` type($weight_grad)
+  }];
+}
+
+def NN_MaxPool2dGradOp : NN_Op<"max_pool2d_grad", [Pure,
+    AllTypesMatch<["input", "input_grad"]>]> {
+  let summary = "Gradient of nn.max_pool2d: to the first maximum of each window";
+  let description = [{
+    ```mlir
+    %dx = nn.max_pool2d_grad %x, %dy {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 0, 0>}
+        : tensor<8x4x6x6xf32>, tensor<8x4x3x3xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$output_grad,
+                       NN_Pair:$kernel, NN_Pair:$stride, NN_Pair:$padding);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad attr-dict `:` type($input) `,` type($output_grad)
+  }];
+}
+
+def NN_AvgPool2dGradOp : NN_Op<"avg_pool2d_grad", [Pure]> {
+  let summary = "Gradient of nn.avg_pool2d: each window's gradient spread evenly";
+  let description = [{
+    ```mlir
+    %dx = nn.avg_pool2d_grad %dy {kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, padding = array<i64: 0, 0>}
+        : tensor<8x4x3x3xf32> -> tensor<8x4x6x6xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$output_grad, NN_Pair:$kernel, NN_Pair:$stride,
+                       NN_Pair:$padding);
+  let results = (outs NN_Tensor:$input_grad);
+  let assemblyFormat = [{
+    $output_grad attr-dict `:` type($output_grad) `->` type($input_grad)
+  }];
+}
+
+def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
+    AllTypesMatch<["input", "output_grad", "input_grad"]>,
+    AllTypesMatch<["weight", "weight_grad", "bias_grad"]>]> {
+  let summary = "Gradient of training-mode nn.batch_norm";
+  let description = [{
+    With x̂ the input normalized by its batch statistics, M the elements per
+    channel: dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/(M·σ) · (M·dy − dβ − x̂·dγ).
+
+    ```mlir
+    %dx, %dg, %db = nn.batch_norm_grad %x, %dy, %gamma {epsilon = 1.0e-5 : f32}
+        : tensor<8x4x6x6xf32>, tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$output_grad,
+                       NN_Tensor:$weight, F32Attr:$epsilon);
+  let results = (outs NN_Tensor:$input_grad, NN_Tensor:$weight_grad,
+                      NN_Tensor:$bias_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad `,` $weight attr-dict `:` type($input) `,` type($weight)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Optimizer (created by nn-optimizer)
 //===----------------------------------------------------------------------===//
@@ -172,6 +266,25 @@ def NN_SgdUpdateOp : NN_Op<"sgd_update", [
   let assemblyFormat = [{
     $param `,` $grad `,` $scale `,` $lr `,` $noise `,` $seed `,` $step attr-dict
     `:` type($grad)
+  }];
+}
+
+def NN_BatchNormUpdateStatsOp : NN_Op<"batch_norm_update_stats", [
+    MemoryEffects<[MemRead<NN_ParamResource>, MemWrite<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "Updates BatchNorm's running statistics from a training batch";
+  let description = [{
+    `r ← (1 − m)·r + m·s` with s the batch mean for `running_mean` and the
+    *unbiased* batch variance for `running_var`, as PyTorch does.
+
+    ```mlir
+    nn.batch_norm_update_stats %h, @bn1.running_mean, @bn1.running_var {momentum = 0.1 : f32} : tensor<128x16x28x28xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, FlatSymbolRefAttr:$running_mean,
+                       FlatSymbolRefAttr:$running_var, F32Attr:$momentum);
+  let assemblyFormat = [{
+    $input `,` $running_mean `,` $running_var attr-dict `:` type($input)
   }];
 }
 

@@ -123,3 +123,65 @@ LogicalResult MseOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
                              getTarget(), resultGrads[0]));
   return success();
 }
+
+LogicalResult Conv2dOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                      GradientSink &sink) {
+  Value dy = resultGrads[0];
+  Location loc = getLoc();
+  auto weightType = lookupParam(*this, getWeightAttr()).getTensorType();
+  if (sink.needsOperandGradient(0)) {
+    Value w = ReadParamOp::create(b, loc, weightType, getWeightAttr());
+    sink.setOperandGradient(
+        0, Conv2dInputGradOp::create(b, loc, getInput().getType(), dy, w,
+                                     getStride(), getPadding(), getDilation()));
+  }
+  if (sink.needsParamGradient(getWeightAttr()))
+    sink.addParamGradient(
+        getWeightAttr(),
+        Conv2dWeightGradOp::create(b, loc, weightType, getInput(), dy,
+                                   getStride(), getPadding(), getDilation()));
+  if (auto bias = getBiasAttr(); bias && sink.needsParamGradient(bias)) {
+    auto biasType = RankedTensorType::get({weightType.getDimSize(0)},
+                                          weightType.getElementType());
+    sink.addParamGradient(bias, ReduceSumOp::create(b, loc, biasType, dy,
+                                                    ArrayRef<int64_t>{0, 2, 3}));
+  }
+  return success();
+}
+
+LogicalResult MaxPool2dOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(
+        0, MaxPool2dGradOp::create(b, getLoc(), getInput(), resultGrads[0],
+                                   getKernel(), getStrides(), getPadding()));
+  return success();
+}
+
+LogicalResult AvgPool2dOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(
+        0, AvgPool2dGradOp::create(b, getLoc(), getInput().getType(),
+                                   resultGrads[0], getKernel(), getStrides(),
+                                   getPadding()));
+  return success();
+}
+
+LogicalResult BatchNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  if (!getTraining())
+    return emitOpError("is differentiated only in training mode");
+  Location loc = getLoc();
+  auto channelType = lookupParam(*this, getWeightAttr()).getTensorType();
+  Value gamma = ReadParamOp::create(b, loc, channelType, getWeightAttr());
+  auto grad = BatchNormGradOp::create(b, loc, getInput(), resultGrads[0], gamma,
+                                      getEpsilonAttr());
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(0, grad.getInputGrad());
+  if (sink.needsParamGradient(getWeightAttr()))
+    sink.addParamGradient(getWeightAttr(), grad.getWeightGrad());
+  if (sink.needsParamGradient(getBiasAttr()))
+    sink.addParamGradient(getBiasAttr(), grad.getBiasGrad());
+  return success();
+}

@@ -82,6 +82,8 @@ LogicalResult ModelOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult ParamOp::verify() {
+  if (getFrozen() && getBuffer())
+    return emitOpError("a buffer is never trained: `frozen` is redundant");
   std::string error;
   auto init = cast<InitializerAttr>(getInit());
   if (failed(init.getDistribution(getTensorType().getShape(), error)))
@@ -180,6 +182,167 @@ LogicalResult FlattenOp::verify() {
            << in.getNumElements() / std::max<int64_t>(in.getDimSize(0), 1)
            << "], got " << out;
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+int64_t mlir::nn::windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                                   int64_t padding, int64_t dilation) {
+  int64_t span = in + 2 * padding - dilation * (kernel - 1) - 1;
+  return span < 0 ? 0 : span / stride + 1;
+}
+
+/// Checks that every element of `values` is at least `min`.
+static LogicalResult checkAtLeast(Operation *op, StringRef name,
+                                  ArrayRef<int64_t> values, int64_t min) {
+  for (int64_t v : values)
+    if (v < min)
+      return op->emitOpError() << name << " must be >= " << min << ", got "
+                               << v;
+  return success();
+}
+
+/// Checks an NCHW input/output pair for the given window geometry.
+static LogicalResult verifyWindow(Operation *op, RankedTensorType in,
+                                  RankedTensorType out, int64_t channels,
+                                  ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> stride,
+                                  ArrayRef<int64_t> padding,
+                                  ArrayRef<int64_t> dilation) {
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return op->emitOpError("input and output must be NCHW, got ")
+           << in << " -> " << out;
+  SmallVector<int64_t> expected = {in.getDimSize(0), channels};
+  for (int i = 0; i < 2; ++i) {
+    int64_t size = windowOutputSize(in.getDimSize(2 + i), kernel[i], stride[i],
+                                    padding[i], dilation[i]);
+    if (size < 1)
+      return op->emitOpError("window does not fit the input: ")
+             << in.getDimSize(2 + i) << " + 2*" << padding[i]
+             << " is smaller than the kernel extent "
+             << dilation[i] * (kernel[i] - 1) + 1;
+    expected.push_back(size);
+  }
+  if (out.getShape() != ArrayRef<int64_t>(expected)) {
+    std::string shape;
+    llvm::raw_string_ostream os(shape);
+    llvm::interleave(expected, os, "x");
+    return op->emitOpError("output must be ") << shape << ", got " << out;
+  }
+  return success();
+}
+
+LogicalResult Conv2dOp::verify() {
+  if (failed(checkAtLeast(*this, "stride", getStride(), 1)) ||
+      failed(checkAtLeast(*this, "padding", getPadding(), 0)) ||
+      failed(checkAtLeast(*this, "dilation", getDilation(), 1)))
+    return failure();
+  if (getInput().getType().getRank() != 4)
+    return emitOpError("input must be NCHW, got ") << getInput().getType();
+  return success();
+}
+
+LogicalResult Conv2dOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, getWeightAttr());
+  if (!param)
+    return emitOpError("weight ") << getWeightAttr()
+                                  << " does not name an nn.param";
+  auto w = param.getTensorType();
+  auto in = getInput().getType();
+  auto out = getOutput().getType();
+  if (w.getRank() != 4 || w.getDimSize(1) != in.getDimSize(1))
+    return emitOpError("weight ")
+           << getWeightAttr() << " must be [out, " << in.getDimSize(1)
+           << ", kh, kw], but the parameter is " << w;
+  if (failed(verifyWindow(*this, in, out, w.getDimSize(0), w.getShape().drop_front(2),
+                          getStride(), getPadding(), getDilation())))
+    return failure();
+  if (auto bias = getBiasAttr())
+    return verifyParamUse(*this, "bias", bias,
+                          RankedTensorType::get({w.getDimSize(0)},
+                                                w.getElementType()),
+                          symbols);
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  if (failed(checkAtLeast(op, "kernel", op.getKernel(), 1)) ||
+      failed(checkAtLeast(op, "stride", op.getStrides(), 1)) ||
+      failed(checkAtLeast(op, "padding", op.getPadding(), 0)))
+    return failure();
+  for (int i = 0; i < 2; ++i)
+    if (2 * op.getPadding()[i] > op.getKernel()[i])
+      return op.emitOpError("padding must be at most half the kernel, got ")
+             << op.getPadding()[i] << " for kernel " << op.getKernel()[i];
+  auto in = op.getInput().getType();
+  int64_t channels = in.getRank() == 4 ? in.getDimSize(1) : 0;
+  int64_t one[] = {1, 1};
+  return verifyWindow(op, in, op.getOutput().getType(), channels,
+                      op.getKernel(), op.getStrides(), op.getPadding(), one);
+}
+
+LogicalResult MaxPool2dOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPool2dOp::verify() { return verifyPool(*this); }
+
+//===----------------------------------------------------------------------===//
+// Normalization
+//===----------------------------------------------------------------------===//
+
+LogicalResult BatchNormOp::verify() {
+  auto in = getInput().getType();
+  if (in.getRank() != 2 && in.getRank() != 4)
+    return emitOpError("input must be [N, C] or [N, C, H, W], got ") << in;
+  if (in.getDimSize(0) < 2)
+    return emitOpError("needs a batch of at least 2 to compute batch "
+                       "statistics in training, got ")
+           << in.getDimSize(0);
+  float eps = getEpsilon().convertToFloat();
+  if (!std::isfinite(eps) || eps <= 0.0f)
+    return emitOpError("epsilon must be > 0, got ") << eps;
+  float momentum = getMomentum().convertToFloat();
+  if (!std::isfinite(momentum) || momentum < 0.0f || momentum > 1.0f)
+    return emitOpError("momentum must be in [0, 1], got ") << momentum;
+  return success();
+}
+
+/// Checks that `sym` names a per-channel tensor, a buffer exactly when
+/// `buffer` is set.
+static LogicalResult verifyChannelParam(Operation *op, StringRef role,
+                                        FlatSymbolRefAttr sym, int64_t channels,
+                                        bool buffer,
+                                        SymbolTableCollection &symbols) {
+  auto type = RankedTensorType::get({channels}, Float32Type::get(op->getContext()));
+  if (failed(verifyParamUse(op, role, sym, type, symbols)))
+    return failure();
+  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(op, sym);
+  if (param.getBuffer() != buffer)
+    return op->emitOpError() << role << " " << sym
+                             << (buffer ? " must be declared `buffer`"
+                                        : " must be a parameter, not a buffer");
+  return success();
+}
+
+LogicalResult BatchNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  int64_t c = getInput().getType().getDimSize(1);
+  if (failed(verifyChannelParam(*this, "weight", getWeightAttr(), c, false, symbols)) ||
+      failed(verifyChannelParam(*this, "bias", getBiasAttr(), c, false, symbols)) ||
+      failed(verifyChannelParam(*this, "running_mean", getRunningMeanAttr(), c, true, symbols)))
+    return failure();
+  return verifyChannelParam(*this, "running_var", getRunningVarAttr(), c, true,
+                            symbols);
+}
+
+LogicalResult
+BatchNormUpdateStatsOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  int64_t c = getInput().getType().getDimSize(1);
+  if (failed(verifyChannelParam(*this, "running_mean", getRunningMeanAttr(), c,
+                                true, symbols)))
+    return failure();
+  return verifyChannelParam(*this, "running_var", getRunningVarAttr(), c, true,
+                            symbols);
 }
 
 //===----------------------------------------------------------------------===//

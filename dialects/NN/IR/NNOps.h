@@ -27,6 +27,11 @@ struct ParamResource : public SideEffects::Resource::Base<ParamResource> {
 namespace mlir::nn {
 /// The `nn.param` that `sym` names, seen from `from`; null if there is none.
 ParamOp lookupParam(Operation *from, FlatSymbolRefAttr sym);
+
+/// Output size of a convolution or pooling window along one dimension
+/// (PyTorch's formula, rounded down); 0 when the window does not fit.
+int64_t windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
+                         int64_t padding, int64_t dilation);
 } // namespace mlir::nn
 
 #endif // NN_IR_NNOPS_H

@@ -65,25 +65,30 @@ def NN_ParamOp : NN_Op<"param", [Symbol, HasParent<"ModelOp">]> {
   let description = [{
     Declares a parameter. Its name is its key in checkpoints (PyTorch
     `state_dict` names: `fc1.weight` is `[out, in]`). `frozen` parameters
-    are never updated and get no backward work.
+    are never updated and get no backward work. A `buffer` is state that is
+    not trained by gradient descent, such as BatchNorm's running statistics.
 
     ```mlir
     nn.param @fc1.weight : tensor<256x784xf32> init = #nn.kaiming_normal
     nn.param @fc1.bias : tensor<256xf32> init = #nn.zeros frozen
+    nn.param @bn1.running_var : tensor<256xf32> init = #nn.ones buffer
     ```
   }];
   let arguments = (ins SymbolNameAttr:$sym_name,
                        TypeAttrOf<NN_Tensor>:$type,
                        NN_InitializerAttrInterface:$init,
-                       UnitAttr:$frozen);
+                       UnitAttr:$frozen, UnitAttr:$buffer);
   let assemblyFormat = [{
-    $sym_name `:` $type `init` `=` $init (`frozen` $frozen^)? attr-dict
+    $sym_name `:` $type `init` `=` $init (`frozen` $frozen^)? (`buffer` $buffer^)?
+    attr-dict
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     ::mlir::RankedTensorType getTensorType() {
       return ::llvm::cast<::mlir::RankedTensorType>(getType());
     }
+    /// Whether gradient descent updates this tensor.
+    bool isTrained() { return !getFrozen() && !getBuffer(); }
   }];
 }
 
@@ -258,6 +263,8 @@ def NN_MseOp : NN_Op<"mse", [Pure, AllTypesMatch<["input", "target"]>,
   let assemblyFormat = "$input `,` $target attr-dict `:` type($input) `->` type($loss)";
   }
 
+include "dialects/NN/IR/NNConvOps.td"
+include "dialects/NN/IR/NNNormOps.td"
 include "dialects/NN/IR/NNGradientOps.td"
 
 #endif // NN_OPS_TD

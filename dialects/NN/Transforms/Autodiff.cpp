@@ -137,6 +137,12 @@ SmallVector<Operation *> cloneForward(ForwardOp forward, func::FuncOp func,
   return clones;
 }
 
+/// Switches the layers that behave differently in training (BatchNorm) to
+/// their training behaviour; @predict keeps the inference behaviour.
+void setTraining(func::FuncOp func) {
+  func.walk([](BatchNormOp op) { op.setTraining(true); });
+}
+
 /// @predict(%x) -> output: only what the output needs; it must not depend on
 /// the targets.
 LogicalResult buildPredict(ModelOp model, ForwardOp forward) {
@@ -171,6 +177,7 @@ void buildLoss(ModelOp model, ForwardOp forward) {
                              {ret.getLoss().getType()}, forward.getLoc());
   IRMapping mapping;
   cloneForward(forward, func, mapping);
+  setTraining(func);
   OpBuilder b = OpBuilder::atBlockEnd(&func.getBody().front());
   func::ReturnOp::create(b, ret.getLoc(), mapping.lookup(ret.getLoss()));
 }
@@ -183,12 +190,13 @@ LogicalResult buildGradient(ModelOp model, ForwardOp forward) {
                              forward.getLoc());
   IRMapping mapping;
   SmallVector<Operation *> ops = cloneForward(forward, func, mapping);
+  setTraining(func);
   Value loss = mapping.lookup(ret.getLoss());
   Value output = mapping.lookup(ret.getOutput());
 
   DenseSet<StringAttr> trained;
   for (ParamOp param : model.getParams())
-    if (!param.getFrozen())
+    if (param.isTrained())
       trained.insert(param.getSymNameAttr());
 
   Block &body = func.getBody().front();

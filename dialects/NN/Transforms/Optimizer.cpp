@@ -70,6 +70,13 @@ LogicalResult buildTrainStep(ModelOp model) {
     SgdUpdateOp::create(b, loc, sym, g, scale, lr, noise, seed, counter,
                         b.getI64IntegerAttr(ordinal.lookup(sym.getAttr())));
   }
+  // Running statistics follow the parameter updates, so that every read of
+  // the step's state comes before the first write.
+  body.walk([&](BatchNormOp bn) {
+    BatchNormUpdateStatsOp::create(b, bn.getLoc(), bn.getInput(),
+                                   bn.getRunningMeanAttr(),
+                                   bn.getRunningVarAttr(), bn.getMomentumAttr());
+  });
   func::ReturnOp::create(b, ret.getLoc(), ValueRange{loss, norm, output});
   ret.erase();
   step.setFunctionType(b.getFunctionType(

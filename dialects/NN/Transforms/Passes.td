@@ -60,7 +60,9 @@ def NNOptimizerPass : Pass<"nn-optimizer", "ModuleOp"> {
     * global L2 norm of all gradients, `n = sqrt(Σ ‖g_i‖²)`,
     * clipping scale `s = min(1, clip / (n + 1e-6))` when `clip > 0`, else 1
       (PyTorch's `clip_grad_norm_`),
-    * `x ← x − lr·s·g + √noise·ξ`, ξ ~ N(0, I) from Philox 4x32-10.
+    * `x ← x − lr·s·g + √noise·ξ`, ξ ~ N(0, I) from Philox 4x32-10,
+    * BatchNorm's running statistics updated from the batch
+      (`nn.batch_norm_update_stats`).
   }];
   let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect"];

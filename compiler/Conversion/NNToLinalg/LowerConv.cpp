@@ -1,0 +1,428 @@
+//===- LowerConv.cpp - convolution, pooling and their gradients -----------===//
+//
+// Forward convolution and pooling map to linalg's named NCHW ops on a padded
+// input. The input gradient of a convolution is again a convolution: the
+// output gradient, spread out by the stride and padded by the kernel extent,
+// convolved with the flipped, transposed weight, then cropped. Pooling
+// gradients gather, for every input element, the windows that contain it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Conversion/NNToLinalg/Builders.h"
+#include "compiler/Conversion/NNToLinalg/NNToLinalg.h"
+#include "dialects/NN/IR/NNOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::nn;
+
+namespace {
+using utils::IteratorType;
+
+/// Static index attributes for tensor slice ops.
+SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
+  return llvm::map_to_vector(values, [&](int64_t v) -> OpFoldResult {
+    return b.getIndexAttr(v);
+  });
+}
+
+/// `x` [N,C,H,W] padded by `pad` on both sides of H and W with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
+                 double value) {
+  if (pad[0] == 0 && pad[1] == 0)
+    return x;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[2] += 2 * pad[0];
+  shape[3] += 2 * pad[1];
+  SmallVector<int64_t> low = {0, 0, pad[0], pad[1]};
+  Value v = nnc::floatConstant(b, loc, type.getElementType(), value);
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x,
+      indexAttrs(b, low), indexAttrs(b, low), v);
+}
+
+NamedAttribute pairAttr(OpBuilder &b, StringRef name, ArrayRef<int64_t> v) {
+  auto type = RankedTensorType::get({2}, b.getI64Type());
+  return b.getNamedAttr(name, DenseIntElementsAttr::get(type, v));
+}
+
+/// linalg.conv_2d_nchw_fchw of an already padded input.
+Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
+               Value init, ArrayRef<int64_t> stride,
+               ArrayRef<int64_t> dilation) {
+  return linalg::Conv2DNchwFchwOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{input, weight},
+             ValueRange{init},
+             {pairAttr(b, "strides", stride), pairAttr(b, "dilations", dilation)})
+      .getResult(0);
+}
+
+/// A per-channel vector broadcast to an NCHW tensor of `type`.
+Value broadcastChannels(OpBuilder &b, Location loc, Value channels,
+                        RankedTensorType type) {
+  MLIRContext *ctx = b.getContext();
+  int64_t rank = type.getRank();
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  return nnc::buildGeneric(
+      b, loc, channels, AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
+      empty, b.getMultiDimIdentityMap(rank),
+      SmallVector<IteratorType>(rank, IteratorType::parallel),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+}
+
+/// The model is gone by the time patterns run: parameter types come from
+/// the state layout.
+struct LowerConv2d : OpRewritePattern<Conv2dOp> {
+  LowerConv2d(MLIRContext *ctx, const nnc::StateLayout &layout)
+      : OpRewritePattern(ctx), layout(layout) {}
+
+  LogicalResult matchAndRewrite(Conv2dOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto outType = op.getOutput().getType();
+    auto slot = layout.slots.find(op.getWeightAttr().getAttr());
+    if (slot == layout.slots.end())
+      return rewriter.notifyMatchFailure(op, "weight not in the state");
+    RankedTensorType weightType = slot->second.type;
+    Value weight =
+        ReadParamOp::create(rewriter, loc, weightType, op.getWeightAttr());
+    Value init;
+    if (auto biasSym = op.getBiasAttr()) {
+      auto biasType = RankedTensorType::get({outType.getDimSize(1)},
+                                            outType.getElementType());
+      Value bias = ReadParamOp::create(rewriter, loc, biasType, biasSym);
+      init = broadcastChannels(rewriter, loc, bias, outType);
+    } else {
+      init = nnc::filledTensor(rewriter, loc, outType, 0.0);
+    }
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
+    rewriter.replaceOp(op, convolve(rewriter, loc, input, weight, init,
+                                    op.getStride(), op.getDilation()));
+    return success();
+  }
+
+private:
+  const nnc::StateLayout &layout;
+};
+
+struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dInputGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto dyType = op.getOutputGrad().getType();
+    auto wType = op.getWeight().getType();
+    auto dxType = op.getInputGrad().getType();
+    Type elem = dxType.getElementType();
+    ArrayRef<int64_t> s = op.getStride(), p = op.getPadding(),
+                      d = op.getDilation();
+    int64_t n = dxType.getDimSize(0), c = dxType.getDimSize(1),
+            o = wType.getDimSize(0);
+    // The output gradient spread out by the stride into a zero buffer with
+    // room for the full kernel extent on both sides.
+    SmallVector<int64_t> bufShape = {n, o}, offsets = {0, 0},
+                         strides = {1, 1}, padded = {n, c};
+    for (int i = 0; i < 2; ++i) {
+      int64_t extent = d[i] * (wType.getDimSize(2 + i) - 1) + 1;
+      int64_t paddedIn = dxType.getDimSize(2 + i) + 2 * p[i];
+      bufShape.push_back(paddedIn + extent - 1);
+      offsets.push_back(extent - 1);
+      strides.push_back(s[i]);
+      padded.push_back(paddedIn);
+    }
+    Value buf = nnc::filledTensor(rewriter, loc,
+                                  RankedTensorType::get(bufShape, elem), 0.0);
+    buf = tensor::InsertSliceOp::create(
+        rewriter, loc, op.getOutputGrad(), buf, indexAttrs(rewriter, offsets),
+        indexAttrs(rewriter, dyType.getShape()), indexAttrs(rewriter, strides));
+    // wf[c, o, i, j] = w[o, c, kh−1−i, kw−1−j], gathered by index: a
+    // reversed affine map would mislead tiling, which assumes monotone maps.
+    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    Value weight = op.getWeight();
+    Value flipped = nnc::buildElementwise(
+        rewriter, loc, RankedTensorType::get({c, o, kh, kw}, elem), ValueRange{},
+        [&](OpBuilder &b, Location loc, ValueRange) -> Value {
+          auto idx = [&](int64_t d) { return linalg::IndexOp::create(b, loc, d); };
+          auto reversed = [&](int64_t d, int64_t size) -> Value {
+            return arith::SubIOp::create(
+                b, loc, arith::ConstantIndexOp::create(b, loc, size - 1), idx(d));
+          };
+          return tensor::ExtractOp::create(
+              b, loc, weight,
+              ValueRange{idx(1), idx(0), reversed(2, kh), reversed(3, kw)});
+        });
+    Value dxPadded = convolve(
+        rewriter, loc, buf, flipped,
+        nnc::filledTensor(rewriter, loc, RankedTensorType::get(padded, elem), 0.0),
+        {1, 1}, d);
+    SmallVector<int64_t> crop = {0, 0, p[0], p[1]};
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, dxType, dxPadded, indexAttrs(rewriter, crop),
+        indexAttrs(rewriter, dxType.getShape()),
+        indexAttrs(rewriter, {1, 1, 1, 1}));
+    return success();
+  }
+};
+
+struct LowerConv2dWeightGrad : OpRewritePattern<Conv2dWeightGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2dWeightGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> s = op.getStride(), d = op.getDilation();
+    Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
+    // dW[o,c,i,j] = Σ_{n,y,x} dY[n,o,y,x] · Xpad[n,c,y·s+i·d,x·s+j·d]
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr o, c, i, j, n, y, x;
+    bindDims(ctx, o, c, i, j, n, y, x);
+    auto dyMap = AffineMap::get(7, 0, {n, o, y, x}, ctx);
+    auto xMap = AffineMap::get(
+        7, 0, {n, c, y * s[0] + i * d[0], x * s[1] + j * d[1]}, ctx);
+    auto outMap = AffineMap::get(7, 0, {o, c, i, j}, ctx);
+    SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+    iterators.append(3, IteratorType::reduction);
+    rewriter.replaceOp(
+        op, nnc::buildSum(rewriter, loc, {op.getOutputGrad(), input},
+                          {dyMap, xMap}, op.getWeightGrad().getType(), outMap,
+                          iterators,
+                          [](OpBuilder &b, Location loc, ValueRange args) {
+                            return arith::MulFOp::create(b, loc, args[0],
+                                                         args[1]);
+                          }));
+    return success();
+  }
+};
+
+/// linalg's NCHW pooling of `op`'s padded input.
+template <typename LinalgPool, typename PoolOp>
+Value pool(OpBuilder &b, PoolOp op, double padValue) {
+  Location loc = op.getLoc();
+  auto outType = op.getOutput().getType();
+  Value input = padSpatial(b, loc, op.getInput(), op.getPadding(), padValue);
+  Value window = tensor::EmptyOp::create(b, loc, op.getKernel(),
+                                         outType.getElementType());
+  Value init = nnc::filledTensor(b, loc, outType, padValue);
+  return LinalgPool::create(b, loc, TypeRange{outType},
+                            ValueRange{input, window}, ValueRange{init},
+                            {pairAttr(b, "strides", op.getStrides()),
+                             pairAttr(b, "dilations", {1, 1})})
+      .getResult(0);
+}
+
+struct LowerMaxPool2d : OpRewritePattern<MaxPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, pool<linalg::PoolingNchwMaxOp>(
+                               rewriter, op,
+                               -std::numeric_limits<double>::infinity()));
+    return success();
+  }
+};
+
+struct LowerAvgPool2d : OpRewritePattern<AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    Value sums = pool<linalg::PoolingNchwSumOp>(rewriter, op, 0.0);
+    double area = double(op.getKernel()[0] * op.getKernel()[1]);
+    auto type = op.getOutput().getType();
+    rewriter.replaceOp(
+        op, nnc::buildElementwise(
+                rewriter, op.getLoc(), type, sums,
+                [&](OpBuilder &b, Location loc, ValueRange args) {
+                  return arith::DivFOp::create(
+                      b, loc, args[0],
+                      nnc::floatConstant(b, loc, type.getElementType(), area));
+                }));
+    return success();
+  }
+};
+
+/// Geometry of a pooling gradient: for input position h and kernel offset
+/// i, the window oh = (h + p − i) / s contains it when that division is
+/// exact and 0 <= oh < out.
+struct WindowIndex {
+  Value index; // clamped into range, safe to extract with
+  Value valid;
+};
+
+WindowIndex windowOf(OpBuilder &b, Location loc, Value h, Value i,
+                     int64_t stride, int64_t pad, int64_t outSize) {
+  auto cst = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  Value num = arith::SubIOp::create(
+      b, loc, arith::AddIOp::create(b, loc, h, cst(pad)), i);
+  Value nonNegative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, num, cst(0));
+  Value safeNum = arith::SelectOp::create(b, loc, nonNegative, num, cst(0));
+  Value exact = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq,
+      arith::RemUIOp::create(b, loc, safeNum, cst(stride)), cst(0));
+  Value oh = arith::DivUIOp::create(b, loc, safeNum, cst(stride));
+  Value inRange =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, oh, cst(outSize));
+  Value valid = arith::AndIOp::create(
+      b, loc, nonNegative, arith::AndIOp::create(b, loc, exact, inRange));
+  Value clamped = arith::SelectOp::create(b, loc, inRange, oh, cst(outSize - 1));
+  return {clamped, valid};
+}
+
+/// dx[n,c,h,w] = Σ_{i,j} contribution(window containing (h,w) at offset
+/// (i,j)), as a generic over (n, c, h, w, i, j).
+template <typename GradOp>
+Value gatherWindows(
+    OpBuilder &b, GradOp op, RankedTensorType dxType,
+    function_ref<Value(OpBuilder &, Location, ValueRange window, Value i,
+                       Value j)>
+        contribution) {
+  Location loc = op.getLoc();
+  auto dyType = cast<RankedTensorType>(op.getOutputGrad().getType());
+  Type elem = dxType.getElementType();
+  MLIRContext *ctx = b.getContext();
+  auto outMap = AffineMap::get(6, 0,
+                               {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx),
+                                getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)},
+                               ctx);
+  SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+  iterators.append(2, IteratorType::reduction);
+  ArrayRef<int64_t> stride = op.getStride(), pad = op.getPadding();
+  // The window operand only gives the reduction loops their bounds.
+  Value window = tensor::EmptyOp::create(b, loc, op.getKernel(), elem);
+  auto windowMap = AffineMap::get(
+      6, 0, {getAffineDimExpr(4, ctx), getAffineDimExpr(5, ctx)}, ctx);
+  return nnc::buildGeneric(
+      b, loc, window, windowMap, nnc::filledTensor(b, loc, dxType, 0.0), outMap,
+      iterators, [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        SmallVector<Value> idx;
+        for (int64_t k = 0; k < 6; ++k)
+          idx.push_back(linalg::IndexOp::create(b, loc, k));
+        WindowIndex row = windowOf(b, loc, idx[2], idx[4], stride[0], pad[0],
+                                   dyType.getDimSize(2));
+        WindowIndex col = windowOf(b, loc, idx[3], idx[5], stride[1], pad[1],
+                                   dyType.getDimSize(3));
+        Value valid = arith::AndIOp::create(b, loc, row.valid, col.valid);
+        Value v = contribution(b, loc, {idx[0], idx[1], row.index, col.index},
+                               idx[4], idx[5]);
+        Value zero = nnc::floatConstant(b, loc, elem, 0.0);
+        return arith::AddFOp::create(
+            b, loc, args[1], arith::SelectOp::create(b, loc, valid, v, zero));
+      });
+}
+
+struct LowerAvgPool2dGrad : OpRewritePattern<AvgPool2dGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPool2dGradOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dxType = op.getInputGrad().getType();
+    double area = double(op.getKernel()[0] * op.getKernel()[1]);
+    Value dy = op.getOutputGrad();
+    rewriter.replaceOp(
+        op, gatherWindows(rewriter, op, dxType,
+                          [&](OpBuilder &b, Location loc, ValueRange window,
+                              Value, Value) -> Value {
+                            Value g = tensor::ExtractOp::create(b, loc, dy, window);
+                            return arith::DivFOp::create(
+                                b, loc, g,
+                                nnc::floatConstant(b, loc, dxType.getElementType(),
+                                                   area));
+                          }));
+    return success();
+  }
+};
+
+/// The position i·kw + j of the first maximum of every window: ties go to
+/// the smaller position whatever the order of evaluation.
+Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
+  Location loc = op.getLoc();
+  auto dyType = op.getOutputGrad().getType();
+  ArrayRef<int64_t> k = op.getKernel(), s = op.getStride();
+  Value input = padSpatial(b, loc, op.getInput(), op.getPadding(),
+                           -std::numeric_limits<double>::infinity());
+  MLIRContext *ctx = b.getContext();
+  AffineExpr n, c, y, x, i, j;
+  bindDims(ctx, n, c, y, x, i, j);
+  auto inMap = AffineMap::get(6, 0, {n, c, y * s[0] + i, x * s[1] + j}, ctx);
+  auto outMap = AffineMap::get(6, 0, {n, c, y, x}, ctx);
+  Value maxInit = nnc::filledTensor(b, loc, dyType,
+                                    -std::numeric_limits<double>::infinity());
+  auto idxType = RankedTensorType::get(dyType.getShape(), b.getIndexType());
+  Value idxEmpty = tensor::EmptyOp::create(b, loc, dyType.getShape(),
+                                           b.getIndexType());
+  Value idxInit = linalg::FillOp::create(
+                      b, loc, ValueRange{arith::ConstantIndexOp::create(b, loc, 0)},
+                      ValueRange{idxEmpty})
+                      .getResult(0);
+  SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+  iterators.append(2, IteratorType::reduction);
+  // The window operand only gives the reduction loops their bounds.
+  Value window = tensor::EmptyOp::create(b, loc, k, dyType.getElementType());
+  auto windowMap = AffineMap::get(6, 0, {i, j}, ctx);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{dyType, idxType}, ValueRange{input, window},
+      ValueRange{maxInit, idxInit},
+      ArrayRef<AffineMap>{inMap, windowMap, outMap, outMap}, iterators,
+      [&](OpBuilder &b, Location loc, ValueRange args) {
+        Value pos = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, linalg::IndexOp::create(b, loc, 4),
+                                  arith::ConstantIndexOp::create(b, loc, k[1])),
+            linalg::IndexOp::create(b, loc, 5));
+        Value v = args[0], best = args[2], bestPos = args[3];
+        Value greater = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT,
+                                              v, best);
+        Value equal = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                            v, best);
+        Value earlier = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                              pos, bestPos);
+        Value take = arith::OrIOp::create(
+            b, loc, greater, arith::AndIOp::create(b, loc, equal, earlier));
+        linalg::YieldOp::create(
+            b, loc,
+            ValueRange{arith::SelectOp::create(b, loc, take, v, best),
+                       arith::SelectOp::create(b, loc, take, pos, bestPos)});
+      });
+  return generic.getResult(1);
+}
+
+struct LowerMaxPool2dGrad : OpRewritePattern<MaxPool2dGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2dGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Value argmax = firstArgmax(rewriter, op);
+    Value dy = op.getOutputGrad();
+    int64_t kw = op.getKernel()[1];
+    rewriter.replaceOp(
+        op, gatherWindows(
+                rewriter, op, op.getInputGrad().getType(),
+                [&](OpBuilder &b, Location loc, ValueRange window, Value i,
+                    Value j) -> Value {
+                  Value pos = arith::AddIOp::create(
+                      b, loc,
+                      arith::MulIOp::create(
+                          b, loc, i, arith::ConstantIndexOp::create(b, loc, kw)),
+                      j);
+                  Value best = tensor::ExtractOp::create(b, loc, argmax, window);
+                  Value hit = arith::CmpIOp::create(
+                      b, loc, arith::CmpIPredicate::eq, pos, best);
+                  Value g = tensor::ExtractOp::create(b, loc, dy, window);
+                  Value zero = nnc::floatConstant(b, loc, g.getType(), 0.0);
+                  return arith::SelectOp::create(b, loc, hit, g, zero);
+                }));
+    return success();
+  }
+};
+} // namespace
+
+void nnc::populateConvLoweringPatterns(RewritePatternSet &patterns,
+                                       const StateLayout &layout) {
+  patterns.add<LowerConv2d>(patterns.getContext(), layout);
+  patterns.add<LowerConv2dInputGrad, LowerConv2dWeightGrad,
+               LowerMaxPool2d, LowerAvgPool2d, LowerAvgPool2dGrad,
+               LowerMaxPool2dGrad>(patterns.getContext());
+}

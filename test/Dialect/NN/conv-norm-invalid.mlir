@@ -1,0 +1,241 @@
+// RUN: nnc-opt %s -split-input-file -verify-diagnostics
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op stride must be >= 1, got 0}}
+    %c = nn.conv2d %x, @w {stride = array<i64: 0, 1>} : tensor<2x1x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op padding must be >= 0, got -1}}
+    %c = nn.conv2d %x, @w {padding = array<i64: -1, 1>} : tensor<2x1x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op dilation must be >= 1, got 0}}
+    %c = nn.conv2d %x, @w {dilation = array<i64: 1, 0>} : tensor<2x1x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op input must be NCHW}}
+    %c = nn.conv2d %x, @w : tensor<2x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x2x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+1 {{'nn.conv2d' op weight @w must be [out, 1, kh, kw], but the parameter is 'tensor<4x2x3x3xf32>'}}
+    %c = nn.conv2d %x, @w : tensor<2x1x8x8xf32> -> tensor<2x4x6x6xf32>
+    return %c : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op output must be 2x4x6x6, got 'tensor<2x4x8x8xf32>'}}
+    %c = nn.conv2d %x, @w : tensor<2x1x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x5x5xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x3x3xf32>) -> tensor<2x4x1x1xf32> {
+    // expected-error @+1 {{'nn.conv2d' op window does not fit the input: 3 + 2*0 is smaller than the kernel extent 5}}
+    %c = nn.conv2d %x, @w : tensor<2x1x3x3xf32> -> tensor<2x4x1x1xf32>
+    return %c : tensor<2x4x1x1xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  nn.param @b : tensor<3xf32> init = #nn.zeros
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+1 {{'nn.conv2d' op bias @b must be 'tensor<4xf32>', but the parameter is 'tensor<3xf32>'}}
+    %c = nn.conv2d %x, @w, @b : tensor<2x1x8x8xf32> -> tensor<2x4x6x6xf32>
+    return %c : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+1 {{'nn.conv2d' op weight @w does not name an nn.param}}
+    %c = nn.conv2d %x, @w : tensor<2x1x8x8xf32> -> tensor<2x4x6x6xf32>
+    return %c : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x8x8xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op kernel must be >= 1, got 0}}
+  %p = nn.max_pool2d %x {kernel = array<i64: 0, 2>} : tensor<2x3x8x8xf32> -> tensor<2x3x4x4xf32>
+  return %p : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x8x8xf32>) -> tensor<2x3x5x5xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op padding must be at most half the kernel, got 2 for kernel 2}}
+  %p = nn.max_pool2d %x {kernel = array<i64: 2, 2>, padding = array<i64: 2, 2>} : tensor<2x3x8x8xf32> -> tensor<2x3x5x5xf32>
+  return %p : tensor<2x3x5x5xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x8x8xf32>) -> tensor<2x3x3x3xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op output must be 2x3x4x4, got 'tensor<2x3x3x3xf32>'}}
+  %p = nn.avg_pool2d %x {kernel = array<i64: 2, 2>} : tensor<2x3x8x8xf32> -> tensor<2x3x3x3xf32>
+  return %p : tensor<2x3x3x3xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x8x8xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.avg_pool2d' op stride must be >= 1, got 0}}
+  %p = nn.avg_pool2d %x {kernel = array<i64: 2, 2>, stride = array<i64: 0, 0>} : tensor<2x3x8x8xf32> -> tensor<2x3x4x4xf32>
+  return %p : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.weight : tensor<3xf32> init = #nn.ones
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op needs a batch of at least 2 to compute batch statistics in training, got 1}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<1x3x4x4xf32>
+    return %n : tensor<1x3x4x4xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.weight : tensor<3xf32> init = #nn.ones
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op epsilon must be > 0, got 0.000000e+00}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var {epsilon = 0.0 : f32} : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.weight : tensor<3xf32> init = #nn.ones
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op momentum must be in [0, 1], got 1.500000e+00}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var {momentum = 1.5 : f32} : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<4x3x2xf32>) -> tensor<4x3x2xf32> {
+  // expected-error @+1 {{'nn.batch_norm' op input must be [N, C] or [N, C, H, W], got 'tensor<4x3x2xf32>'}}
+  %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<4x3x2xf32>
+  return %n : tensor<4x3x2xf32>
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.weight : tensor<3xf32> init = #nn.ones
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op running_mean @bn.running_mean must be declared `buffer`}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.weight : tensor<3xf32> init = #nn.ones buffer
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op weight @bn.weight must be a parameter, not a buffer}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.weight : tensor<4xf32> init = #nn.ones
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op weight @bn.weight must be 'tensor<3xf32>', but the parameter is 'tensor<4xf32>'}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{'nn.param' op a buffer is never trained: `frozen` is redundant}}
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones frozen buffer
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<4x3xf32>) {
+    // expected-error @+1 {{'nn.batch_norm_update_stats' op running_mean @bn.running_mean must be declared `buffer`}}
+    nn.batch_norm_update_stats %x, @bn.running_mean, @bn.running_var {momentum = 0.1 : f32} : tensor<4x3xf32>
+    return
+  }
+}
