@@ -4,6 +4,8 @@
 Same recipe as the nnc model (SGD, global-norm clipping, batch 128, data kept
 as uint8 and converted to float32 x/255 per batch, no shuffling) and prints
 one line `samples_per_s X` over the timed steps (after warm-up steps).
+`--device cuda` trains on the GPU (batches copied up per step, as nnc does),
+`--compile` with torch.compile (PyTorch 2).
 """
 import argparse
 import gzip
@@ -43,12 +45,16 @@ def main():
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--clip", type=float, default=1.0)
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    ap.add_argument("--compile", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     images = torch.from_numpy(load_images(f"{DATA}/train-images-idx3-ubyte.gz").copy())
     labels = torch.from_numpy(load_labels(f"{DATA}/train-labels-idx1-ubyte.gz").astype(np.int64))
     model, shape = MODELS[args.model]()
+    model = model.to(args.device)
+    forward = torch.compile(model) if args.compile else model
     opt = torch.optim.SGD(model.parameters(), lr=args.lr)
     loss_fn = nn.CrossEntropyLoss()
     per_epoch = images.shape[0] // args.batch
@@ -56,19 +62,26 @@ def main():
     def step(k):
         i = (k % per_epoch) * args.batch
         x = (images[i:i + args.batch].float() / 255.0).reshape(args.batch, *shape)
-        y = labels[i:i + args.batch]
+        x = x.to(args.device)
+        y = labels[i:i + args.batch].to(args.device)
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(x), y)
+        loss = loss_fn(forward(x), y)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
         opt.step()
         return loss
 
+    def synchronize():
+        if args.device == "cuda":
+            torch.cuda.synchronize()
+
     for k in range(args.warmup):
         step(k)
+    synchronize()
     start = time.perf_counter()
     for k in range(args.warmup, args.warmup + args.steps):
         step(k)
+    synchronize()
     elapsed = time.perf_counter() - start
     print(f"samples_per_s {args.steps * args.batch / elapsed:.1f}")
 

@@ -31,5 +31,7 @@ config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "exa
 # GPU tests run only where a GPU answers; elsewhere lit reports them UNSUPPORTED.
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("gpu")
-if shutil.which("ptxas") or os.path.exists("/usr/local/cuda/bin/ptxas"):
+ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
+if os.path.exists(ptxas):
     config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", ptxas))

@@ -4,6 +4,7 @@
 
 #include "compiler/Backends/CPU/CPUPipeline.h"
 #include "compiler/Backends/CPU/CPUTarget.h"
+#include "compiler/Backends/NVPTX/NVPTXPipeline.h"
 #include "compiler/Driver/Linker.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Pipelines/Registration.h"
@@ -37,6 +38,8 @@ public:
 
 private:
   LogicalResult parse();
+  /// Runs the backend's pipeline down to the LLVM dialect.
+  LogicalResult runCodegen();
   LogicalResult runPipeline(llvm::function_ref<void(OpPassManager &)> build);
   /// Writes `print`'s text to the output file.
   LogicalResult writeText(llvm::function_ref<void(raw_ostream &)> print);
@@ -166,9 +169,28 @@ LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
   return success();
 }
 
+LogicalResult Compilation::runCodegen() {
+  if (options.target == TargetKind::CPU)
+    return runPipeline(buildCPUCodegenPipeline);
+  NVPTXOptions nvptx;
+  if (!StringRef(options.gpuArch).starts_with("sm_"))
+    return fail("--gpu-arch=" + options.gpuArch +
+                ": expected an NVIDIA architecture such as sm_90");
+  nvptx.chip = options.gpuArch;
+  nvptx.libdevice = findLibdevice(options.cudaPath);
+  if (nvptx.libdevice.empty())
+    return fail("libdevice (nvvm/libdevice/libdevice.10.bc of the CUDA "
+                "toolkit) not found" +
+                (options.cudaPath.empty()
+                     ? Twine("; set its toolkit with --cuda-path=DIR")
+                     : " under --cuda-path=" + options.cudaPath));
+  return runPipeline(
+      [&](OpPassManager &pm) { buildNVPTXCodegenPipeline(pm, nvptx); });
+}
+
 LogicalResult Compilation::run() {
-  if (options.target == TargetKind::NVPTX)
-    return fail("--target=nvptx is not supported yet; use --target=cpu");
+  if (options.emit == EmitKind::PTX && options.target != TargetKind::NVPTX)
+    return fail("-emit=ptx needs --target=nvptx");
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   if (failed(parse()))
     return failure();
@@ -189,8 +211,15 @@ LogicalResult Compilation::run() {
   if (options.emit == EmitKind::Linalg)
     return writeText([&](raw_ostream &os) { module->print(os); });
 
-  if (failed(runPipeline(buildCPUCodegenPipeline)))
+  if (failed(runCodegen()))
     return failure();
+  if (options.emit == EmitKind::PTX) {
+    std::string ptx;
+    llvm::raw_string_ostream os(ptx);
+    if (failed(printPTX(*module, os)))
+      return failure();
+    return writeText([&](raw_ostream &out) { out << ptx; });
+  }
   std::string message;
   std::unique_ptr<llvm::TargetMachine> machine =
       createCPUTargetMachine(options.cpu, message);
@@ -211,6 +240,7 @@ LogicalResult Compilation::run() {
     return emitExecutable(*machine, *llvmModule);
   case EmitKind::NN:
   case EmitKind::Linalg:
+  case EmitKind::PTX:
     break;
   }
   llvm_unreachable("stages before LLVM return above");

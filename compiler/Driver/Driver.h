@@ -16,6 +16,7 @@ namespace nnc {
 enum class EmitKind {
   NN,     ///< nn dialect after the training pipeline (autodiff, optimizer).
   Linalg, ///< linalg on tensors with the ABI entry points.
+  PTX,    ///< PTX assembly of the kernels (--target=nvptx only).
   LLVM,   ///< LLVM IR text, optimized for the target CPU.
   Object, ///< object file defining the symbols of nnrt.h.
   Exe,    ///< the object linked with libnnrt.
@@ -33,6 +34,11 @@ struct DriverOptions {
   bool gradcheck = false;
   /// LLVM CPU name (`-mcpu`); empty: the host CPU and its features.
   std::string cpu;
+  /// --target=nvptx: the GPU architecture of the PTX.
+  std::string gpuArch = "sm_90";
+  /// --target=nvptx: the CUDA toolkit whose libdevice is linked; empty:
+  /// found as findLibdevice (compiler/Backends/NVPTX) says.
+  std::string cudaPath;
   /// Path of libnnrt.a; empty: `<dir of nnc>/../lib/libnnrt.a`.
   std::string runtimeLib;
 };

@@ -27,6 +27,8 @@ int nnc::nncMain(int argc, char **argv) {
                                          "pipeline"),
           clEnumValN(EmitKind::Linalg, "linalg",
                      "linalg on tensors with the ABI entry points"),
+          clEnumValN(EmitKind::PTX, "ptx",
+                     "PTX of the kernels (with --target=nvptx)"),
           clEnumValN(EmitKind::LLVM, "llvm", "optimized LLVM IR"),
           clEnumValN(EmitKind::Object, "obj", "object file"),
           clEnumValN(EmitKind::Exe, "exe", "executable linked with libnnrt")),
@@ -43,6 +45,16 @@ int nnc::nncMain(int argc, char **argv) {
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name, as for -mcpu (default: the host CPU)"),
       cl::value_desc("name"), cl::cat(category));
+  cl::opt<std::string> gpuArch(
+      "gpu-arch",
+      cl::desc("GPU architecture for --target=nvptx (default: sm_90)"),
+      cl::value_desc("sm_XY"), cl::init("sm_90"), cl::cat(category));
+  cl::opt<std::string> cudaPath(
+      "cuda-path",
+      cl::desc("CUDA toolkit whose libdevice --target=nvptx links (default: "
+               "$CUDA_HOME, $CUDA_PATH, the toolkit of ptxas, "
+               "/usr/local/cuda)"),
+      cl::value_desc("dir"), cl::cat(category));
   cl::opt<std::string> runtimeLib(
       "runtime-lib",
       cl::desc("libnnrt.a to link (default: <nnc dir>/../lib/libnnrt.a)"),
@@ -64,6 +76,8 @@ int nnc::nncMain(int argc, char **argv) {
   options.target = target;
   options.gradcheck = gradcheck;
   options.cpu = cpu;
+  options.gpuArch = gpuArch;
+  options.cudaPath = cudaPath;
   options.runtimeLib = runtimeLib;
   return runDriver(options, argv[0]);
 }

@@ -3,6 +3,7 @@
 #include "compiler/Pipelines/Registration.h"
 
 #include "compiler/Backends/CPU/CPUPipeline.h"
+#include "compiler/Backends/NVPTX/NVPTXPipeline.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "dialects/NN/IR/NNOps.h"
@@ -20,4 +21,5 @@ void nnc::registerAll(mlir::DialectRegistry &registry) {
   registerNNCConversionPasses();
   registerNNPipelines();
   registerCPUPipelines();
+  registerNVPTXPipelines(registry);
 }

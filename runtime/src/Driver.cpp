@@ -3,6 +3,7 @@
 #include "runtime/src/Driver.h"
 
 #include "runtime/src/Commands.h"
+#include "runtime/src/DeviceModel.h"
 #include "runtime/src/Error.h"
 
 #include <cstdio>
@@ -145,7 +146,14 @@ int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
     printDefaults(model);
     return ExitOk;
   }
-  Session session{model, parseManifest(model.manifest), std::move(options)};
+  Manifest manifest = parseManifest(model.manifest);
+  // Every command but info runs the network: a GPU model opens the GPU
+  // first (and says so when there is none).
+  const ModelEntryPoints &entryPoints =
+      manifest.device == "cuda" && command->run != runInfo
+          ? openDeviceModel(model, manifest)
+          : model;
+  Session session{entryPoints, std::move(manifest), std::move(options)};
   applyThreads(session.options);
   return command->run(session);
 }

@@ -14,6 +14,7 @@
 
 int nnrt_main(int argc, char **argv) {
   nnrt::ModelEntryPoints model{nnc_manifest, nnc_train_step, nnc_predict,
-                               nnc_gradient, nnc_loss_f64};
+                               nnc_gradient, nnc_loss_f64,
+                               /*syncState=*/nullptr};
   return nnrt::runCommandLine(model, argc, argv);
 }

@@ -228,6 +228,12 @@ Manifest parseManifest(const std::string &text) {
     } else if (kind == "gradcheck") {
       line.expectFields(1);
       m.gradcheck = line.integer(0, 0) != 0;
+    } else if (kind == "device") {
+      line.expectFields(2);
+      if (line.field(0) != "cuda")
+        line.fail("unknown device '" + line.field(0) + "'");
+      m.device = line.field(0);
+      m.deviceArch = line.field(1);
     } else if (kind == "tensor") {
       m.tensors.push_back(parseTensor(line));
     }

@@ -48,6 +48,10 @@ struct Manifest {
   std::map<std::string, double> hparams;
   int64_t flops = 0;
   bool gradcheck = false;
+  /// `cuda` for a model compiled with --target=nvptx, empty for the CPU.
+  std::string device;
+  /// The GPU architecture of a `cuda` model (`sm_90`).
+  std::string deviceArch;
   std::vector<TensorInfo> tensors;
 
   int64_t batchSize() const { return input[0]; }

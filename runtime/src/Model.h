@@ -24,6 +24,11 @@ struct ModelEntryPoints {
                    float *loss, float *grads);
   void (*lossF64)(const double *state, const float *x, const void *y,
                   double *loss);
+  /// Null for a model whose state lives in host memory. Otherwise (a GPU
+  /// model, DeviceModel.h) the state passed to trainStep stays on the device
+  /// and is updated there: the runtime calls this to bring it back into
+  /// `state` before reading it, and never writes `state` after passing it.
+  void (*syncState)(float *state);
 };
 
 } // namespace nnrt

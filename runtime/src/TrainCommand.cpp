@@ -206,6 +206,9 @@ private:
   void trainEpoch(const Dataset &train, EpochStats &stats);
   void finishEpoch(const Dataset &test, EpochStats &stats, bool complete);
   std::string epochLabel() const;
+  /// Brings the state of a GPU model back from the device before the host
+  /// reads it.
+  void syncState();
 
   Session &s;
   const Manifest &m;
@@ -259,8 +262,10 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                           " at step " + std::to_string(position.step) +
                           " (epoch " + std::to_string(position.epoch + 1) +
                           ")");
-    if (position.step % kScanInterval == 0)
+    if (position.step % kScanInterval == 0) {
+      syncState();
       checkStateFinite(m, state, position);
+    }
 
     bool clipped = settings.clip > 0 && gradNorm > settings.clip;
     ++stats.steps;
@@ -299,6 +304,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
 
 void Trainer::finishEpoch(const Dataset &test, EpochStats &stats,
                           bool complete) {
+  syncState();
   checkStateFinite(m, state, position);
   lastTest = evaluate(s.model, m, state.data(), test);
   double samplesPerSecond =
@@ -333,6 +339,11 @@ void Trainer::finishEpoch(const Dataset &test, EpochStats &stats,
       {"wall_s", secondsSince(stats.start)}};
   if (metrics)
     metrics->write(record);
+}
+
+void Trainer::syncState() {
+  if (s.model.syncState)
+    s.model.syncState(state.data());
 }
 
 int Trainer::run() {

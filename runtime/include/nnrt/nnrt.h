@@ -64,6 +64,13 @@ void nnc_gradient(const float *state, const float *x, const void *y,
 void nnc_loss_f64(const double *state, const float *x, const void *y,
                   double *loss);
 
+/* GPU models (nnc --target=nvptx, manifest record `device cuda <arch>`)
+ * define the same four functions, but every pointer argument is a CUDA
+ * device pointer; libnnrt owns those buffers and keeps the state on the
+ * device (docs/abi.md, "GPU models"). Such objects also call MLIR's mgpu*
+ * host functions, which libnnrt defines over the CUDA driver API, loaded
+ * with dlopen("libcuda.so.1") only by GPU models. */
+
 /*--- Provided by libnnrt -----------------------------------------------------*/
 
 /* Runs the compiled model's command line (train, eval, predict, info, ...).

@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""GPU training throughput: nnc --target=nvptx against PyTorch on the same GPU.
+
+For each model: compile examples/<model>.mlir for the GPU, then alternate
+runs (A/B/C, A/B/C, ...) of the nnc binary, PyTorch eager and PyTorch with
+torch.compile, each training the same network on Fashion-MNIST for the same
+number of steps, and print median samples/s and the ratios. Without an
+NVIDIA GPU (or without a CUDA build of PyTorch for the peer) it says what it
+skips and exits 0.
+
+Usage: bench/bench_gpu.py [--models mlp] [--steps 1000] [--repeats 3]
+                          [--python PY]   (an interpreter with CUDA PyTorch)
+"""
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench import ROOT, measure, nnc_run
+
+
+def have_gpu():
+    return shutil.which("nvidia-smi") is not None and subprocess.run(
+        ["nvidia-smi", "-L"], capture_output=True).returncode == 0
+
+
+def have_cuda_torch(python):
+    probe = "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)"
+    return subprocess.run([python, "-c", probe], capture_output=True).returncode == 0
+
+
+def torch_run(python, model, steps, compiled):
+    cmd = [python, str(ROOT / "bench/torch_peer.py"), "--model", model,
+           "--steps", str(steps), "--device", "cuda"]
+    out, _ = measure(cmd + (["--compile"] if compiled else []))
+    return float(out.split()[-1])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", default="mlp")
+    ap.add_argument("--steps", type=int, default=1000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--python", default="/usr/bin/python3",
+                    help="interpreter whose PyTorch has CUDA")
+    args = ap.parse_args()
+    if not have_gpu():
+        print("bench_gpu: no NVIDIA GPU (nvidia-smi -L failed): skipped")
+        return 0
+    nnc = ROOT / "build/bin/nnc"
+    if not nnc.exists():
+        sys.exit("bench_gpu: build nnc first (tools/setup.sh)")
+    peer = have_cuda_torch(args.python)
+    if not peer:
+        print(f"bench_gpu: {args.python} has no CUDA PyTorch (--python PY): "
+              "measuring nnc alone")
+    nan = float("nan")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for model in args.models.split(","):
+            binary = tmp / model
+            subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"),
+                            "--target=nvptx", "-o", str(binary)], check=True)
+            ours, eager, compiled = [], [], []
+            for _ in range(args.repeats):
+                ours.append(nnc_run(binary, args.steps, tmp)[0])
+                if peer:
+                    eager.append(torch_run(args.python, model, args.steps, False))
+                    compiled.append(torch_run(args.python, model, args.steps, True))
+            med = lambda xs: statistics.median(xs) if xs else nan
+            rows.append((model, med(ours), med(eager), med(compiled)))
+    print(f"\n{'model':<10}{'nnc samples/s':>15}{'eager':>10}{'compile':>10}"
+          f"{'nnc/eager':>11}{'nnc/compile':>13}")
+    for model, a, b, c in rows:
+        print(f"{model:<10}{a:>15.0f}{b:>10.0f}{c:>10.0f}{a / b:>11.2f}{a / c:>13.2f}")
+    print(f"({args.steps} training steps, batch 128, median of {args.repeats} "
+          "alternating runs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

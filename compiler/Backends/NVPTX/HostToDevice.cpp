@@ -1,0 +1,107 @@
+//===- HostToDevice.cpp - the host's memory accesses as GPU loops ---------===//
+
+#include "compiler/Backends/NVPTX/Passes.h"
+
+namespace nnc::nvptx {
+#define GEN_PASS_DEF_NVPTXHOSTTODEVICEPASS
+#include "compiler/Backends/NVPTX/Passes.h.inc"
+} // namespace nnc::nvptx
+
+using namespace mlir;
+
+namespace {
+struct NVPTXHostToDevicePass
+    : nnc::nvptx::impl::NVPTXHostToDevicePassBase<NVPTXHostToDevicePass> {
+  void runOnOperation() override;
+};
+} // namespace
+
+/// Creates `scf.parallel (%i) = (0) to (1) step (1)` before `before` and
+/// returns it; ops moved or created before its terminator run on one GPU
+/// thread.
+static scf::ParallelOp createSingleIteration(RewriterBase &rewriter,
+                                             Operation *before) {
+  Location loc = before->getLoc();
+  rewriter.setInsertionPoint(before);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  return scf::ParallelOp::create(rewriter, loc, ValueRange{zero},
+                                 ValueRange{one}, ValueRange{one});
+}
+
+/// Runs `op` (without results) on one GPU thread.
+static void wrap(RewriterBase &rewriter, Operation *op) {
+  scf::ParallelOp loop = createSingleIteration(rewriter, op);
+  rewriter.moveOpBefore(op, loop.getBody()->getTerminator());
+}
+
+/// Replaces a host load from device memory by a one-thread copy into a
+/// one-element device buffer and a `gpu.memcpy` to the host.
+static void transferToHost(RewriterBase &rewriter, memref::LoadOp load) {
+  Location loc = load.getLoc();
+  auto scalarType = MemRefType::get({}, load.getType());
+  rewriter.setInsertionPoint(load);
+  Value device =
+      gpu::AllocOp::create(rewriter, loc, scalarType, /*asyncToken=*/Type(),
+                           ValueRange(), ValueRange(), ValueRange(),
+                           /*hostShared=*/false)
+          .getMemref();
+  scf::ParallelOp loop = createSingleIteration(rewriter, load);
+  rewriter.setInsertionPoint(loop.getBody()->getTerminator());
+  Value value = memref::LoadOp::create(rewriter, loc, load.getMemRef(),
+                                       load.getIndices());
+  memref::StoreOp::create(rewriter, loc, value, device, ValueRange());
+
+  rewriter.setInsertionPoint(load);
+  Value host = memref::AllocaOp::create(rewriter, loc, scalarType);
+  gpu::MemcpyOp::create(rewriter, loc, /*asyncToken=*/Type(), ValueRange(),
+                        host, device);
+  Value result = memref::LoadOp::create(rewriter, loc, host, ValueRange());
+  gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(), ValueRange(),
+                         device);
+  rewriter.replaceOp(load, result);
+}
+
+/// Whether `op` reads or writes memory anywhere inside.
+static bool accessesMemory(Operation *op) {
+  return op
+      ->walk([](Operation *nested) {
+        return isa<memref::LoadOp, memref::StoreOp>(nested)
+                   ? WalkResult::interrupt()
+                   : WalkResult::advance();
+      })
+      .wasInterrupted();
+}
+
+/// Moves the memory accesses of the host code in `block` to the GPU,
+/// recursing into host-side control flow.
+static LogicalResult moveToDevice(RewriterBase &rewriter, Block &block) {
+  for (Operation &op : llvm::make_early_inc_range(block)) {
+    if (isa<scf::ParallelOp>(op))
+      continue;
+    if (auto load = dyn_cast<memref::LoadOp>(op)) {
+      transferToHost(rewriter, load);
+    } else if (isa<memref::StoreOp>(op)) {
+      wrap(rewriter, &op);
+    } else if (isa<scf::ForOp>(op) && accessesMemory(&op)) {
+      if (op.getNumResults() != 0)
+        return op.emitOpError("yields values: the NVPTX backend cannot run "
+                              "this loop on one GPU thread");
+      wrap(rewriter, &op);
+    } else {
+      for (Region &region : op.getRegions())
+        for (Block &nested : region)
+          if (failed(moveToDevice(rewriter, nested)))
+            return failure();
+    }
+  }
+  return success();
+}
+
+void NVPTXHostToDevicePass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  IRRewriter rewriter(&getContext());
+  for (Block &block : func.getBody())
+    if (failed(moveToDevice(rewriter, block)))
+      return signalPassFailure();
+}

@@ -1,0 +1,207 @@
+//===- NVPTXPipeline.cpp - linalg on tensors to PTX and host code ---------===//
+
+#include "compiler/Backends/NVPTX/NVPTXPipeline.h"
+
+#include "compiler/Backends/NVPTX/Passes.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/GPUCommon/GPUCommonPass.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToGPU/SCFToGPUPass.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/IR/CompilationInterfaces.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Target/LLVM/NVVM/Target.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/GPU/GPUToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+
+using namespace mlir;
+
+/// Tensors to buffers, as on the CPU: the ABI functions receive every buffer
+/// from the runtime and write their results in place. Temporaries are left
+/// as `memref.alloc` for nnc-nvptx-device-buffers.
+static void addBufferization(OpPassManager &pm) {
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Equal subviews become one value, then self-copies fold away.
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+/// Loops on device buffers -> gpu.launch -> outlined kernels in a gpu.module.
+static void addMappingToGPU(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(nnc::nvptx::createNVPTXDeviceBuffersPass());
+  funcPm.addPass(createConvertLinalgToParallelLoopsPass());
+  funcPm.addPass(nnc::nvptx::createNVPTXHostToDevicePass());
+  funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
+  // The innermost loop dimension is the contiguous one: threadIdx.x.
+  funcPm.addPass(createGpuMapParallelLoopsPass(
+      GpuMapParallelLoopsPassOptions{"innermost-first"}));
+  funcPm.addPass(createConvertParallelLoopToGpuPass());
+  funcPm.addPass(createCanonicalizerPass());
+  pm.addPass(createLowerAffinePass());
+  pm.nest<func::FuncOp>().addPass(createGpuLaunchSinkIndexComputationsPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(nnc::nvptx::createNVPTXMergeKernelModulesPass());
+  // One stream per call: kernels, copies and allocations are queued without
+  // waiting, and the host waits only before it reads memory.
+  pm.nest<func::FuncOp>().addPass(createGpuAsyncRegionPass());
+}
+
+/// Kernels -> NVVM -> PTX, kept in a `gpu.binary`.
+static void addKernelLowering(OpPassManager &pm,
+                              const nnc::NVPTXOptions &options) {
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = 3;
+  if (!options.libdevice.empty())
+    target.linkLibs.push_back(options.libdevice);
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  OpPassManager &kernelPm = pm.nest<gpu::GPUModuleOp>();
+  kernelPm.addPass(createConvertGpuOpsToNVVMOps());
+  kernelPm.addPass(createCanonicalizerPass());
+  kernelPm.addPass(createCSEPass());
+  kernelPm.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+/// Host code -> LLVM dialect with the bare-pointer calling convention of
+/// runtime/include/nnrt/nnrt.h; GPU operations become mgpu* calls, which
+/// libnnrt implements over the CUDA driver API.
+static void addHostLowering(OpPassManager &pm) {
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  GpuToLLVMConversionPassOptions gpu;
+  gpu.hostBarePtrCallConv = true;
+  pm.addPass(createGpuToLLVMConversionPass(gpu));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
+                                    const NVPTXOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.nest<func::FuncOp>().addPass(createLinalgElementwiseOpFusionPass());
+  addBufferization(pm);
+  addMappingToGPU(pm);
+  nvptx::NVPTXDeviceManifestPassOptions manifest;
+  manifest.chip = options.chip;
+  pm.addPass(nvptx::createNVPTXDeviceManifestPass(manifest));
+  addKernelLowering(pm, options);
+  addHostLowering(pm);
+}
+
+LogicalResult nnc::printPTX(ModuleOp module, raw_ostream &os) {
+  bool found = false;
+  module.walk([&](gpu::BinaryOp binary) {
+    for (Attribute object : binary.getObjects()) {
+      auto gpuObject = cast<gpu::ObjectAttr>(object);
+      if (gpuObject.getFormat() != gpu::CompilationTarget::Assembly)
+        continue;
+      os << "// gpu.binary @" << binary.getSymName() << "\n"
+         << gpuObject.getObject().getValue();
+      found = true;
+    }
+  });
+  if (!found)
+    return module.emitError("no PTX in the module");
+  return success();
+}
+
+std::string nnc::findLibdevice(StringRef cudaPath) {
+  SmallVector<std::string> roots;
+  if (!cudaPath.empty()) {
+    roots.push_back(cudaPath.str());
+  } else {
+    for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
+      if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
+        roots.push_back(*value);
+    if (llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas"))
+      roots.push_back(llvm::sys::path::parent_path(
+                          llvm::sys::path::parent_path(*ptxas))
+                          .str());
+    // Where NVIDIA's installers put the toolkit (clang looks there too).
+    roots.push_back("/usr/local/cuda");
+  }
+  for (const std::string &root : roots) {
+    SmallString<256> path(root);
+    llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+    if (llvm::sys::fs::exists(path))
+      return std::string(path);
+  }
+  return "";
+}
+
+namespace {
+struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture"),
+                           llvm::cl::init("sm_90")};
+  Option<std::string> features{*this, "features",
+                               llvm::cl::desc("PTX ISA version feature"),
+                               llvm::cl::init("+ptx80")};
+  Option<std::string> cudaPath{
+      *this, "cuda-path",
+      llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "
+                     "found as nnc does)")};
+};
+} // namespace
+
+void nnc::registerNVPTXPipelines(DialectRegistry &registry) {
+  NVVM::registerNVVMTargetInterfaceExternalModels(registry);
+  // gpu-module-to-binary translates the kernels to LLVM IR in process.
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerGPUDialectTranslation(registry);
+  // gpu.binary's default handler (#gpu.select_object) embeds the PTX.
+  gpu::registerOffloadingLLVMTranslationInterfaceExternalModels(registry);
+  registerNVVMDialectTranslation(registry);
+  nvptx::registerNVPTXPasses();
+  PassPipelineRegistration<NVPTXPipelineOptions>(
+      "nnc-nvptx-codegen",
+      "linalg on tensors -> host LLVM dialect launching PTX kernels",
+      [](OpPassManager &pm, const NVPTXPipelineOptions &opts) {
+        buildNVPTXCodegenPipeline(
+            pm, {opts.chip, opts.features, findLibdevice(opts.cudaPath)});
+      });
+}

@@ -1,0 +1,39 @@
+//===- NVPTXPipeline.h - linalg on tensors to PTX and host code -*- C++ -*-===//
+
+#ifndef NNC_BACKENDS_NVPTX_NVPTXPIPELINE_H
+#define NNC_BACKENDS_NVPTX_NVPTXPIPELINE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <string>
+
+namespace nnc {
+struct NVPTXOptions {
+  /// GPU architecture (`sm_90`); the PTX runs there and on later ones.
+  std::string chip = "sm_90";
+  /// PTX ISA version; sm_90 needs 8.0.
+  std::string features = "+ptx80";
+  /// libdevice bitcode to link (exp, log, tanh, ...); empty: none, and
+  /// kernels using such functions keep unresolved `__nv_*` calls.
+  std::string libdevice;
+};
+
+/// linalg/tensor ABI functions -> LLVM dialect host code launching kernels,
+/// plus a `gpu.binary` holding their PTX. Pipeline name: `nnc-nvptx-codegen`.
+void buildNVPTXCodegenPipeline(mlir::OpPassManager &pm,
+                               const NVPTXOptions &options);
+
+/// Writes the PTX of every `gpu.binary` of `module` (after
+/// buildNVPTXCodegenPipeline) to `os`. Fails when there is none.
+mlir::LogicalResult printPTX(mlir::ModuleOp module, llvm::raw_ostream &os);
+
+/// The libdevice bitcode of the CUDA toolkit at `cudaPath`; empty `cudaPath`
+/// means $CUDA_HOME, $CUDA_PATH, the toolkit of `ptxas` on PATH, then
+/// /usr/local/cuda. Returns an empty string when none exists.
+std::string findLibdevice(llvm::StringRef cudaPath);
+
+void registerNVPTXPipelines(mlir::DialectRegistry &registry);
+} // namespace nnc
+
+#endif // NNC_BACKENDS_NVPTX_NVPTXPIPELINE_H

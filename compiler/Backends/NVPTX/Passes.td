@@ -1,0 +1,162 @@
+//===- Passes.td - NVPTX backend passes --------------------*- tablegen -*-===//
+
+#ifndef NNC_BACKENDS_NVPTX_PASSES_TD
+#define NNC_BACKENDS_NVPTX_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def NVPTXDeviceBuffersPass
+    : Pass<"nnc-nvptx-device-buffers", "::mlir::func::FuncOp"> {
+  let summary = "Puts a function's temporary buffers in GPU memory";
+  let description = [{
+    After bufferization every buffer of an ABI function is either one of
+    its arguments (device memory that the runtime owns, docs/gpu.md) or a
+    `memref.alloc` of static shape. This pass allocates the latter on the
+    device: each one becomes a `gpu.alloc` at the start of the function and
+    a `gpu.dealloc` before every return (the runtime's allocator caches the
+    blocks, so a step allocates nothing from the driver after the first).
+    Allocations inside `scf.if` branches are hoisted with them: their shape
+    is static, so they cost nothing when the branch is not taken.
+
+    `memref.copy` (which would be a host `memcpy` on device pointers)
+    becomes `linalg.copy`, which the later passes turn into a kernel like
+    any other linalg op.
+
+    ```mlir
+    %t = memref.alloc() {alignment = 64 : i64} : memref<128x256xf32>
+    memref.copy %a, %t : memref<128x256xf32> to memref<128x256xf32>
+    // becomes
+    %t = gpu.alloc () : memref<128x256xf32>
+    linalg.copy ins(%a : memref<128x256xf32>) outs(%t : memref<128x256xf32>)
+    ...
+    gpu.dealloc %t : memref<128x256xf32>
+    return
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect",
+    "::mlir::linalg::LinalgDialect"
+  ];
+}
+
+def NVPTXHostToDevicePass
+    : Pass<"nnc-nvptx-host-to-device", "::mlir::func::FuncOp"> {
+  let summary = "Moves the host's memory accesses into single-thread loops for the GPU";
+  let description = [{
+    Runs on loops (after linalg is lowered to `scf.parallel`/`scf.for`).
+    Everything outside an `scf.parallel` stays on the host, where the
+    buffers, being device memory, cannot be read or written. This pass moves
+    each such access into a one-iteration `scf.parallel` (a one-thread
+    kernel once mapped to the GPU):
+
+    * a loop nest of `scf.for` (a reduction to a scalar, a 0-d fill) is
+      wrapped whole;
+    * a `memref.store` is wrapped, the value it stores becoming a kernel
+      argument;
+    * a `memref.load` whose value the host needs (to branch on, or as a
+      scalar argument of later kernels) is copied into a one-element device
+      buffer by a one-thread loop and brought to the host with
+      `gpu.memcpy`.
+
+    ```mlir
+    %lr = memref.load %hyper[%c0] : memref<3xf32>
+    // becomes
+    %d = gpu.alloc () : memref<f32>
+    scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+      %v = memref.load %hyper[%c0] : memref<3xf32>
+      memref.store %v, %d[] : memref<f32>
+    }
+    %h = memref.alloca() : memref<f32>
+    gpu.memcpy %h, %d : memref<f32>, memref<f32>
+    %lr = memref.load %h[] : memref<f32>
+    gpu.dealloc %d : memref<f32>
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def NVPTXTileParallelLoopsPass
+    : Pass<"nnc-nvptx-tile-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Splits each outermost parallel loop into blocks of threads";
+  let description = [{
+    Tiles every outermost `scf.parallel` so that `gpu-map-parallel-loops`
+    maps the tile loop to the grid and the loop inside a tile to the threads
+    of a block. Tiles take up to `block-size` iterations, filled from the
+    innermost dimension outwards (the innermost dimension is the contiguous
+    one of row-major buffers, so neighbouring threads read neighbouring
+    addresses); iterations past the loop bounds are masked with `scf.if`, so
+    every block has the same static size.
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c10) step (%c1, %c1) { ... }
+    // becomes, with block-size = 256: tiles of 25x10 threads
+    scf.parallel (%i0, %j0) = (%c0, %c0) to (%c128, %c10) step (%c25, %c10) {
+      scf.parallel (%i1, %j1) = (%c0, %c0) to (%c25, %c10) step (%c1, %c1) {
+        scf.if %in_bounds { ... }
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Largest number of threads of a block">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
+def NVPTXMergeKernelModulesPass
+    : Pass<"nnc-nvptx-merge-kernel-modules", "::mlir::ModuleOp"> {
+  let summary = "Puts every outlined kernel into one gpu.module";
+  let description = [{
+    `gpu-kernel-outlining` gives each kernel a `gpu.module` of its own; each
+    would become a PTX module of its own, JIT-compiled and loaded by the
+    driver separately. This pass moves every kernel into one module,
+    `@nnc_kernels` (one PTX text, one `cuModuleLoadData`), names each kernel
+    after the module it came from (unique, and what CUDA errors quote), and
+    updates the launches.
+
+    ```mlir
+    gpu.module @nnc_predict_kernel { gpu.func @nnc_predict_kernel(...) kernel {...} }
+    gpu.module @nnc_predict_kernel_0 { gpu.func @nnc_predict_kernel(...) kernel {...} }
+    gpu.launch_func @nnc_predict_kernel_0::@nnc_predict_kernel ...
+    // becomes
+    gpu.module @nnc_kernels {
+      gpu.func @nnc_predict_kernel(...) kernel {...}
+      gpu.func @nnc_predict_kernel_0(...) kernel {...}
+    }
+    gpu.launch_func @nnc_kernels::@nnc_predict_kernel_0 ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
+}
+
+def NVPTXDeviceManifestPass
+    : Pass<"nnc-nvptx-device-manifest", "::mlir::ModuleOp"> {
+  let summary = "Records in the manifest that the model runs on a CUDA GPU";
+  let description = [{
+    Appends the record `device cuda <chip>` to `nnc_manifest`
+    (docs/abi.md), which tells the runtime to pass device pointers to the
+    entry points. Fails when the module has no manifest.
+
+    ```mlir
+    llvm.mlir.global external constant @nnc_manifest("nnc 1\0A...\0A\00")
+    // becomes
+    llvm.mlir.global external constant @nnc_manifest("nnc 1\0A...\0Adevice cuda sm_90\0A\00")
+    ```
+  }];
+  let options = [
+    Option<"chip", "chip", "std::string", /*default=*/"\"sm_90\"",
+           "GPU architecture the PTX is generated for">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
+#endif // NNC_BACKENDS_NVPTX_PASSES_TD

@@ -1,0 +1,107 @@
+//===- Cuda.h - the CUDA driver, loaded at run time -------------*- C++ -*-===//
+//
+// The few CUDA driver API functions that GPU models need, found with dlopen
+// in libcuda.so.1 (as Triton does): the runtime does not need the CUDA
+// toolkit to build, and CPU models never load the driver. The types below
+// are those of cuda.h, declared here for the same reason.
+//
+// One process uses one device (ordinal 0 of CUDA_VISIBLE_DEVICES) through
+// its primary context, and the legacy default stream: every kernel, copy
+// and allocation is ordered with every other. Not thread-safe: the runtime
+// calls the model from one thread (nnrt.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NNRT_CUDA_H
+#define NNRT_CUDA_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace nnrt::cuda {
+
+using CUresult = int;
+using CUdevice = int;
+using CUdeviceptr = uint64_t;
+using CUcontext = struct CUctx_st *;
+using CUmodule = struct CUmod_st *;
+using CUfunction = struct CUfunc_st *;
+using CUstream = struct CUstream_st *;
+
+constexpr CUresult kSuccess = 0;
+
+/// The driver's entry points (cuda.h names; `_v2` where the header maps to
+/// one).
+struct DriverApi {
+  CUresult (*init)(unsigned flags);
+  CUresult (*getErrorName)(CUresult, const char **);
+  CUresult (*getErrorString)(CUresult, const char **);
+  CUresult (*deviceGetCount)(int *);
+  CUresult (*deviceGet)(CUdevice *, int ordinal);
+  CUresult (*deviceGetName)(char *, int length, CUdevice);
+  CUresult (*deviceGetAttribute)(int *, int attribute, CUdevice);
+  CUresult (*primaryCtxRetain)(CUcontext *, CUdevice);
+  CUresult (*ctxSetCurrent)(CUcontext);
+  CUresult (*ctxSynchronize)();
+  CUresult (*memAlloc)(CUdeviceptr *, size_t);
+  CUresult (*memFree)(CUdeviceptr);
+  CUresult (*memcpyHtoD)(CUdeviceptr, const void *, size_t);
+  CUresult (*memcpyDtoH)(void *, CUdeviceptr, size_t);
+  CUresult (*memcpy)(CUdeviceptr, CUdeviceptr, size_t);
+  CUresult (*moduleLoadDataEx)(CUmodule *, const void *, unsigned numOptions,
+                               int *options, void **values);
+  CUresult (*moduleGetFunction)(CUfunction *, CUmodule, const char *);
+  CUresult (*launchKernel)(CUfunction, unsigned gridX, unsigned gridY,
+                           unsigned gridZ, unsigned blockX, unsigned blockY,
+                           unsigned blockZ, unsigned sharedBytes, CUstream,
+                           void **params, void **extra);
+  CUresult (*streamSynchronize)(CUstream);
+};
+
+/// "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)", or the
+/// number when the driver does not know the code.
+std::string describe(const DriverApi &api, CUresult result);
+
+/// The driver, initialized, with the device's primary context current.
+class Device {
+public:
+  /// Loads the driver (the library named by $NNRT_LIBCUDA, else
+  /// libcuda.so.1) and opens device 0 the first time; later calls return
+  /// the same device. Throws nnrt::Error, saying what is missing, when there
+  /// is no driver or no device.
+  static Device &open();
+
+  const DriverApi &api() const { return driver; }
+  /// "NVIDIA H100 (sm_90)".
+  const std::string &description() const { return name; }
+
+  /// Throws nnrt::Error "CUDA error in <what>: <describe(result)>" unless
+  /// `result` is success.
+  void check(CUresult result, const std::string &what) const;
+
+  /// Device memory that the compiled code allocates (mgpuMemAlloc): freed
+  /// blocks are kept by size and reused, so that after the first training
+  /// step no call allocates from the driver.
+  CUdeviceptr allocate(size_t bytes);
+  void release(CUdeviceptr pointer);
+
+private:
+  Device() = default;
+  DriverApi driver{};
+  std::string name;
+  std::unordered_map<CUdeviceptr, size_t> blockSizes;
+  std::unordered_multimap<size_t, CUdeviceptr> freeBlocks;
+};
+
+/// Prints "error: <message>" and exits with status 1: for failures inside
+/// compiled code (mgpu* calls), which cannot unwind.
+[[noreturn]] void fatal(const std::string &message);
+
+/// fatal("CUDA error in <what>: <describe(result)>").
+[[noreturn]] void fail(const std::string &what, CUresult result);
+
+} // namespace nnrt::cuda
+
+#endif // NNRT_CUDA_H

@@ -1,0 +1,207 @@
+//===- DeviceModel.cpp - a GPU model behind host entry points -------------===//
+
+#include "runtime/src/DeviceModel.h"
+
+#include "runtime/include/nnrt/nnrt.h"
+#include "runtime/src/Cuda.h"
+
+#include <memory>
+
+namespace nnrt {
+
+namespace {
+
+using cuda::CUdeviceptr;
+
+/// A device buffer of a fixed size, allocated on first use.
+struct Buffer {
+  size_t bytes = 0;
+  CUdeviceptr pointer = 0;
+
+  template <typename T> T *get() {
+    if (!pointer)
+      pointer = cuda::Device::open().allocate(bytes);
+    return reinterpret_cast<T *>(pointer);
+  }
+};
+
+class DeviceModel {
+public:
+  DeviceModel(const ModelEntryPoints &compiled, const Manifest &m);
+
+  void trainStep(float *state, const float *x, const void *y,
+                 const float *hyper, const float *trainable, int64_t seed,
+                 int64_t step, float *metrics, float *output);
+  void predict(const float *state, const float *x, float *output);
+  void gradient(const float *state, const float *x, const void *y,
+                float *loss, float *grads);
+  void lossF64(const double *state, const float *x, const void *y,
+               double *loss);
+  void syncState(float *state);
+
+  ModelEntryPoints entryPoints;
+
+private:
+  void upload(Buffer &buffer, const void *data);
+  void download(void *data, Buffer &buffer);
+  /// Makes the device state that of `state`: uploaded unless the device
+  /// already holds it (then the device's copy may be newer).
+  void useState(const float *state);
+  /// Waits for the kernels of `entry`; asynchronous failures surface here.
+  void finish(const char *entry);
+
+  cuda::Device &device;
+  ModelEntryPoints compiled;
+  Buffer state, x, y, hyper, trainable, metrics, output, grads, loss,
+      stateF64, lossF64Buffer;
+  /// The host state whose copy the device holds, and whether the device's
+  /// is newer (trained since).
+  const float *mirrored = nullptr;
+  bool deviceAhead = false;
+};
+
+std::unique_ptr<DeviceModel> current;
+
+// The entry points that the runtime calls: C function pointers, hence the
+// one device model per process.
+void trainStepEntry(float *state, const float *x, const void *y,
+                    const float *hyper, const float *trainable, int64_t seed,
+                    int64_t step, float *metrics, float *output) {
+  current->trainStep(state, x, y, hyper, trainable, seed, step, metrics,
+                     output);
+}
+void predictEntry(const float *state, const float *x, float *output) {
+  current->predict(state, x, output);
+}
+void gradientEntry(const float *state, const float *x, const void *y,
+                   float *loss, float *grads) {
+  current->gradient(state, x, y, loss, grads);
+}
+void lossF64Entry(const double *state, const float *x, const void *y,
+                  double *loss) {
+  current->lossF64(state, x, y, loss);
+}
+void syncStateEntry(float *state) { current->syncState(state); }
+
+size_t floatBytes(const Shape &shape) {
+  return static_cast<size_t>(numElements(shape)) * sizeof(float);
+}
+
+DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
+    : device(cuda::Device::open()), compiled(compiled) {
+  size_t stateBytes = static_cast<size_t>(m.stateSize) * sizeof(float);
+  state.bytes = grads.bytes = stateBytes;
+  stateF64.bytes = static_cast<size_t>(m.stateSize) * sizeof(double);
+  x.bytes = floatBytes(m.input);
+  // int32 labels and float targets have the same size.
+  y.bytes = floatBytes(m.target);
+  output.bytes = floatBytes(m.output);
+  hyper.bytes = NNRT_HP_COUNT * sizeof(float);
+  trainable.bytes = m.tensors.size() * sizeof(float);
+  metrics.bytes = NNRT_METRIC_COUNT * sizeof(float);
+  loss.bytes = sizeof(float);
+  lossF64Buffer.bytes = sizeof(double);
+
+  entryPoints = {compiled.manifest,
+                 trainStepEntry,
+                 predictEntry,
+                 compiled.gradient ? gradientEntry : nullptr,
+                 compiled.lossF64 ? lossF64Entry : nullptr,
+                 syncStateEntry};
+}
+
+void DeviceModel::upload(Buffer &buffer, const void *data) {
+  device.check(device.api().memcpyHtoD(
+                   reinterpret_cast<CUdeviceptr>(buffer.get<void>()), data,
+                   buffer.bytes),
+               "cuMemcpyHtoD");
+}
+
+void DeviceModel::download(void *data, Buffer &buffer) {
+  device.check(device.api().memcpyDtoH(data, buffer.pointer, buffer.bytes),
+               "cuMemcpyDtoH");
+}
+
+void DeviceModel::useState(const float *host) {
+  if (mirrored == host)
+    return;
+  upload(state, host);
+  mirrored = host;
+  deviceAhead = false;
+}
+
+void DeviceModel::finish(const char *entry) {
+  device.check(device.api().ctxSynchronize(),
+               std::string("the kernels of ") + entry);
+}
+
+void DeviceModel::trainStep(float *hostState, const float *hostX,
+                            const void *hostY, const float *hostHyper,
+                            const float *hostTrainable, int64_t seed,
+                            int64_t step, float *hostMetrics,
+                            float *hostOutput) {
+  useState(hostState);
+  upload(x, hostX);
+  upload(y, hostY);
+  upload(hyper, hostHyper);
+  upload(trainable, hostTrainable);
+  compiled.trainStep(state.get<float>(), x.get<float>(), y.get<void>(),
+                     hyper.get<float>(), trainable.get<float>(), seed, step,
+                     metrics.get<float>(), output.get<float>());
+  finish("nnc_train_step");
+  deviceAhead = true;
+  download(hostMetrics, metrics);
+  download(hostOutput, output);
+}
+
+void DeviceModel::predict(const float *hostState, const float *hostX,
+                          float *hostOutput) {
+  useState(hostState);
+  upload(x, hostX);
+  compiled.predict(state.get<float>(), x.get<float>(), output.get<float>());
+  finish("nnc_predict");
+  download(hostOutput, output);
+}
+
+void DeviceModel::gradient(const float *hostState, const float *hostX,
+                           const void *hostY, float *hostLoss,
+                           float *hostGrads) {
+  useState(hostState);
+  upload(x, hostX);
+  upload(y, hostY);
+  compiled.gradient(state.get<float>(), x.get<float>(), y.get<void>(),
+                    loss.get<float>(), grads.get<float>());
+  finish("nnc_gradient");
+  download(hostLoss, loss);
+  download(hostGrads, grads);
+}
+
+void DeviceModel::lossF64(const double *hostState, const float *hostX,
+                          const void *hostY, double *hostLoss) {
+  // Finite differences change the state between calls: upload every time.
+  upload(stateF64, hostState);
+  upload(x, hostX);
+  upload(y, hostY);
+  compiled.lossF64(stateF64.get<double>(), x.get<float>(), y.get<void>(),
+                   lossF64Buffer.get<double>());
+  finish("nnc_loss_f64");
+  download(hostLoss, lossF64Buffer);
+}
+
+void DeviceModel::syncState(float *host) {
+  if (mirrored != host || !deviceAhead)
+    return;
+  download(host, state);
+  deviceAhead = false;
+}
+
+} // namespace
+
+const ModelEntryPoints &openDeviceModel(const ModelEntryPoints &compiled,
+                                        const Manifest &m) {
+  if (!current)
+    current = std::make_unique<DeviceModel>(compiled, m);
+  return current->entryPoints;
+}
+
+} // namespace nnrt

@@ -1,0 +1,48 @@
+// RUN: nnc-opt %s --split-input-file --verify-diagnostics \
+// RUN:   --pass-pipeline='builtin.module(func.func(nnc-nvptx-device-buffers))' | FileCheck %s
+
+// Temporaries become device allocations at the top of the function, freed
+// before every return; the one inside scf.if is hoisted with them.
+// CHECK-LABEL: func.func @step
+// CHECK-DAG:     %[[B:.*]] = gpu.alloc () : memref<4xf32>
+// CHECK-DAG:     %[[A:.*]] = gpu.alloc () : memref<128x256xf32>
+// CHECK-NOT:     memref.alloc
+// CHECK:         linalg.copy ins(%arg0 : memref<128x256xf32>) outs(%[[A]] : memref<128x256xf32>)
+// CHECK:         scf.if
+// CHECK:           linalg.fill {{.*}} outs(%[[B]] : memref<4xf32>)
+// CHECK-NOT:     memref.dealloc
+// CHECK-DAG:     gpu.dealloc %[[A]] : memref<128x256xf32>
+// CHECK-DAG:     gpu.dealloc %[[B]] : memref<4xf32>
+// CHECK-NEXT:    return
+func.func @step(%arg0: memref<128x256xf32>, %cond: i1) {
+  %a = memref.alloc() {alignment = 64 : i64} : memref<128x256xf32>
+  memref.copy %arg0, %a : memref<128x256xf32> to memref<128x256xf32>
+  scf.if %cond {
+    %b = memref.alloc() : memref<4xf32>
+    %zero = arith.constant 0.0 : f32
+    linalg.fill ins(%zero : f32) outs(%b : memref<4xf32>)
+    memref.dealloc %b : memref<4xf32>
+  }
+  memref.dealloc %a : memref<128x256xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic(%n: index) {
+  // expected-error @below {{has a dynamic shape, which the NVPTX backend does not support}}
+  %a = memref.alloc(%n) : memref<?xf32>
+  return
+}
+
+// -----
+
+func.func @in_loop(%n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    // expected-error @below {{inside a loop: the NVPTX backend allocates device buffers once per call}}
+    %a = memref.alloc() : memref<4xf32>
+  }
+  return
+}
