@@ -185,3 +185,61 @@ LogicalResult BatchNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
     sink.addParamGradient(getBiasAttr(), grad.getBiasGrad());
   return success();
 }
+
+/// `value` viewed as `type` (same elements, row-major).
+static Value reshapeTo(OpBuilder &b, Location loc, Value value,
+                       RankedTensorType type) {
+  if (value.getType() == type)
+    return value;
+  return ReshapeOp::create(b, loc, type, value);
+}
+
+/// The rule LayerNorm, GroupNorm and InstanceNorm share: backward through
+/// the per-sample statistics on the op's NormView, γ read as the view's
+/// [groups, channels].
+template <typename OpTy>
+static LogicalResult sampleNormGradient(OpTy op, OpBuilder &b, Value dy,
+                                        GradientSink &sink) {
+  Location loc = op.getLoc();
+  FlatSymbolRefAttr weight = op.getWeightAttr(), bias = op.getBiasAttr();
+  RankedTensorType weightType;
+  if (weight)
+    weightType = lookupParam(op, weight).getTensorType();
+  NormView view = op.getNormView(weightType);
+  auto viewType = view.getInputType(b.getContext());
+  auto paramType = view.getParamType(b.getContext());
+  Value gamma;
+  if (weight)
+    gamma = reshapeTo(b, loc, ReadParamOp::create(b, loc, weightType, weight),
+                      paramType);
+  auto grad = SampleNormGradOp::create(
+      b, loc, viewType, paramType, paramType,
+      reshapeTo(b, loc, op.getInput(), viewType), reshapeTo(b, loc, dy, viewType),
+      gamma, op.getEpsilonAttr());
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(0, reshapeTo(b, loc, grad.getInputGrad(),
+                                         op.getInput().getType()));
+  if (weight && sink.needsParamGradient(weight))
+    sink.addParamGradient(weight,
+                          reshapeTo(b, loc, grad.getWeightGrad(), weightType));
+  if (bias && sink.needsParamGradient(bias))
+    sink.addParamGradient(bias,
+                          reshapeTo(b, loc, grad.getBiasGrad(), weightType));
+  return success();
+}
+
+LogicalResult LayerNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  return sampleNormGradient(*this, b, resultGrads[0], sink);
+}
+
+LogicalResult GroupNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  return sampleNormGradient(*this, b, resultGrads[0], sink);
+}
+
+LogicalResult InstanceNormOp::buildGradient(OpBuilder &b,
+                                            ValueRange resultGrads,
+                                            GradientSink &sink) {
+  return sampleNormGradient(*this, b, resultGrads[0], sink);
+}
