@@ -43,6 +43,7 @@ void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
+void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 /// Per-channel (dimension 1) mean and biased variance of `x`, as [C] tensors.
 std::pair<mlir::Value, mlir::Value>

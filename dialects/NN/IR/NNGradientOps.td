@@ -252,6 +252,27 @@ def NN_SampleNormGradOp : NN_Op<"sample_norm_grad", [Pure,
   let hasVerifier = 1;
 }
 
+def NN_WeightNormGradOp : NN_Op<"weight_norm_grad", [Pure,
+    AllTypesMatch<["weight_v", "weight_grad", "weight_v_grad"]>,
+    AllTypesMatch<["weight_g", "weight_g_grad"]>]> {
+  let summary = "Gradient of nn.weight_norm with respect to g and v";
+  let description = [{
+    Given dW, the gradient of the weight w = g·v/‖v‖ (per output unit o):
+    dg = Σ dW·v / ‖v‖, dv = g/‖v‖ · (dW − dg·v/‖v‖).
+
+    ```mlir
+    %dg, %dv = nn.weight_norm_grad %g, %v, %dw : tensor<256x1xf32>, tensor<256x784xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$weight_g, NN_Tensor:$weight_v,
+                       NN_Tensor:$weight_grad);
+  let results = (outs NN_Tensor:$weight_g_grad, NN_Tensor:$weight_v_grad);
+  let assemblyFormat = [{
+    $weight_g `,` $weight_v `,` $weight_grad attr-dict `:` type($weight_g) `,`
+    type($weight_v)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Optimizer (created by nn-optimizer)
 //===----------------------------------------------------------------------===//

@@ -123,4 +123,35 @@ def NN_InstanceNormOp : NN_SampleNormOp<"instance_norm"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Weight normalization
+//===----------------------------------------------------------------------===//
+
+def NN_WeightNormOp : NN_Op<"weight_norm", [
+    MemoryEffects<[MemRead<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+  let summary = "A layer's weight reparameterized as g · v / ‖v‖ per output unit";
+  let description = [{
+    PyTorch `torch.nn.utils.weight_norm(layer)` (dim 0): the layer's weight
+    is computed from the parameters `weight_g` (`[out, 1, ...]`, the norm of
+    each output unit's weights) and `weight_v` (the weight's shape, their
+    direction) as `w[o] = g[o] · v[o] / ‖v[o]‖`, the norm over all but the
+    first dimension. The result is the weight that `nn.dense` or
+    `nn.conv2d` takes as a value; gradients flow back to g and v.
+
+    ```mlir
+    %w = nn.weight_norm @fc1.weight_g, @fc1.weight_v : tensor<256x784xf32>
+    %h = nn.dense %x, %w, @fc1.bias : tensor<128x784xf32>, tensor<256x784xf32> -> tensor<128x256xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$weight_g, FlatSymbolRefAttr:$weight_v);
+  let results = (outs NN_Tensor:$weight);
+  let assemblyFormat = "$weight_g `,` $weight_v attr-dict `:` type($weight)";
+  let extraClassDeclaration = [{
+    /// The type of `weight_g`: [out, 1, ...].
+    ::mlir::RankedTensorType getNormType();
+  }];
+}
+
 #endif // NN_NORM_OPS_TD

@@ -146,6 +146,20 @@ LogicalResult ForwardOp::verify() {
 // Layers
 //===----------------------------------------------------------------------===//
 
+/// Checks that a layer takes its weight either as a parameter or as a value.
+static LogicalResult verifyWeightSource(Operation *op, FlatSymbolRefAttr sym,
+                                        Value value) {
+  if (bool(sym) == bool(value))
+    return op->emitOpError("takes its weight as a parameter or as a value, "
+                           "not ")
+           << (sym ? "both" : "neither");
+  return success();
+}
+
+LogicalResult DenseOp::verify() {
+  return verifyWeightSource(*this, getWeightAttr(), getWeightValue());
+}
+
 LogicalResult DenseOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto in = getInput().getType();
   auto out = getOutput().getType();
@@ -158,9 +172,14 @@ LogicalResult DenseOp::verifySymbolUses(SymbolTableCollection &symbols) {
   Type f32 = in.getElementType();
   auto weightType =
       RankedTensorType::get({out.getDimSize(1), in.getDimSize(1)}, f32);
-  if (failed(verifyParamUse(*this, "weight", getWeightAttr(), weightType,
-                            symbols)))
+  if (!getWeightAttr()) {
+    if (getWeightValue().getType() != weightType)
+      return emitOpError("weight must be ")
+             << weightType << ", got " << getWeightValue().getType();
+  } else if (failed(verifyParamUse(*this, "weight", getWeightAttr(),
+                                   weightType, symbols))) {
     return failure();
+  }
   if (auto bias = getBiasAttr())
     return verifyParamUse(*this, "bias", bias,
                           RankedTensorType::get({out.getDimSize(1)}, f32),
@@ -241,21 +260,35 @@ LogicalResult Conv2dOp::verify() {
     return failure();
   if (getInput().getType().getRank() != 4)
     return emitOpError("input must be NCHW, got ") << getInput().getType();
-  return success();
+  return verifyWeightSource(*this, getWeightAttr(), getWeightValue());
+}
+
+RankedTensorType Conv2dOp::getWeightType() {
+  if (Value value = getWeightValue())
+    return cast<RankedTensorType>(value.getType());
+  ParamOp param = lookupParam(*this, getWeightAttr());
+  return param ? param.getTensorType() : RankedTensorType();
 }
 
 LogicalResult Conv2dOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, getWeightAttr());
-  if (!param)
-    return emitOpError("weight ") << getWeightAttr()
-                                  << " does not name an nn.param";
-  auto w = param.getTensorType();
+  RankedTensorType w;
+  if (auto sym = getWeightAttr()) {
+    auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, sym);
+    if (!param)
+      return emitOpError("weight ") << sym << " does not name an nn.param";
+    w = param.getTensorType();
+  } else {
+    w = getWeightValue().getType();
+  }
   auto in = getInput().getType();
   auto out = getOutput().getType();
-  if (w.getRank() != 4 || w.getDimSize(1) != in.getDimSize(1))
-    return emitOpError("weight ")
-           << getWeightAttr() << " must be [out, " << in.getDimSize(1)
-           << ", kh, kw], but the parameter is " << w;
+  if (w.getRank() != 4 || w.getDimSize(1) != in.getDimSize(1)) {
+    auto diag = emitOpError("weight ");
+    if (getWeightAttr())
+      diag << getWeightAttr() << " ";
+    return diag << "must be [out, " << in.getDimSize(1) << ", kh, kw], but "
+                << (getWeightAttr() ? "the parameter" : "it") << " is " << w;
+  }
   if (failed(verifyWindow(*this, in, out, w.getDimSize(0), w.getShape().drop_front(2),
                           getStride(), getPadding(), getDilation())))
     return failure();
@@ -471,6 +504,30 @@ InstanceNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
 NormView InstanceNormOp::getNormView(RankedTensorType) {
   auto in = getInput().getType();
   return {in.getDimSize(0), in.getDimSize(1), 1, elementsPerChannel(in)};
+}
+
+//===----------------------------------------------------------------------===//
+// Weight normalization
+//===----------------------------------------------------------------------===//
+
+RankedTensorType WeightNormOp::getNormType() {
+  auto w = getWeight().getType();
+  SmallVector<int64_t> shape(w.getRank(), 1);
+  shape[0] = w.getDimSize(0);
+  return RankedTensorType::get(shape, w.getElementType());
+}
+
+LogicalResult WeightNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  // A 1-d weight would have a norm per element: |v|·g/|v| = ±g, v unused.
+  if (getWeight().getType().getRank() < 2)
+    return emitOpError("weight must be [out, ...] with at least 2 "
+                       "dimensions, got ")
+           << getWeight().getType();
+  if (failed(verifyStateParam(*this, "weight_g", getWeightGAttr(),
+                              getNormType(), false, symbols)))
+    return failure();
+  return verifyStateParam(*this, "weight_v", getWeightVAttr(),
+                          getWeight().getType(), false, symbols);
 }
 
 LogicalResult

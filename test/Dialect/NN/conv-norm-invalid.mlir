@@ -460,3 +460,90 @@ func.func @f(%x: tensor<2x3x1x4xf32>, %g: tensor<3x2xf32>) {
   %s:3 = nn.sample_norm_grad %x, %x, %g {epsilon = 1.0e-5 : f32} : tensor<2x3x1x4xf32> -> tensor<3x2xf32>
   return
 }
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x3xf32>, %w: tensor<4x3xf32>) -> tensor<2x4xf32> {
+    // expected-error @+1 {{'nn.dense' op takes its weight as a parameter or as a value, not both}}
+    %h = "nn.dense"(%x, %w) {weight = @w, operandSegmentSizes = array<i32: 1, 1>} : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<2x4xf32>
+    return %h : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'nn.dense' op takes its weight as a parameter or as a value, not neither}}
+  %h = "nn.dense"(%x) {operandSegmentSizes = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<2x4xf32>
+  return %h : tensor<2x4xf32>
+}
+
+// -----
+
+nn.model @m {
+  func.func @f(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> tensor<2x4xf32> {
+    // expected-error @+1 {{'nn.dense' op weight must be 'tensor<4x3xf32>', got 'tensor<3x4xf32>'}}
+    %h = nn.dense %x, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+    return %h : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  func.func @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+1 {{'nn.conv2d' op weight must be [out, 1, kh, kw], but it is 'tensor<4x2x3x3xf32>'}}
+    %c = nn.conv2d %x, %w : tensor<2x1x8x8xf32>, tensor<4x2x3x3xf32> -> tensor<2x4x6x6xf32>
+    return %c : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4x1xf32> init = #nn.ones
+  nn.param @wn.weight_v : tensor<4x3xf32> init = #nn.kaiming_normal
+  func.func @f() -> tensor<4x3x1xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight_g @wn.weight_g must be 'tensor<4x1x1xf32>', but the parameter is 'tensor<4x1xf32>'}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4x3x1xf32>
+    return %w : tensor<4x3x1xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4x1xf32> init = #nn.ones
+  nn.param @wn.weight_v : tensor<3x4xf32> init = #nn.kaiming_normal
+  func.func @f() -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight_v @wn.weight_v must be 'tensor<4x3xf32>', but the parameter is 'tensor<3x4xf32>'}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4x3xf32>
+    return %w : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4x1xf32> init = #nn.ones buffer
+  nn.param @wn.weight_v : tensor<4x3xf32> init = #nn.kaiming_normal
+  func.func @f() -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight_g @wn.weight_g must be a parameter, not a buffer}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4x3xf32>
+    return %w : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4xf32> init = #nn.ones
+  nn.param @wn.weight_v : tensor<4xf32> init = #nn.ones
+  func.func @f() -> tensor<4xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight must be [out, ...] with at least 2 dimensions, got 'tensor<4xf32>'}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4xf32>
+    return %w : tensor<4xf32>
+  }
+}
