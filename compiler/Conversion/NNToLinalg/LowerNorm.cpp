@@ -279,15 +279,17 @@ struct LowerBatchNorm : OpRewritePattern<BatchNormOp> {
   }
 };
 
-struct LowerBatchNormGrad : OpRewritePattern<BatchNormGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(BatchNormGradOp op,
+/// nn.batch_norm_grad and nn.sample_norm_grad: one rule under their maps.
+template <typename GradOp, NormMaps (*maps)(OpBuilder &, RankedTensorType)>
+struct LowerNormGrad : OpRewritePattern<GradOp> {
+  using OpRewritePattern<GradOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(GradOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getInput().getType());
     auto [dx, dgamma, dbeta] = buildNormGrad(
         rewriter, op.getLoc(), op.getInput(), op.getOutputGrad(),
         op.getWeight(), op.getEpsilon().convertToDouble(),
-        channelMaps(rewriter, type));
+        maps(rewriter, type));
     rewriter.replaceOp(op, {dx, dgamma, dbeta});
     return success();
   }
@@ -339,19 +341,6 @@ private:
   const nnc::StateLayout &layout;
 };
 
-struct LowerSampleNormGrad : OpRewritePattern<SampleNormGradOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(SampleNormGradOp op,
-                                PatternRewriter &rewriter) const override {
-    auto type = cast<RankedTensorType>(op.getInput().getType());
-    auto [dx, dgamma, dbeta] = buildNormGrad(
-        rewriter, op.getLoc(), op.getInput(), op.getOutputGrad(),
-        op.getWeight(), op.getEpsilon().convertToDouble(),
-        viewMaps(rewriter, type));
-    rewriter.replaceOp(op, {dx, dgamma, dbeta});
-    return success();
-  }
-};
 } // namespace
 
 std::pair<Value, Value> nnc::buildChannelStatistics(OpBuilder &b, Location loc,
@@ -363,7 +352,8 @@ std::pair<Value, Value> nnc::buildChannelStatistics(OpBuilder &b, Location loc,
 void nnc::populateNormLoweringPatterns(RewritePatternSet &patterns,
                                        const StateLayout &layout) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<LowerBatchNorm, LowerBatchNormGrad, LowerSampleNormGrad>(ctx);
+  patterns.add<LowerBatchNorm, LowerNormGrad<BatchNormGradOp, channelMaps>,
+               LowerNormGrad<SampleNormGradOp, viewMaps>>(ctx);
   patterns.add<LowerSampleNorm<LayerNormOp>, LowerSampleNorm<GroupNormOp>,
                LowerSampleNorm<InstanceNormOp>>(ctx, layout);
 }
