@@ -210,9 +210,7 @@ int64_t countFlops(func::FuncOp func) {
                dense.getOutput().getType().getDimSize(1);
     else if (auto conv = dyn_cast<Conv2dOp>(op))
       flops += 2 * conv.getOutput().getType().getNumElements() *
-               lookupParam(conv, conv.getWeightAttr())
-                   .getTensorType()
-                   .getNumElements() /
+               conv.getWeightType().getNumElements() /
                conv.getOutput().getType().getDimSize(1);
     else if (isa<Conv2dInputGradOp, Conv2dWeightGradOp>(op)) {
       // Same work as the forward convolution: 2·|out|·|w|/O.

@@ -132,12 +132,14 @@ struct LowerConv2d : OpRewritePattern<Conv2dOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto outType = op.getOutput().getType();
-    auto slot = layout.slots.find(op.getWeightAttr().getAttr());
-    if (slot == layout.slots.end())
-      return rewriter.notifyMatchFailure(op, "weight not in the state");
-    RankedTensorType weightType = slot->second.type;
-    Value weight =
-        ReadParamOp::create(rewriter, loc, weightType, op.getWeightAttr());
+    Value weight = op.getWeightValue();
+    if (!weight) {
+      auto slot = layout.slots.find(op.getWeightAttr().getAttr());
+      if (slot == layout.slots.end())
+        return rewriter.notifyMatchFailure(op, "weight not in the state");
+      weight = ReadParamOp::create(rewriter, loc, slot->second.type,
+                                   op.getWeightAttr());
+    }
     Value init;
     if (auto biasSym = op.getBiasAttr()) {
       auto biasType = RankedTensorType::get({outType.getDimSize(1)},

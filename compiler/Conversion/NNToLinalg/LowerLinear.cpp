@@ -21,8 +21,9 @@ struct LowerDense : OpRewritePattern<DenseOp> {
     Type elem = outType.getElementType();
     auto weightType = RankedTensorType::get(
         {outType.getDimSize(1), inType.getDimSize(1)}, elem);
-    Value weight =
-        ReadParamOp::create(rewriter, loc, weightType, op.getWeightAttr());
+    Value weight = op.getWeightValue();
+    if (!weight)
+      weight = ReadParamOp::create(rewriter, loc, weightType, op.getWeightAttr());
     // The bias initializes the accumulator, so it costs no extra pass.
     Value init;
     if (auto biasSym = op.getBiasAttr()) {

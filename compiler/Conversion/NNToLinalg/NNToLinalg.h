@@ -41,7 +41,9 @@ void populateLossLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
-void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                  const StateLayout &layout);
+void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 /// Per-channel (dimension 1) mean and biased variance of `x`, as [C] tensors.
 std::pair<mlir::Value, mlir::Value>

@@ -70,7 +70,8 @@ struct NNLowerToLinalgPass
     nnc::populateLossLoweringPatterns(patterns);
     nnc::populateShapeLoweringPatterns(patterns);
     nnc::populateConvLoweringPatterns(patterns, layout);
-    nnc::populateNormLoweringPatterns(patterns);
+    nnc::populateNormLoweringPatterns(patterns, layout);
+    nnc::populateWeightNormLoweringPatterns(patterns);
     // Only nn ops and what their lowering creates are rewritten: the entry
     // points' still unused views of the state must survive until
     // lowerStateAccesses uses them.

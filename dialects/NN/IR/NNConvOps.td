@@ -21,21 +21,32 @@ def NN_Conv2dOp : NN_Op<"conv2d", [
     `dilation` are (height, width) pairs, default 1, 0, 1. The output size is
     `(H + 2p − d·(k − 1) − 1) / s + 1` (rounded down).
 
+    The weight is a parameter or, when it is computed from parameters
+    (`nn.weight_norm`), a value whose type follows the input's.
+
     ```mlir
     %c = nn.conv2d %x, @conv1.weight, @conv1.bias {padding = array<i64: 1, 1>}
         : tensor<128x1x28x28xf32> -> tensor<128x16x28x28xf32>
+    %d = nn.conv2d %x, %w : tensor<128x1x28x28xf32>, tensor<16x1x3x3xf32> -> tensor<128x16x26x26xf32>
     ```
   }];
-  let arguments = (ins NN_Tensor:$input, FlatSymbolRefAttr:$weight,
+  let arguments = (ins NN_Tensor:$input, OptionalAttr<FlatSymbolRefAttr>:$weight,
+                       Optional<NN_Tensor>:$weight_value,
                        OptionalAttr<FlatSymbolRefAttr>:$bias,
                        DefaultValuedAttr<NN_Pair, "{1, 1}">:$stride,
                        DefaultValuedAttr<NN_Pair, "{0, 0}">:$padding,
                        DefaultValuedAttr<NN_Pair, "{1, 1}">:$dilation);
   let results = (outs NN_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `->` type($output)
+    $input `,` ($weight^) : ($weight_value)? (`,` $bias^)? attr-dict `:`
+    type($input) (`,` type($weight_value)^)? `->` type($output)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The weight's type, from its value or its parameter (null when the
+    /// parameter is not found).
+    ::mlir::RankedTensorType getWeightType();
+  }];
 }
 
 class NN_PoolOp<string mnemonic> : NN_Op<mnemonic, [Pure,

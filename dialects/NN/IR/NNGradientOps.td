@@ -223,6 +223,56 @@ def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
   }];
 }
 
+def NN_SampleNormGradOp : NN_Op<"sample_norm_grad", [Pure,
+    AllTypesMatch<["input", "output_grad", "input_grad"]>,
+    AllTypesMatch<["weight_grad", "bias_grad"]>,
+    OptionalTypesMatchWith<"γ is shaped like its gradient", "weight_grad",
+                           "weight", "$_self">]> {
+  let summary = "Gradient of layer, group and instance normalization";
+  let description = [{
+    On the `[rows, groups, channels per group, elements per channel]` view
+    of the input (`NormView`), statistics per (row, group), the optional γ
+    per (group, channel). With x̂ the normalized input, M the elements per
+    statistic and g = γ·dy: dβ = Σ dy, dγ = Σ dy·x̂ over rows and elements,
+    dx = 1/(M·σ) · (M·g − Σ g − x̂·Σ g·x̂) with sums per statistic.
+
+    ```mlir
+    %dx, %dg, %db = nn.sample_norm_grad %x, %dy, %gamma {epsilon = 1.0e-5 : f32}
+        : tensor<8x4x2x36xf32> -> tensor<4x2xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$output_grad,
+                       Optional<NN_Tensor>:$weight, F32Attr:$epsilon);
+  let results = (outs NN_Tensor:$input_grad, NN_Tensor:$weight_grad,
+                      NN_Tensor:$bias_grad);
+  let assemblyFormat = [{
+    $input `,` $output_grad (`,` $weight^)? attr-dict `:` type($input) `->`
+    type($weight_grad)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_WeightNormGradOp : NN_Op<"weight_norm_grad", [Pure,
+    AllTypesMatch<["weight_v", "weight_grad", "weight_v_grad"]>,
+    AllTypesMatch<["weight_g", "weight_g_grad"]>]> {
+  let summary = "Gradient of nn.weight_norm with respect to g and v";
+  let description = [{
+    Given dW, the gradient of the weight w = g·v/‖v‖ (per output unit o):
+    dg = Σ dW·v / ‖v‖, dv = g/‖v‖ · (dW − dg·v/‖v‖).
+
+    ```mlir
+    %dg, %dv = nn.weight_norm_grad %g, %v, %dw : tensor<256x1xf32>, tensor<256x784xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$weight_g, NN_Tensor:$weight_v,
+                       NN_Tensor:$weight_grad);
+  let results = (outs NN_Tensor:$weight_g_grad, NN_Tensor:$weight_v_grad);
+  let assemblyFormat = [{
+    $weight_g `,` $weight_v `,` $weight_grad attr-dict `:` type($weight_g) `,`
+    type($weight_v)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Optimizer (created by nn-optimizer)
 //===----------------------------------------------------------------------===//

@@ -11,6 +11,27 @@
 using namespace mlir;
 using namespace mlir::nn;
 
+/// A layer's weight: the value it takes, or its parameter's current value.
+static Value layerWeight(OpBuilder &b, Location loc, FlatSymbolRefAttr param,
+                         Value value, RankedTensorType type) {
+  return value ? value : ReadParamOp::create(b, loc, type, param).getResult();
+}
+
+/// Whether a layer's weight, a parameter or a value (operand 1), needs a
+/// gradient.
+static bool needsWeightGradient(const GradientSink &sink,
+                                FlatSymbolRefAttr param, Value value) {
+  return value ? sink.needsOperandGradient(1) : sink.needsParamGradient(param);
+}
+
+static void setWeightGradient(GradientSink &sink, FlatSymbolRefAttr param,
+                              Value value, Value grad) {
+  if (value)
+    sink.setOperandGradient(1, grad);
+  else
+    sink.addParamGradient(param, grad);
+}
+
 LogicalResult DenseOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
                                      GradientSink &sink) {
   Value dy = resultGrads[0];
@@ -19,19 +40,18 @@ LogicalResult DenseOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
   auto outType = getOutput().getType();
   Type f32 = inType.getElementType();
   int64_t in = inType.getDimSize(1), out = outType.getDimSize(1);
+  auto weightType = RankedTensorType::get({out, in}, f32);
   if (sink.needsOperandGradient(0)) {
     // dx = dy · W  ([N,out] x [out,in]).
-    auto weightType = RankedTensorType::get({out, in}, f32);
-    Value w = ReadParamOp::create(b, loc, weightType, getWeightAttr());
+    Value w = layerWeight(b, loc, getWeightAttr(), getWeightValue(), weightType);
     sink.setOperandGradient(
         0, MatmulOp::create(b, loc, inType, dy, w, false, false));
   }
-  if (sink.needsParamGradient(getWeightAttr())) {
+  if (needsWeightGradient(sink, getWeightAttr(), getWeightValue())) {
     // dW = dyᵀ · x  ([out,N] x [N,in]).
-    auto dwType = RankedTensorType::get({out, in}, f32);
-    sink.addParamGradient(getWeightAttr(),
-                          MatmulOp::create(b, loc, dwType, dy, getInput(),
-                                           /*transpose_lhs=*/true, false));
+    setWeightGradient(sink, getWeightAttr(), getWeightValue(),
+                      MatmulOp::create(b, loc, weightType, dy, getInput(),
+                                       /*transpose_lhs=*/true, false));
   }
   if (auto bias = getBiasAttr(); bias && sink.needsParamGradient(bias)) {
     auto dbType = RankedTensorType::get({out}, f32);
@@ -128,16 +148,16 @@ LogicalResult Conv2dOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
                                       GradientSink &sink) {
   Value dy = resultGrads[0];
   Location loc = getLoc();
-  auto weightType = lookupParam(*this, getWeightAttr()).getTensorType();
+  auto weightType = getWeightType();
   if (sink.needsOperandGradient(0)) {
-    Value w = ReadParamOp::create(b, loc, weightType, getWeightAttr());
+    Value w = layerWeight(b, loc, getWeightAttr(), getWeightValue(), weightType);
     sink.setOperandGradient(
         0, Conv2dInputGradOp::create(b, loc, getInput().getType(), dy, w,
                                      getStride(), getPadding(), getDilation()));
   }
-  if (sink.needsParamGradient(getWeightAttr()))
-    sink.addParamGradient(
-        getWeightAttr(),
+  if (needsWeightGradient(sink, getWeightAttr(), getWeightValue()))
+    setWeightGradient(
+        sink, getWeightAttr(), getWeightValue(),
         Conv2dWeightGradOp::create(b, loc, weightType, getInput(), dy,
                                    getStride(), getPadding(), getDilation()));
   if (auto bias = getBiasAttr(); bias && sink.needsParamGradient(bias)) {
@@ -183,5 +203,81 @@ LogicalResult BatchNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
     sink.addParamGradient(getWeightAttr(), grad.getWeightGrad());
   if (sink.needsParamGradient(getBiasAttr()))
     sink.addParamGradient(getBiasAttr(), grad.getBiasGrad());
+  return success();
+}
+
+/// `value` viewed as `type` (same elements, row-major).
+static Value reshapeTo(OpBuilder &b, Location loc, Value value,
+                       RankedTensorType type) {
+  if (value.getType() == type)
+    return value;
+  return ReshapeOp::create(b, loc, type, value);
+}
+
+/// The rule LayerNorm, GroupNorm and InstanceNorm share: backward through
+/// the per-sample statistics on the op's NormView, γ read as the view's
+/// [groups, channels].
+template <typename OpTy>
+static LogicalResult sampleNormGradient(OpTy op, OpBuilder &b, Value dy,
+                                        GradientSink &sink) {
+  Location loc = op.getLoc();
+  FlatSymbolRefAttr weight = op.getWeightAttr(), bias = op.getBiasAttr();
+  RankedTensorType weightType;
+  if (weight)
+    weightType = lookupParam(op, weight).getTensorType();
+  NormView view = op.getNormView(weightType);
+  auto viewType = view.getInputType(b.getContext());
+  auto paramType = view.getParamType(b.getContext());
+  Value gamma;
+  if (weight)
+    gamma = reshapeTo(b, loc, ReadParamOp::create(b, loc, weightType, weight),
+                      paramType);
+  auto grad = SampleNormGradOp::create(
+      b, loc, viewType, paramType, paramType,
+      reshapeTo(b, loc, op.getInput(), viewType), reshapeTo(b, loc, dy, viewType),
+      gamma, op.getEpsilonAttr());
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(0, reshapeTo(b, loc, grad.getInputGrad(),
+                                         op.getInput().getType()));
+  if (weight && sink.needsParamGradient(weight))
+    sink.addParamGradient(weight,
+                          reshapeTo(b, loc, grad.getWeightGrad(), weightType));
+  if (bias && sink.needsParamGradient(bias))
+    sink.addParamGradient(bias,
+                          reshapeTo(b, loc, grad.getBiasGrad(), weightType));
+  return success();
+}
+
+LogicalResult LayerNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  return sampleNormGradient(*this, b, resultGrads[0], sink);
+}
+
+LogicalResult GroupNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                         GradientSink &sink) {
+  return sampleNormGradient(*this, b, resultGrads[0], sink);
+}
+
+LogicalResult InstanceNormOp::buildGradient(OpBuilder &b,
+                                            ValueRange resultGrads,
+                                            GradientSink &sink) {
+  return sampleNormGradient(*this, b, resultGrads[0], sink);
+}
+
+LogicalResult WeightNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                          GradientSink &sink) {
+  FlatSymbolRefAttr g = getWeightGAttr(), v = getWeightVAttr();
+  if (!sink.needsParamGradient(g) && !sink.needsParamGradient(v))
+    return success();
+  Location loc = getLoc();
+  auto vType = getWeight().getType();
+  auto gType = getNormType();
+  auto grad = WeightNormGradOp::create(
+      b, loc, gType, vType, ReadParamOp::create(b, loc, gType, g),
+      ReadParamOp::create(b, loc, vType, v), resultGrads[0]);
+  if (sink.needsParamGradient(g))
+    sink.addParamGradient(g, grad.getWeightGGrad());
+  if (sink.needsParamGradient(v))
+    sink.addParamGradient(v, grad.getWeightVGrad());
   return success();
 }

@@ -146,6 +146,20 @@ LogicalResult ForwardOp::verify() {
 // Layers
 //===----------------------------------------------------------------------===//
 
+/// Checks that a layer takes its weight either as a parameter or as a value.
+static LogicalResult verifyWeightSource(Operation *op, FlatSymbolRefAttr sym,
+                                        Value value) {
+  if (bool(sym) == bool(value))
+    return op->emitOpError("takes its weight as a parameter or as a value, "
+                           "not ")
+           << (sym ? "both" : "neither");
+  return success();
+}
+
+LogicalResult DenseOp::verify() {
+  return verifyWeightSource(*this, getWeightAttr(), getWeightValue());
+}
+
 LogicalResult DenseOp::verifySymbolUses(SymbolTableCollection &symbols) {
   auto in = getInput().getType();
   auto out = getOutput().getType();
@@ -158,9 +172,14 @@ LogicalResult DenseOp::verifySymbolUses(SymbolTableCollection &symbols) {
   Type f32 = in.getElementType();
   auto weightType =
       RankedTensorType::get({out.getDimSize(1), in.getDimSize(1)}, f32);
-  if (failed(verifyParamUse(*this, "weight", getWeightAttr(), weightType,
-                            symbols)))
+  if (!getWeightAttr()) {
+    if (getWeightValue().getType() != weightType)
+      return emitOpError("weight must be ")
+             << weightType << ", got " << getWeightValue().getType();
+  } else if (failed(verifyParamUse(*this, "weight", getWeightAttr(),
+                                   weightType, symbols))) {
     return failure();
+  }
   if (auto bias = getBiasAttr())
     return verifyParamUse(*this, "bias", bias,
                           RankedTensorType::get({out.getDimSize(1)}, f32),
@@ -241,21 +260,35 @@ LogicalResult Conv2dOp::verify() {
     return failure();
   if (getInput().getType().getRank() != 4)
     return emitOpError("input must be NCHW, got ") << getInput().getType();
-  return success();
+  return verifyWeightSource(*this, getWeightAttr(), getWeightValue());
+}
+
+RankedTensorType Conv2dOp::getWeightType() {
+  if (Value value = getWeightValue())
+    return cast<RankedTensorType>(value.getType());
+  ParamOp param = lookupParam(*this, getWeightAttr());
+  return param ? param.getTensorType() : RankedTensorType();
 }
 
 LogicalResult Conv2dOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, getWeightAttr());
-  if (!param)
-    return emitOpError("weight ") << getWeightAttr()
-                                  << " does not name an nn.param";
-  auto w = param.getTensorType();
+  RankedTensorType w;
+  if (auto sym = getWeightAttr()) {
+    auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, sym);
+    if (!param)
+      return emitOpError("weight ") << sym << " does not name an nn.param";
+    w = param.getTensorType();
+  } else {
+    w = getWeightValue().getType();
+  }
   auto in = getInput().getType();
   auto out = getOutput().getType();
-  if (w.getRank() != 4 || w.getDimSize(1) != in.getDimSize(1))
-    return emitOpError("weight ")
-           << getWeightAttr() << " must be [out, " << in.getDimSize(1)
-           << ", kh, kw], but the parameter is " << w;
+  if (w.getRank() != 4 || w.getDimSize(1) != in.getDimSize(1)) {
+    auto diag = emitOpError("weight ");
+    if (getWeightAttr())
+      diag << getWeightAttr() << " ";
+    return diag << "must be [out, " << in.getDimSize(1) << ", kh, kw], but "
+                << (getWeightAttr() ? "the parameter" : "it") << " is " << w;
+  }
   if (failed(verifyWindow(*this, in, out, w.getDimSize(0), w.getShape().drop_front(2),
                           getStride(), getPadding(), getDilation())))
     return failure();
@@ -291,6 +324,14 @@ LogicalResult AvgPool2dOp::verify() { return verifyPool(*this); }
 // Normalization
 //===----------------------------------------------------------------------===//
 
+/// Checks the ε that keeps a normalization's division finite.
+static LogicalResult verifyEpsilon(Operation *op, llvm::APFloat epsilon) {
+  float eps = epsilon.convertToFloat();
+  if (!std::isfinite(eps) || eps <= 0.0f)
+    return op->emitOpError("epsilon must be > 0, got ") << eps;
+  return success();
+}
+
 LogicalResult BatchNormOp::verify() {
   auto in = getInput().getType();
   if (in.getRank() != 2 && in.getRank() != 4)
@@ -299,22 +340,20 @@ LogicalResult BatchNormOp::verify() {
     return emitOpError("needs a batch of at least 2 to compute batch "
                        "statistics in training, got ")
            << in.getDimSize(0);
-  float eps = getEpsilon().convertToFloat();
-  if (!std::isfinite(eps) || eps <= 0.0f)
-    return emitOpError("epsilon must be > 0, got ") << eps;
+  if (failed(verifyEpsilon(*this, getEpsilon())))
+    return failure();
   float momentum = getMomentum().convertToFloat();
   if (!std::isfinite(momentum) || momentum < 0.0f || momentum > 1.0f)
     return emitOpError("momentum must be in [0, 1], got ") << momentum;
   return success();
 }
 
-/// Checks that `sym` names a per-channel tensor, a buffer exactly when
+/// Checks that `sym` names a tensor of `type`, a buffer exactly when
 /// `buffer` is set.
-static LogicalResult verifyChannelParam(Operation *op, StringRef role,
-                                        FlatSymbolRefAttr sym, int64_t channels,
-                                        bool buffer,
-                                        SymbolTableCollection &symbols) {
-  auto type = RankedTensorType::get({channels}, Float32Type::get(op->getContext()));
+static LogicalResult verifyStateParam(Operation *op, StringRef role,
+                                      FlatSymbolRefAttr sym,
+                                      RankedTensorType type, bool buffer,
+                                      SymbolTableCollection &symbols) {
   if (failed(verifyParamUse(op, role, sym, type, symbols)))
     return failure();
   auto param = symbols.lookupNearestSymbolFrom<ParamOp>(op, sym);
@@ -325,6 +364,16 @@ static LogicalResult verifyChannelParam(Operation *op, StringRef role,
   return success();
 }
 
+/// Checks that `sym` names a per-channel tensor, a buffer exactly when
+/// `buffer` is set.
+static LogicalResult verifyChannelParam(Operation *op, StringRef role,
+                                        FlatSymbolRefAttr sym, int64_t channels,
+                                        bool buffer,
+                                        SymbolTableCollection &symbols) {
+  auto type = RankedTensorType::get({channels}, Float32Type::get(op->getContext()));
+  return verifyStateParam(op, role, sym, type, buffer, symbols);
+}
+
 LogicalResult BatchNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
   int64_t c = getInput().getType().getDimSize(1);
   if (failed(verifyChannelParam(*this, "weight", getWeightAttr(), c, false, symbols)) ||
@@ -333,6 +382,152 @@ LogicalResult BatchNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
     return failure();
   return verifyChannelParam(*this, "running_var", getRunningVarAttr(), c, true,
                             symbols);
+}
+
+//===----------------------------------------------------------------------===//
+// Per-sample normalization
+//===----------------------------------------------------------------------===//
+
+RankedTensorType NormView::getInputType(MLIRContext *ctx) const {
+  return RankedTensorType::get({rows, groups, channels, elements},
+                               Float32Type::get(ctx));
+}
+
+RankedTensorType NormView::getParamType(MLIRContext *ctx) const {
+  return RankedTensorType::get({groups, channels}, Float32Type::get(ctx));
+}
+
+/// Elements per channel of an [N, C, ...] tensor.
+static int64_t elementsPerChannel(RankedTensorType type) {
+  return type.getNumElements() / (type.getDimSize(0) * type.getDimSize(1));
+}
+
+/// Checks what GroupNorm and InstanceNorm share: ε, an [N, C, ...] input
+/// of at least `minRank`, and γ and β given together (PyTorch's `affine`).
+template <typename OpTy>
+static LogicalResult verifyChannelNorm(OpTy op, int64_t minRank,
+                                       StringRef shape) {
+  if (failed(verifyEpsilon(op, op.getEpsilon())))
+    return failure();
+  auto in = op.getInput().getType();
+  if (in.getRank() < minRank)
+    return op.emitOpError("input must be ") << shape << ", got " << in;
+  if (bool(op.getWeightAttr()) != bool(op.getBiasAttr()))
+    return op.emitOpError("takes both weight and bias (affine) or neither");
+  return success();
+}
+
+/// Checks GroupNorm's and InstanceNorm's optional per-channel γ and β.
+template <typename OpTy>
+static LogicalResult verifyChannelAffine(OpTy op,
+                                         SymbolTableCollection &symbols) {
+  if (!op.getWeightAttr())
+    return success();
+  int64_t c = op.getInput().getType().getDimSize(1);
+  if (failed(verifyChannelParam(op, "weight", op.getWeightAttr(), c, false,
+                                symbols)))
+    return failure();
+  return verifyChannelParam(op, "bias", op.getBiasAttr(), c, false, symbols);
+}
+
+LogicalResult LayerNormOp::verify() {
+  if (getInput().getType().getRank() < 2)
+    return emitOpError("input must be [N, ...], got ") << getInput().getType();
+  return verifyEpsilon(*this, getEpsilon());
+}
+
+LogicalResult LayerNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto in = getInput().getType();
+  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, getWeightAttr());
+  if (!param)
+    return emitOpError("weight ") << getWeightAttr()
+                                  << " does not name an nn.param";
+  // PyTorch's normalized_shape: trailing dimensions of the input, never the
+  // batch dimension, since statistics are per sample.
+  auto w = param.getTensorType();
+  if (w.getRank() >= in.getRank() ||
+      in.getShape().take_back(w.getRank()) != w.getShape())
+    return emitOpError("weight ")
+           << getWeightAttr() << " must span trailing dimensions of "
+           << in << " after the batch dimension, but the parameter is " << w;
+  if (failed(verifyStateParam(*this, "weight", getWeightAttr(), w, false,
+                              symbols)))
+    return failure();
+  return verifyStateParam(*this, "bias", getBiasAttr(), w, false, symbols);
+}
+
+NormView LayerNormOp::getNormView(RankedTensorType weightType) {
+  int64_t normalized = weightType.getNumElements();
+  return {getInput().getType().getNumElements() / normalized, 1, normalized,
+          1};
+}
+
+LogicalResult GroupNormOp::verify() {
+  if (failed(verifyChannelNorm(*this, 2, "[N, C, ...]")))
+    return failure();
+  auto groups = int64_t(getGroups());
+  int64_t c = getInput().getType().getDimSize(1);
+  if (groups < 1 || c % groups != 0)
+    return emitOpError("groups must be >= 1 and divide the ")
+           << c << " channels, got " << groups;
+  return success();
+}
+
+LogicalResult GroupNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyChannelAffine(*this, symbols);
+}
+
+NormView GroupNormOp::getNormView(RankedTensorType) {
+  auto in = getInput().getType();
+  auto groups = int64_t(getGroups());
+  return {in.getDimSize(0), groups, in.getDimSize(1) / groups,
+          elementsPerChannel(in)};
+}
+
+LogicalResult InstanceNormOp::verify() {
+  if (failed(verifyChannelNorm(*this, 3, "[N, C, spatial...]")))
+    return failure();
+  // A single element per channel normalizes to 0 whatever the input:
+  // PyTorch refuses it too.
+  int64_t spatial = elementsPerChannel(getInput().getType());
+  if (spatial < 2)
+    return emitOpError("needs more than one spatial element per channel, got ")
+           << spatial;
+  return success();
+}
+
+LogicalResult
+InstanceNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyChannelAffine(*this, symbols);
+}
+
+NormView InstanceNormOp::getNormView(RankedTensorType) {
+  auto in = getInput().getType();
+  return {in.getDimSize(0), in.getDimSize(1), 1, elementsPerChannel(in)};
+}
+
+//===----------------------------------------------------------------------===//
+// Weight normalization
+//===----------------------------------------------------------------------===//
+
+RankedTensorType WeightNormOp::getNormType() {
+  auto w = getWeight().getType();
+  SmallVector<int64_t> shape(w.getRank(), 1);
+  shape[0] = w.getDimSize(0);
+  return RankedTensorType::get(shape, w.getElementType());
+}
+
+LogicalResult WeightNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  // A 1-d weight would have a norm per element: |v|·g/|v| = ±g, v unused.
+  if (getWeight().getType().getRank() < 2)
+    return emitOpError("weight must be [out, ...] with at least 2 "
+                       "dimensions, got ")
+           << getWeight().getType();
+  if (failed(verifyStateParam(*this, "weight_g", getWeightGAttr(),
+                              getNormType(), false, symbols)))
+    return failure();
+  return verifyStateParam(*this, "weight_v", getWeightVAttr(),
+                          getWeight().getType(), false, symbols);
 }
 
 LogicalResult
@@ -420,6 +615,20 @@ LogicalResult ReshapeOp::verify() {
   if (getInput().getType().getNumElements() !=
       getOutput().getType().getNumElements())
     return emitOpError("element counts differ");
+  return success();
+}
+
+LogicalResult SampleNormGradOp::verify() {
+  auto in = getInput().getType();
+  if (in.getRank() != 4)
+    return emitOpError("input must be the [rows, groups, channels, elements] "
+                       "view, got ")
+           << in;
+  auto param = RankedTensorType::get({in.getDimSize(1), in.getDimSize(2)},
+                                     in.getElementType());
+  if (getWeightGrad().getType() != param)
+    return emitOpError("weight gradient must be ") << param << ", got "
+                                                   << getWeightGrad().getType();
   return success();
 }
 

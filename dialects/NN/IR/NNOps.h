@@ -19,6 +19,19 @@ namespace mlir::nn {
 struct ParamResource : public SideEffects::Resource::Base<ParamResource> {
   StringRef getName() final { return "nn.param"; }
 };
+
+/// How layer, group and instance normalization see their input: as
+/// [rows, groups, channels, elements] (row-major), with one mean and variance
+/// per (row, group) over (channel, element), and γ and β per (group,
+/// channel). LayerNorm: [leading elements, 1, normalized elements, 1];
+/// GroupNorm: [N, groups, C/groups, spatial]; InstanceNorm: [N, C, 1, spatial].
+struct NormView {
+  int64_t rows, groups, channels, elements;
+
+  RankedTensorType getInputType(MLIRContext *ctx) const;
+  /// The view of γ and β.
+  RankedTensorType getParamType(MLIRContext *ctx) const;
+};
 } // namespace mlir::nn
 
 #define GET_OP_CLASSES

@@ -136,18 +136,24 @@ def NN_DenseOp : NN_Op<"dense", [
   let summary = "Fully connected layer: y = x Wᵀ + b";
   let description = [{
     PyTorch `nn.Linear`: the weight is `[out, in]`, the optional bias
-    `[out]`, the input `[batch, in]`.
+    `[out]`, the input `[batch, in]`. The weight is a parameter or, when it
+    is computed from parameters (`nn.weight_norm`), a value whose type
+    follows the input's.
 
     ```mlir
     %h = nn.dense %x, @fc1.weight, @fc1.bias : tensor<128x784xf32> -> tensor<128x256xf32>
+    %g = nn.dense %x, %w, @fc2.bias : tensor<128x784xf32>, tensor<256x784xf32> -> tensor<128x256xf32>
     ```
   }];
-  let arguments = (ins NN_Tensor:$input, FlatSymbolRefAttr:$weight,
+  let arguments = (ins NN_Tensor:$input, OptionalAttr<FlatSymbolRefAttr>:$weight,
+                       Optional<NN_Tensor>:$weight_value,
                        OptionalAttr<FlatSymbolRefAttr>:$bias);
   let results = (outs NN_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `->` type($output)
+    $input `,` ($weight^) : ($weight_value)? (`,` $bias^)? attr-dict `:`
+    type($input) (`,` type($weight_value)^)? `->` type($output)
   }];
+  let hasVerifier = 1;
 }
 
 def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType,

@@ -239,3 +239,311 @@ nn.model @m {
     return
   }
 }
+
+// -----
+
+nn.model @m {
+  nn.param @ln.weight : tensor<3xf32> init = #nn.ones
+  nn.param @ln.bias : tensor<3xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op epsilon must be > 0, got -1.000000e+00}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias {epsilon = -1.0 : f32} : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'nn.layer_norm' op input must be [N, ...], got 'tensor<4xf32>'}}
+  %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4xf32>
+  return %n : tensor<4xf32>
+}
+
+// -----
+
+nn.model @m {
+  nn.param @ln.bias : tensor<3xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op weight @ln.weight does not name an nn.param}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @ln.weight : tensor<2x5xf32> init = #nn.ones
+  nn.param @ln.bias : tensor<2x5xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x5x2xf32>) -> tensor<4x5x2xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op weight @ln.weight must span trailing dimensions of 'tensor<4x5x2xf32>' after the batch dimension, but the parameter is 'tensor<2x5xf32>'}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4x5x2xf32>
+    return %n : tensor<4x5x2xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @ln.weight : tensor<4x3xf32> init = #nn.ones
+  nn.param @ln.bias : tensor<4x3xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op weight @ln.weight must span trailing dimensions of 'tensor<4x3xf32>' after the batch dimension, but the parameter is 'tensor<4x3xf32>'}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @ln.weight : tensor<3xf32> init = #nn.ones buffer
+  nn.param @ln.bias : tensor<3xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op weight @ln.weight must be a parameter, not a buffer}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @ln.weight : tensor<3xf32> init = #nn.ones
+  nn.param @ln.bias : tensor<1x3xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op bias @ln.bias must be 'tensor<3xf32>', but the parameter is 'tensor<1x3xf32>'}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @ln.weight : tensor<3xf32> init = #nn.ones
+  nn.param @ln.bias : tensor<3xf32> init = #nn.zeros buffer
+  func.func @f(%x: tensor<4x3xf32>) -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.layer_norm' op bias @ln.bias must be a parameter, not a buffer}}
+    %n = nn.layer_norm %x, @ln.weight, @ln.bias : tensor<4x3xf32>
+    return %n : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+  // expected-error @+1 {{'nn.group_norm' op groups must be >= 1 and divide the 6 channels, got 4}}
+  %n = nn.group_norm %x {groups = 4 : i64} : tensor<4x6x2x2xf32>
+  return %n : tensor<4x6x2x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+  // expected-error @+1 {{'nn.group_norm' op groups must be >= 1 and divide the 6 channels, got 0}}
+  %n = nn.group_norm %x {groups = 0 : i64} : tensor<4x6x2x2xf32>
+  return %n : tensor<4x6x2x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+  // expected-error @+1 {{'nn.group_norm' op epsilon must be > 0, got 0.000000e+00}}
+  %n = nn.group_norm %x {groups = 2 : i64, epsilon = 0.0 : f32} : tensor<4x6x2x2xf32>
+  return %n : tensor<4x6x2x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'nn.group_norm' op input must be [N, C, ...], got 'tensor<4xf32>'}}
+  %n = nn.group_norm %x {groups = 2 : i64} : tensor<4xf32>
+  return %n : tensor<4xf32>
+}
+
+// -----
+
+nn.model @m {
+  nn.param @gn.weight : tensor<6xf32> init = #nn.ones
+  func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+    // expected-error @+1 {{'nn.group_norm' op takes both weight and bias (affine) or neither}}
+    %n = nn.group_norm %x, @gn.weight {groups = 2 : i64} : tensor<4x6x2x2xf32>
+    return %n : tensor<4x6x2x2xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @gn.weight : tensor<3xf32> init = #nn.ones
+  nn.param @gn.bias : tensor<6xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+    // expected-error @+1 {{'nn.group_norm' op weight @gn.weight must be 'tensor<6xf32>', but the parameter is 'tensor<3xf32>'}}
+    %n = nn.group_norm %x, @gn.weight, @gn.bias {groups = 2 : i64} : tensor<4x6x2x2xf32>
+    return %n : tensor<4x6x2x2xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @gn.weight : tensor<6xf32> init = #nn.ones
+  nn.param @gn.bias : tensor<6xf32> init = #nn.zeros buffer
+  func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+    // expected-error @+1 {{'nn.group_norm' op bias @gn.bias must be a parameter, not a buffer}}
+    %n = nn.group_norm %x, @gn.weight, @gn.bias {groups = 2 : i64} : tensor<4x6x2x2xf32>
+    return %n : tensor<4x6x2x2xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+  // expected-error @+1 {{'nn.instance_norm' op epsilon must be > 0, got 0.000000e+00}}
+  %n = nn.instance_norm %x {epsilon = 0.0 : f32} : tensor<4x6x2x2xf32>
+  return %n : tensor<4x6x2x2xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<4x6xf32>) -> tensor<4x6xf32> {
+  // expected-error @+1 {{'nn.instance_norm' op input must be [N, C, spatial...], got 'tensor<4x6xf32>'}}
+  %n = nn.instance_norm %x : tensor<4x6xf32>
+  return %n : tensor<4x6xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<4x6x1x1xf32>) -> tensor<4x6x1x1xf32> {
+  // expected-error @+1 {{'nn.instance_norm' op needs more than one spatial element per channel, got 1}}
+  %n = nn.instance_norm %x : tensor<4x6x1x1xf32>
+  return %n : tensor<4x6x1x1xf32>
+}
+
+// -----
+
+nn.model @m {
+  nn.param @in.bias : tensor<6xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+    // expected-error @+1 {{'nn.instance_norm' op takes both weight and bias (affine) or neither}}
+    %n = nn.instance_norm %x {bias = @in.bias} : tensor<4x6x2x2xf32>
+    return %n : tensor<4x6x2x2xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @in.weight : tensor<6xf32> init = #nn.ones
+  nn.param @in.bias : tensor<6xf32> init = #nn.zeros
+  func.func @f(%x: tensor<4x6x2x2xf32>) -> tensor<4x6x2x2xf32> {
+    // expected-error @+1 {{'nn.instance_norm' op weight @in.wieght does not name an nn.param}}
+    %n = nn.instance_norm %x, @in.wieght, @in.bias : tensor<4x6x2x2xf32>
+    return %n : tensor<4x6x2x2xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x4xf32>, %g: tensor<3x1xf32>) {
+  // expected-error @+1 {{'nn.sample_norm_grad' op input must be the [rows, groups, channels, elements] view, got 'tensor<2x3x4xf32>'}}
+  %s:3 = nn.sample_norm_grad %x, %x, %g {epsilon = 1.0e-5 : f32} : tensor<2x3x4xf32> -> tensor<3x1xf32>
+  return
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x1x4xf32>, %g: tensor<3x2xf32>) {
+  // expected-error @+1 {{'nn.sample_norm_grad' op weight gradient must be 'tensor<3x1xf32>', got 'tensor<3x2xf32>'}}
+  %s:3 = nn.sample_norm_grad %x, %x, %g {epsilon = 1.0e-5 : f32} : tensor<2x3x1x4xf32> -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x3xf32>, %w: tensor<4x3xf32>) -> tensor<2x4xf32> {
+    // expected-error @+1 {{'nn.dense' op takes its weight as a parameter or as a value, not both}}
+    %h = "nn.dense"(%x, %w) {weight = @w, operandSegmentSizes = array<i32: 1, 1>} : (tensor<2x3xf32>, tensor<4x3xf32>) -> tensor<2x4xf32>
+    return %h : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'nn.dense' op takes its weight as a parameter or as a value, not neither}}
+  %h = "nn.dense"(%x) {operandSegmentSizes = array<i32: 1, 0>} : (tensor<2x3xf32>) -> tensor<2x4xf32>
+  return %h : tensor<2x4xf32>
+}
+
+// -----
+
+nn.model @m {
+  func.func @f(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> tensor<2x4xf32> {
+    // expected-error @+1 {{'nn.dense' op weight must be 'tensor<4x3xf32>', got 'tensor<3x4xf32>'}}
+    %h = nn.dense %x, %w : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
+    return %h : tensor<2x4xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  func.func @f(%x: tensor<2x1x8x8xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<2x4x6x6xf32> {
+    // expected-error @+1 {{'nn.conv2d' op weight must be [out, 1, kh, kw], but it is 'tensor<4x2x3x3xf32>'}}
+    %c = nn.conv2d %x, %w : tensor<2x1x8x8xf32>, tensor<4x2x3x3xf32> -> tensor<2x4x6x6xf32>
+    return %c : tensor<2x4x6x6xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4x1xf32> init = #nn.ones
+  nn.param @wn.weight_v : tensor<4x3xf32> init = #nn.kaiming_normal
+  func.func @f() -> tensor<4x3x1xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight_g @wn.weight_g must be 'tensor<4x1x1xf32>', but the parameter is 'tensor<4x1xf32>'}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4x3x1xf32>
+    return %w : tensor<4x3x1xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4x1xf32> init = #nn.ones
+  nn.param @wn.weight_v : tensor<3x4xf32> init = #nn.kaiming_normal
+  func.func @f() -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight_v @wn.weight_v must be 'tensor<4x3xf32>', but the parameter is 'tensor<3x4xf32>'}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4x3xf32>
+    return %w : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4x1xf32> init = #nn.ones buffer
+  nn.param @wn.weight_v : tensor<4x3xf32> init = #nn.kaiming_normal
+  func.func @f() -> tensor<4x3xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight_g @wn.weight_g must be a parameter, not a buffer}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4x3xf32>
+    return %w : tensor<4x3xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @wn.weight_g : tensor<4xf32> init = #nn.ones
+  nn.param @wn.weight_v : tensor<4xf32> init = #nn.ones
+  func.func @f() -> tensor<4xf32> {
+    // expected-error @+1 {{'nn.weight_norm' op weight must be [out, ...] with at least 2 dimensions, got 'tensor<4xf32>'}}
+    %w = nn.weight_norm @wn.weight_g, @wn.weight_v : tensor<4xf32>
+    return %w : tensor<4xf32>
+  }
+}

@@ -42,13 +42,52 @@ class Cnn(nn.Module):
         return self.fc(x.flatten(1))
 
 
+def mlp_layernorm():
+    return nn.Sequential(nn.Linear(784, 256), nn.LayerNorm(256), nn.ELU(),
+                         nn.Linear(256, 256), nn.LayerNorm(256), nn.ELU(),
+                         nn.Linear(256, 10)), (784,)
+
+
+class CnnGroupNorm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.gn1 = nn.Conv2d(1, 8, 3, padding=1), nn.GroupNorm(2, 8)
+        self.conv2, self.gn2 = nn.Conv2d(8, 16, 3, padding=1), nn.GroupNorm(4, 16)
+        self.fc = nn.Linear(784, 10)
+
+    def forward(self, x):
+        x = nn.functional.avg_pool2d(nn.functional.elu(self.gn1(self.conv1(x))), 2)
+        x = nn.functional.avg_pool2d(nn.functional.elu(self.gn2(self.conv2(x))), 2)
+        return self.fc(x.flatten(1))
+
+
+class CnnWeightNorm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        wn = torch.nn.utils.weight_norm
+        self.conv1, self.in1 = wn(nn.Conv2d(1, 8, 3, padding=1)), nn.InstanceNorm2d(8, affine=True)
+        self.conv2, self.in2 = wn(nn.Conv2d(8, 16, 3, padding=1)), nn.InstanceNorm2d(16, affine=True)
+        self.fc = wn(nn.Linear(784, 10))
+
+    def forward(self, x):
+        x = nn.functional.avg_pool2d(nn.functional.elu(self.in1(self.conv1(x))), 2)
+        x = nn.functional.avg_pool2d(nn.functional.elu(self.in2(self.conv2(x))), 2)
+        return self.fc(x.flatten(1))
+
+
 # PyTorch's state_dict names for nn.Sequential are indices; nnc's examples
 # name layers fc1/bn1/...: map one onto the other.
 RENAME = {
     "mlp_bn": {"0": "fc1", "1": "bn1", "3": "fc2", "4": "bn2", "6": "fc3"},
+    "mlp_layernorm": {"0": "fc1", "1": "ln1", "3": "fc2", "4": "ln2", "6": "fc3"},
     "cnn": {},
+    "cnn_groupnorm": {},
+    "cnn_weightnorm": {},
 }
-MODELS = {"mlp_bn": mlp_bn, "cnn": lambda: (Cnn(), (1, 28, 28))}
+MODELS = {"mlp_bn": mlp_bn, "cnn": lambda: (Cnn(), (1, 28, 28)),
+          "mlp_layernorm": mlp_layernorm,
+          "cnn_groupnorm": lambda: (CnnGroupNorm(), (1, 28, 28)),
+          "cnn_weightnorm": lambda: (CnnWeightNorm(), (1, 28, 28))}
 
 
 def nnc_name(model, key):
