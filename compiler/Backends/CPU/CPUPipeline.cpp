@@ -1,6 +1,7 @@
 //===- CPUPipeline.cpp - linalg on tensors to LLVM for the host -----------===//
 
 #include "compiler/Backends/CPU/CPUPipeline.h"
+#include "compiler/Backends/Common/SharedPasses.h"
 
 #include "compiler/Backends/CPU/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -23,20 +24,9 @@
 
 using namespace mlir;
 
-/// Tensors to buffers. The ABI functions receive every buffer from the
-/// runtime: results are written in place into their argument buffers (empty
-/// tensor elimination), and only true temporaries are allocated.
+/// Tensors to buffers; static temporaries become globals.
 static void addBufferization(OpPassManager &pm) {
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  nnc::addInPlaceBufferization(pm);
   // Drops the self-copies that in-place bufferization leaves behind.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(nnc::cpu::createCPUStaticBuffersPass());
@@ -52,15 +42,7 @@ static void addLoweringToLLVM(OpPassManager &pm) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
+  nnc::addBarePointerLLVMLowering(pm);
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }

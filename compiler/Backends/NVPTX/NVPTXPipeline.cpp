@@ -2,6 +2,7 @@
 
 #include "compiler/Backends/NVPTX/NVPTXPipeline.h"
 
+#include "compiler/Backends/Common/SharedPasses.h"
 #include "compiler/Backends/NVPTX/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
@@ -39,16 +40,7 @@ using namespace mlir;
 /// from the runtime and write their results in place. Temporaries are left
 /// as `memref.alloc` for nnc-nvptx-device-buffers.
 static void addBufferization(OpPassManager &pm) {
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
-  bufferization::OneShotBufferizePassOptions bufferize;
-  bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion =
-      bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
-  bufferization::BufferResultsToOutParamsPassOptions outParams;
-  outParams.hoistStaticAllocs = true;
-  outParams.modifyPublicFunctions = true;
-  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  nnc::addInPlaceBufferization(pm);
   // Equal subviews become one value, then self-copies fold away.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
@@ -102,15 +94,7 @@ static void addKernelLowering(OpPassManager &pm,
 /// runtime/include/nnrt/nnrt.h; GPU operations become mgpu* calls, which
 /// libnnrt implements over the CUDA driver API.
 static void addHostLowering(OpPassManager &pm) {
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
+  nnc::addBarePointerLLVMLowering(pm);
   GpuToLLVMConversionPassOptions gpu;
   gpu.hostBarePtrCallConv = true;
   pm.addPass(createGpuToLLVMConversionPass(gpu));

@@ -47,10 +47,17 @@ Value nnc::buildElementwise(OpBuilder &b, Location loc, RankedTensorType type,
                       body);
 }
 
-Value nnc::buildReduction(OpBuilder &b, Location loc, Value input,
-                          ArrayRef<int64_t> dims, double init,
-                          BodyBuilder body) {
-  auto type = cast<RankedTensorType>(input.getType());
+namespace {
+/// The result type, output map and iterators of reducing `type` over the
+/// sorted dimensions `dims`, which are dropped.
+struct ReductionShape {
+  RankedTensorType resultType;
+  AffineMap outputMap;
+  SmallVector<utils::IteratorType> iterators;
+};
+
+ReductionShape reductionShape(OpBuilder &b, RankedTensorType type,
+                              ArrayRef<int64_t> dims) {
   SmallVector<int64_t> kept;
   SmallVector<AffineExpr> keptExprs;
   SmallVector<utils::IteratorType> iterators;
@@ -63,11 +70,20 @@ Value nnc::buildReduction(OpBuilder &b, Location loc, Value input,
       keptExprs.push_back(b.getAffineDimExpr(i));
     }
   }
-  auto resultType = RankedTensorType::get(kept, type.getElementType());
-  Value acc = filledTensor(b, loc, resultType, init);
-  auto outMap = AffineMap::get(type.getRank(), 0, keptExprs, b.getContext());
+  return {RankedTensorType::get(kept, type.getElementType()),
+          AffineMap::get(type.getRank(), 0, keptExprs, b.getContext()),
+          iterators};
+}
+} // namespace
+
+Value nnc::buildReduction(OpBuilder &b, Location loc, Value input,
+                          ArrayRef<int64_t> dims, double init,
+                          BodyBuilder body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  ReductionShape shape = reductionShape(b, type, dims);
+  Value acc = filledTensor(b, loc, shape.resultType, init);
   return buildGeneric(b, loc, input, b.getMultiDimIdentityMap(type.getRank()),
-                      acc, outMap, iterators, body);
+                      acc, shape.outputMap, shape.iterators, body);
 }
 
 Value nnc::buildSum(OpBuilder &b, Location loc, ValueRange inputs,
@@ -93,22 +109,9 @@ Value nnc::buildSum(OpBuilder &b, Location loc, ValueRange inputs,
 Value nnc::buildDimSum(OpBuilder &b, Location loc, Value input,
                        ArrayRef<int64_t> dims, BodyBuilder term) {
   auto type = cast<RankedTensorType>(input.getType());
-  SmallVector<int64_t> kept;
-  SmallVector<AffineExpr> keptExprs;
-  SmallVector<utils::IteratorType> iterators;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
-    bool reduced = llvm::is_contained(dims, i);
-    iterators.push_back(reduced ? utils::IteratorType::reduction
-                                : utils::IteratorType::parallel);
-    if (!reduced) {
-      kept.push_back(type.getDimSize(i));
-      keptExprs.push_back(b.getAffineDimExpr(i));
-    }
-  }
+  ReductionShape shape = reductionShape(b, type, dims);
   return buildSum(b, loc, input, b.getMultiDimIdentityMap(type.getRank()),
-                  RankedTensorType::get(kept, type.getElementType()),
-                  AffineMap::get(type.getRank(), 0, keptExprs, b.getContext()),
-                  iterators, term);
+                  shape.resultType, shape.outputMap, shape.iterators, term);
 }
 
 Value nnc::buildTotalSum(OpBuilder &b, Location loc, Value input) {
