@@ -198,7 +198,10 @@ LogicalResult Compilation::run() {
   // Input that is already at the linalg level (no nn.model) skips the nn
   // stages.
   bool hasModel = !module->getOps<nn::ModelOp>().empty();
-  if (hasModel && failed(runPipeline(buildNNTrainingPipeline)))
+  NNTrainingOptions training{options.fuseBatchNorm, options.foldBatchNorm};
+  if (hasModel && failed(runPipeline([&](OpPassManager &pm) {
+        buildNNTrainingPipeline(pm, training);
+      })))
     return failure();
   if (options.emit == EmitKind::NN)
     return writeText([&](raw_ostream &os) { module->print(os); });

@@ -32,6 +32,10 @@ struct DriverOptions {
   TargetKind target = TargetKind::CPU;
   /// Also compile the gradient-check entry points (docs/abi.md).
   bool gradcheck = false;
+  /// Fuse training BatchNorm with its activation (nn-fuse-batchnorm).
+  bool fuseBatchNorm = true;
+  /// Fold inference BatchNorm into the layer before it (nn-fold-batchnorm).
+  bool foldBatchNorm = true;
   /// LLVM CPU name (`-mcpu`); empty: the host CPU and its features.
   std::string cpu;
   /// --target=nvptx: the GPU architecture of the PTX.

@@ -42,6 +42,16 @@ int nnc::nncMain(int argc, char **argv) {
       "gradcheck",
       cl::desc("Also compile the entry points of `./model gradcheck`"),
       cl::cat(category));
+  cl::opt<bool> noFuseBN(
+      "no-fuse-bn",
+      cl::desc("Train BatchNorm and its activation as separate ops (no "
+               "nn-fuse-batchnorm), for comparison"),
+      cl::cat(category));
+  cl::opt<bool> noFoldBN(
+      "no-fold-bn",
+      cl::desc("Keep inference BatchNorm as its own op (no "
+               "nn-fold-batchnorm), for comparison"),
+      cl::cat(category));
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name, as for -mcpu (default: the host CPU)"),
       cl::value_desc("name"), cl::cat(category));
@@ -75,6 +85,8 @@ int nnc::nncMain(int argc, char **argv) {
   options.emit = emit;
   options.target = target;
   options.gradcheck = gradcheck;
+  options.fuseBatchNorm = !noFuseBN;
+  options.foldBatchNorm = !noFoldBN;
   options.cpu = cpu;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;

@@ -7,10 +7,15 @@
 #include "mlir/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 
-void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm) {
+void nnc::buildNNTrainingPipeline(mlir::OpPassManager &pm,
+                                  const NNTrainingOptions &options) {
   pm.addPass(mlir::nn::createNNVerifyModelPass());
+  if (options.fuseBatchNorm)
+    pm.addPass(mlir::nn::createNNFuseBatchNormPass());
   pm.addPass(mlir::nn::createNNAutodiffPass());
   pm.addPass(mlir::nn::createNNOptimizerPass());
+  if (options.foldBatchNorm)
+    pm.addPass(mlir::nn::createNNFoldBatchNormPass());
 }
 
 void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
@@ -23,6 +28,16 @@ void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
 }
 
 namespace {
+struct NNTrainingPipelineOptions
+    : mlir::PassPipelineOptions<NNTrainingPipelineOptions> {
+  Option<bool> fuseBatchNorm{*this, "fuse-batchnorm",
+                             llvm::cl::desc("Run nn-fuse-batchnorm"),
+                             llvm::cl::init(true)};
+  Option<bool> foldBatchNorm{*this, "fold-batchnorm",
+                             llvm::cl::desc("Run nn-fold-batchnorm"),
+                             llvm::cl::init(true)};
+};
+
 struct NNToLinalgPipelineOptions
     : mlir::PassPipelineOptions<NNToLinalgPipelineOptions> {
   Option<bool> gradcheck{*this, "gradcheck",
@@ -33,9 +48,11 @@ struct NNToLinalgPipelineOptions
 } // namespace
 
 void nnc::registerNNPipelines() {
-  mlir::PassPipelineRegistration<>(
+  mlir::PassPipelineRegistration<NNTrainingPipelineOptions>(
       "nn-training", "nn model -> training step and prediction functions",
-      [](mlir::OpPassManager &pm) { buildNNTrainingPipeline(pm); });
+      [](mlir::OpPassManager &pm, const NNTrainingPipelineOptions &opts) {
+        buildNNTrainingPipeline(pm, {opts.fuseBatchNorm, opts.foldBatchNorm});
+      });
   mlir::PassPipelineRegistration<NNToLinalgPipelineOptions>(
       "nn-to-linalg", "nn functions -> linalg on tensors with the model ABI",
       [](mlir::OpPassManager &pm, const NNToLinalgPipelineOptions &opts) {

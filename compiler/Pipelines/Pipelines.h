@@ -16,9 +16,18 @@ struct NNPipelineOptions {
   bool gradcheck = false;
 };
 
-/// nn model -> nn training step and prediction functions (verify, autodiff,
-/// optimizer). Pipeline name: `nn-training`.
-void buildNNTrainingPipeline(mlir::OpPassManager &pm);
+struct NNTrainingOptions {
+  /// nn-fuse-batchnorm: BatchNorm and its activation in fused loops.
+  bool fuseBatchNorm = true;
+  /// nn-fold-batchnorm: inference BatchNorm folded into the layer before it.
+  bool foldBatchNorm = true;
+};
+
+/// nn model -> nn training step and prediction functions (verify, fuse
+/// BatchNorm, autodiff, optimizer, fold BatchNorm in @predict). Pipeline
+/// name: `nn-training`.
+void buildNNTrainingPipeline(mlir::OpPassManager &pm,
+                             const NNTrainingOptions &options = {});
 
 /// nn functions -> linalg/tensor/arith/math on tensors, with the ABI entry
 /// points of docs/abi.md. Pipeline name: `nn-to-linalg`.

@@ -129,6 +129,16 @@ struct LowerAdd : OpRewritePattern<AddOp> {
 };
 } // namespace
 
+Value nnc::buildActivation(OpBuilder &b, Location loc, Activation kind,
+                          double alpha, Value x) {
+  return activation(Scalar{b, loc, x.getType()}, kind, alpha, x);
+}
+
+Value nnc::buildActivationGrad(OpBuilder &b, Location loc, Activation kind,
+                              double alpha, Value x, Value y, Value dy) {
+  return activationGrad(Scalar{b, loc, x.getType()}, kind, alpha, x, y, dy);
+}
+
 void nnc::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<LowerActivation<SigmoidOp, Activation::sigmoid>,
                LowerActivation<TanhOp, Activation::tanh>,

@@ -203,7 +203,8 @@ FailureOr<Value> lowerStatsUpdate(BatchNormUpdateStatsOp op,
   double count = double(type.getNumElements() / type.getDimSize(1));
   double momentum = op.getMomentum().convertToDouble();
   auto [batchMean, batchVar] =
-      nnc::buildChannelStatistics(b, loc, op.getInput());
+      op.getSinglePass() ? nnc::buildChannelMoments(b, loc, op.getInput())
+                         : nnc::buildChannelStatistics(b, loc, op.getInput());
   state = blendIntoSlot(b, loc, state, **mean, batchMean, momentum, 1.0);
   state = blendIntoSlot(b, loc, state, **var, batchVar, momentum,
                         count / (count - 1.0));

@@ -16,6 +16,7 @@
 
 namespace mlir::nn {
 class ModelOp;
+enum class Activation : uint32_t;
 } // namespace mlir::nn
 
 namespace nnc {
@@ -44,6 +45,24 @@ void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
 void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateFusedNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+
+/// f(x) of an activation inside a linalg.generic body, in x's float type.
+mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::nn::Activation kind, double alpha,
+                            mlir::Value x);
+
+/// dy·f'(x) of an activation inside a generic body, given its input x and
+/// output y (relu, leaky_relu and elu test x > 0, which y > 0 answers too).
+mlir::Value buildActivationGrad(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::nn::Activation kind, double alpha,
+                                mlir::Value x, mlir::Value y, mlir::Value dy);
+
+/// Per-channel (dimension 1) mean and biased variance of `x` from Σx and Σx²
+/// taken together in one pass (f64), as [C] tensors: the statistics of
+/// nn.batch_norm_act.
+std::pair<mlir::Value, mlir::Value>
+buildChannelMoments(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x);
 
 /// Per-channel (dimension 1) mean and biased variance of `x`, as [C] tensors.
 std::pair<mlir::Value, mlir::Value>

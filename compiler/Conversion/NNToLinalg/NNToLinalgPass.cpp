@@ -71,6 +71,7 @@ struct NNLowerToLinalgPass
     nnc::populateShapeLoweringPatterns(patterns);
     nnc::populateConvLoweringPatterns(patterns, layout);
     nnc::populateNormLoweringPatterns(patterns, layout);
+    nnc::populateFusedNormLoweringPatterns(patterns);
     nnc::populateWeightNormLoweringPatterns(patterns);
     // Only nn ops and what their lowering creates are rewritten: the entry
     // points' still unused views of the state must survive until

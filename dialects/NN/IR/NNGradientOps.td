@@ -223,6 +223,79 @@ def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
   }];
 }
 
+def NN_BatchNormActGradOp : NN_Op<"batch_norm_act_grad", [Pure,
+    AllTypesMatch<["input", "output", "output_grad", "input_grad"]>,
+    AllTypesMatch<["weight", "weight_grad", "bias_grad"]>]> {
+  let summary = "Gradient of training-mode nn.batch_norm_act";
+  let description = [{
+    With y the op's output, g = dy·f'(y) the gradient through the optional
+    activation (written in terms of y), x̂ the input normalized by its batch
+    statistics and M the elements per channel: dβ = Σ g, dγ = Σ g·x̂ (one
+    pass), dx = γ/(M·σ) · (M·g − dβ − x̂·dγ) (one pass).
+
+    ```mlir
+    %dx, %dg, %db = nn.batch_norm_act_grad %x, %y, %dy, %gamma then relu
+        {epsilon = 1.0e-5 : f32} : tensor<8x4x6x6xf32>, tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$output,
+                       NN_Tensor:$output_grad, NN_Tensor:$weight,
+                       OptionalAttr<NN_ActivationAttr>:$activation,
+                       DefaultValuedAttr<F32Attr, "0.0">:$alpha,
+                       F32Attr:$epsilon);
+  let results = (outs NN_Tensor:$input_grad, NN_Tensor:$weight_grad,
+                      NN_Tensor:$bias_grad);
+  let assemblyFormat = [{
+    $input `,` $output `,` $output_grad `,` $weight (`then` $activation^)?
+    attr-dict `:` type($input) `,` type($weight)
+  }];
+}
+
+def NN_BatchNormFoldOp : NN_Op<"batch_norm_fold", [
+    AllTypesMatch<["weight", "folded_weight"]>,
+    OptionalTypesMatchWith<"the bias is shaped like the folded bias",
+                           "folded_bias", "bias", "$_self">,
+    MemoryEffects<[MemRead<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>]> {
+  let summary = "A layer's weight and bias with an inference BatchNorm folded in";
+  let description = [{
+    Produced by `nn-fold-batchnorm` in `@predict`. With s = γ/√(running_var
+    + ε) per output channel (dimension 0 of the weight): W' = W·s and
+    b' = (b − running_mean)·s + β, b = 0 without a bias.
+
+    ```mlir
+    %w2, %b2 = nn.batch_norm_fold @bn1.weight, @bn1.bias, @bn1.running_mean,
+        @bn1.running_var into %w, %b {epsilon = 1.0e-5 : f32} : tensor<256x784xf32>, tensor<256xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$weight, Optional<NN_Tensor>:$bias,
+                       FlatSymbolRefAttr:$bn_weight, FlatSymbolRefAttr:$bn_bias,
+                       FlatSymbolRefAttr:$running_mean,
+                       FlatSymbolRefAttr:$running_var, F32Attr:$epsilon);
+  let results = (outs NN_Tensor:$folded_weight, NN_Tensor:$folded_bias);
+  let assemblyFormat = [{
+    $bn_weight `,` $bn_bias `,` $running_mean `,` $running_var `into` $weight
+    (`,` $bias^)? attr-dict `:` type($weight) `,` type($folded_bias)
+  }];
+  let hasVerifier = 1;
+}
+
+def NN_BiasAddOp : NN_Op<"bias_add", [Pure, AllTypesMatch<["input", "output"]>]> {
+  let summary = "Adds a per-channel (dimension 1) bias";
+  let description = [{
+    The bias of a folded layer (`nn-fold-batchnorm`), whose value is
+    computed rather than read from a parameter.
+
+    ```mlir
+    %y = nn.bias_add %h, %b : tensor<128x16x28x28xf32>, tensor<16xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$bias);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$input `,` $bias attr-dict `:` type($input) `,` type($bias)";
+  let hasVerifier = 1;
+}
+
 def NN_SampleNormGradOp : NN_Op<"sample_norm_grad", [Pure,
     AllTypesMatch<["input", "output_grad", "input_grad"]>,
     AllTypesMatch<["weight_grad", "bias_grad"]>,
@@ -325,14 +398,18 @@ def NN_BatchNormUpdateStatsOp : NN_Op<"batch_norm_update_stats", [
   let summary = "Updates BatchNorm's running statistics from a training batch";
   let description = [{
     `r ← (1 − m)·r + m·s` with s the batch mean for `running_mean` and the
-    *unbiased* batch variance for `running_var`, as PyTorch does.
+    *unbiased* batch variance for `running_var`, as PyTorch does. With
+    `single_pass` the batch statistics are computed as `nn.batch_norm_act`
+    computes them (Σx and Σx² in one pass), so that the lowering computes
+    them once for both.
 
     ```mlir
     nn.batch_norm_update_stats %h, @bn1.running_mean, @bn1.running_var {momentum = 0.1 : f32} : tensor<128x16x28x28xf32>
     ```
   }];
   let arguments = (ins NN_Tensor:$input, FlatSymbolRefAttr:$running_mean,
-                       FlatSymbolRefAttr:$running_var, F32Attr:$momentum);
+                       FlatSymbolRefAttr:$running_var, F32Attr:$momentum,
+                       UnitAttr:$single_pass);
   let assemblyFormat = [{
     $input `,` $running_mean `,` $running_var attr-dict `:` type($input)
   }];

@@ -206,6 +206,26 @@ LogicalResult BatchNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult BatchNormActOp::buildGradient(OpBuilder &b,
+                                            ValueRange resultGrads,
+                                            GradientSink &sink) {
+  if (!getTraining())
+    return emitOpError("is differentiated only in training mode");
+  Location loc = getLoc();
+  auto channelType = lookupParam(*this, getWeightAttr()).getTensorType();
+  Value gamma = ReadParamOp::create(b, loc, channelType, getWeightAttr());
+  auto grad = BatchNormActGradOp::create(
+      b, loc, getInput(), getOutput(), resultGrads[0], gamma,
+      getActivationAttr(), getAlphaAttr(), getEpsilonAttr());
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(0, grad.getInputGrad());
+  if (sink.needsParamGradient(getWeightAttr()))
+    sink.addParamGradient(getWeightAttr(), grad.getWeightGrad());
+  if (sink.needsParamGradient(getBiasAttr()))
+    sink.addParamGradient(getBiasAttr(), grad.getBiasGrad());
+  return success();
+}
+
 /// `value` viewed as `type` (same elements, row-major).
 static Value reshapeTo(OpBuilder &b, Location loc, Value value,
                        RankedTensorType type) {

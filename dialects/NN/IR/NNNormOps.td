@@ -38,6 +38,40 @@ def NN_BatchNormOp : NN_Op<"batch_norm", [
   let hasVerifier = 1;
 }
 
+def NN_BatchNormActOp : NN_Op<"batch_norm_act", [
+    AllTypesMatch<["input", "output"]>, MemoryEffects<[MemRead<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+  let summary = "BatchNorm and the activation after it, computed in fused loops";
+  let description = [{
+    `nn.batch_norm` followed by an optional activation (`then relu`, ...),
+    as produced by `nn-fuse-batchnorm`: the same semantics, parameters and
+    `training` flag, but lowered to one statistics pass (Σx and Σx² together,
+    in f64) and one pass that normalizes, scales, shifts and activates.
+    Its gradient (`nn.batch_norm_act_grad`) is one reduction pass and one
+    elementwise pass.
+
+    ```mlir
+    %a = nn.batch_norm_act %h, @bn1.weight, @bn1.bias, @bn1.running_mean, @bn1.running_var
+        then relu : tensor<128x256xf32>
+    ```
+  }];
+  let arguments = (ins NN_Tensor:$input, FlatSymbolRefAttr:$weight,
+                       FlatSymbolRefAttr:$bias, FlatSymbolRefAttr:$running_mean,
+                       FlatSymbolRefAttr:$running_var,
+                       OptionalAttr<NN_ActivationAttr>:$activation,
+                       DefaultValuedAttr<F32Attr, "0.0">:$alpha,
+                       DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
+                       DefaultValuedAttr<F32Attr, "0.1">:$momentum,
+                       UnitAttr:$training);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weight `,` $bias `,` $running_mean `,` $running_var
+    (`then` $activation^)? attr-dict `:` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Per-sample normalization: statistics of each sample, the same in training
 // and inference. All three see their input as [rows, groups, channels per

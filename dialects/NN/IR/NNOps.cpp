@@ -332,19 +332,64 @@ static LogicalResult verifyEpsilon(Operation *op, llvm::APFloat epsilon) {
   return success();
 }
 
-LogicalResult BatchNormOp::verify() {
-  auto in = getInput().getType();
+/// The rules BatchNorm and its fused form share.
+template <typename OpTy>
+static LogicalResult verifyBatchNorm(OpTy op) {
+  auto in = op.getInput().getType();
   if (in.getRank() != 2 && in.getRank() != 4)
-    return emitOpError("input must be [N, C] or [N, C, H, W], got ") << in;
+    return op.emitOpError("input must be [N, C] or [N, C, H, W], got ") << in;
   if (in.getDimSize(0) < 2)
-    return emitOpError("needs a batch of at least 2 to compute batch "
-                       "statistics in training, got ")
+    return op.emitOpError("needs a batch of at least 2 to compute batch "
+                          "statistics in training, got ")
            << in.getDimSize(0);
-  if (failed(verifyEpsilon(*this, getEpsilon())))
+  if (failed(verifyEpsilon(op, op.getEpsilon())))
     return failure();
-  float momentum = getMomentum().convertToFloat();
+  float momentum = op.getMomentum().convertToFloat();
   if (!std::isfinite(momentum) || momentum < 0.0f || momentum > 1.0f)
-    return emitOpError("momentum must be in [0, 1], got ") << momentum;
+    return op.emitOpError("momentum must be in [0, 1], got ") << momentum;
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() { return verifyBatchNorm(*this); }
+
+/// The range of `alpha` that leaky ReLU and ELU accept; other activations
+/// ignore it.
+static LogicalResult verifyActivationAlpha(Operation *op, Activation kind,
+                                           llvm::APFloat alphaAttr) {
+  float alpha = alphaAttr.convertToFloat();
+  if (kind == Activation::leaky_relu &&
+      (!std::isfinite(alpha) || alpha < 0.0f || alpha >= 1.0f))
+    return op->emitOpError("alpha must be in [0, 1), got ") << alpha;
+  if (kind == Activation::elu && (!std::isfinite(alpha) || alpha <= 0.0f))
+    return op->emitOpError("alpha must be > 0, got ") << alpha;
+  return success();
+}
+
+LogicalResult BatchNormActOp::verify() {
+  if (failed(verifyBatchNorm(*this)))
+    return failure();
+  if (auto kind = getActivation())
+    return verifyActivationAlpha(*this, *kind, getAlpha());
+  return success();
+}
+
+LogicalResult BatchNormFoldOp::verify() {
+  auto weight = getWeight().getType();
+  auto bias = getFoldedBias().getType();
+  if (bias.getRank() != 1 || weight.getRank() < 2 ||
+      bias.getDimSize(0) != weight.getDimSize(0))
+    return emitOpError("folded bias must be [out] of the weight ")
+           << weight << ", got " << bias;
+  return verifyEpsilon(*this, getEpsilon());
+}
+
+LogicalResult BiasAddOp::verify() {
+  auto in = getInput().getType();
+  auto bias = getBias().getType();
+  if (in.getRank() < 2 || bias.getRank() != 1 ||
+      bias.getDimSize(0) != in.getDimSize(1))
+    return emitOpError("bias must be [C] for the input ")
+           << in << ", got " << bias;
   return success();
 }
 
@@ -374,14 +419,39 @@ static LogicalResult verifyChannelParam(Operation *op, StringRef role,
   return verifyStateParam(op, role, sym, type, buffer, symbols);
 }
 
-LogicalResult BatchNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
-  int64_t c = getInput().getType().getDimSize(1);
-  if (failed(verifyChannelParam(*this, "weight", getWeightAttr(), c, false, symbols)) ||
-      failed(verifyChannelParam(*this, "bias", getBiasAttr(), c, false, symbols)) ||
-      failed(verifyChannelParam(*this, "running_mean", getRunningMeanAttr(), c, true, symbols)))
+/// γ, β and the running statistics of a BatchNorm on `channels` channels.
+static LogicalResult verifyBatchNormParams(Operation *op, int64_t channels,
+                                           FlatSymbolRefAttr weight,
+                                           FlatSymbolRefAttr bias,
+                                           FlatSymbolRefAttr mean,
+                                           FlatSymbolRefAttr var,
+                                           SymbolTableCollection &symbols) {
+  if (failed(verifyChannelParam(op, "weight", weight, channels, false, symbols)) ||
+      failed(verifyChannelParam(op, "bias", bias, channels, false, symbols)) ||
+      failed(verifyChannelParam(op, "running_mean", mean, channels, true, symbols)))
     return failure();
-  return verifyChannelParam(*this, "running_var", getRunningVarAttr(), c, true,
-                            symbols);
+  return verifyChannelParam(op, "running_var", var, channels, true, symbols);
+}
+
+LogicalResult BatchNormOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyBatchNormParams(*this, getInput().getType().getDimSize(1),
+                               getWeightAttr(), getBiasAttr(),
+                               getRunningMeanAttr(), getRunningVarAttr(),
+                               symbols);
+}
+
+LogicalResult BatchNormActOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyBatchNormParams(*this, getInput().getType().getDimSize(1),
+                               getWeightAttr(), getBiasAttr(),
+                               getRunningMeanAttr(), getRunningVarAttr(),
+                               symbols);
+}
+
+LogicalResult BatchNormFoldOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  return verifyBatchNormParams(*this, getWeight().getType().getDimSize(0),
+                               getBnWeightAttr(), getBnBiasAttr(),
+                               getRunningMeanAttr(), getRunningVarAttr(),
+                               symbols);
 }
 
 //===----------------------------------------------------------------------===//
@@ -545,17 +615,11 @@ BatchNormUpdateStatsOp::verifySymbolUses(SymbolTableCollection &symbols) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult LeakyReluOp::verify() {
-  float alpha = getAlpha().convertToFloat();
-  if (!std::isfinite(alpha) || alpha < 0.0f || alpha >= 1.0f)
-    return emitOpError("alpha must be in [0, 1), got ") << alpha;
-  return success();
+  return verifyActivationAlpha(*this, Activation::leaky_relu, getAlpha());
 }
 
 LogicalResult EluOp::verify() {
-  float alpha = getAlpha().convertToFloat();
-  if (!std::isfinite(alpha) || alpha <= 0.0f)
-    return emitOpError("alpha must be > 0, got ") << alpha;
-  return success();
+  return verifyActivationAlpha(*this, Activation::elu, getAlpha());
 }
 
 LogicalResult SoftmaxCrossEntropyOp::verify() {

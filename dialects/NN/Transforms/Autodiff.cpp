@@ -140,7 +140,12 @@ SmallVector<Operation *> cloneForward(ForwardOp forward, func::FuncOp func,
 /// Switches the layers that behave differently in training (BatchNorm) to
 /// their training behaviour; @predict keeps the inference behaviour.
 void setTraining(func::FuncOp func) {
-  func.walk([](BatchNormOp op) { op.setTraining(true); });
+  func.walk([](Operation *op) {
+    if (auto bn = dyn_cast<BatchNormOp>(op))
+      bn.setTraining(true);
+    else if (auto fused = dyn_cast<BatchNormActOp>(op))
+      fused.setTraining(true);
+  });
 }
 
 /// @predict(%x) -> output: only what the output needs; it must not depend on

@@ -72,10 +72,17 @@ LogicalResult buildTrainStep(ModelOp model) {
   }
   // Running statistics follow the parameter updates, so that every read of
   // the step's state comes before the first write.
-  body.walk([&](BatchNormOp bn) {
-    BatchNormUpdateStatsOp::create(b, bn.getLoc(), bn.getInput(),
-                                   bn.getRunningMeanAttr(),
-                                   bn.getRunningVarAttr(), bn.getMomentumAttr());
+  auto updateStats = [&](auto bn, bool singlePass) {
+    BatchNormUpdateStatsOp::create(
+        b, bn.getLoc(), bn.getInput(), bn.getRunningMeanAttr(),
+        bn.getRunningVarAttr(), bn.getMomentumAttr(),
+        singlePass ? b.getUnitAttr() : nullptr);
+  };
+  body.walk([&](Operation *op) {
+    if (auto bn = dyn_cast<BatchNormOp>(op))
+      updateStats(bn, false);
+    else if (auto fused = dyn_cast<BatchNormActOp>(op))
+      updateStats(fused, true);
   });
   func::ReturnOp::create(b, ret.getLoc(), ValueRange{loss, norm, output});
   ret.erase();

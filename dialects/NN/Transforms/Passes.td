@@ -68,4 +68,52 @@ def NNOptimizerPass : Pass<"nn-optimizer", "ModuleOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def NNFuseBatchNormPass : Pass<"nn-fuse-batchnorm", "ModuleOp"> {
+  let summary = "Fuses BatchNorm with the activation after it, for training";
+  let description = [{
+    Runs on `nn.forward`, before `nn-autodiff`. Every `nn.batch_norm`
+    becomes an `nn.batch_norm_act`; when its only user is an activation
+    (`relu`, `leaky_relu`, `elu`, `sigmoid`, `tanh`), the activation moves
+    into it. The fused op is lowered to one statistics pass (Σx and Σx²
+    together) and one pass that normalizes, scales, shifts and activates;
+    its gradient to one pass for Σg and Σg·x̂ and one for dx.
+
+    ```mlir
+    // before
+    %n = nn.batch_norm %h, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<8x4xf32>
+    %a = nn.relu %n : tensor<8x4xf32>
+    // after
+    %a = nn.batch_norm_act %h, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var then relu : tensor<8x4xf32>
+    ```
+  }];
+}
+
+def NNFoldBatchNormPass : Pass<"nn-fold-batchnorm", "ModuleOp"> {
+  let summary = "Folds inference BatchNorm into the preceding dense or conv2d";
+  let description = [{
+    Runs on each model's `@predict` (after `nn-autodiff`), where BatchNorm
+    uses its running statistics. A BatchNorm (or `nn.batch_norm_act`) whose
+    input is an `nn.dense` or `nn.conv2d` used by nothing else, with its
+    weight a parameter, is folded into that layer: with
+    s = γ/√(running_var + ε) per output channel, W' = W·s and
+    b' = (b − running_mean)·s + β (`nn.batch_norm_fold`, computed from the
+    state in `@predict`); the layer takes W' as a value and `nn.bias_add`
+    adds b'; a fused activation follows as its own op. Any other BatchNorm
+    is left as it is, and the training functions are never changed.
+
+    ```mlir
+    // before
+    %h = nn.dense %x, @fc.weight, @fc.bias : tensor<8x3xf32> -> tensor<8x4xf32>
+    %n = nn.batch_norm %h, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<8x4xf32>
+    // after
+    %w = nn.read_param @fc.weight : tensor<4x3xf32>
+    %b = nn.read_param @fc.bias : tensor<4xf32>
+    %w2, %b2 = nn.batch_norm_fold @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var into %w, %b {epsilon = 1.0e-5 : f32} : tensor<4x3xf32>, tensor<4xf32>
+    %h2 = nn.dense %x, %w2 : tensor<8x3xf32>, tensor<4x3xf32> -> tensor<8x4xf32>
+    %n = nn.bias_add %h2, %b2 : tensor<8x4xf32>, tensor<4xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 #endif // NN_TRANSFORMS_PASSES_TD

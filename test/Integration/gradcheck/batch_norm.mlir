@@ -1,6 +1,6 @@
-// Gradient check of nn.batch_norm in training (2-d after conv, 1-d after dense): through the batch mean and variance: the compiled float32 gradient against float64
+// Gradient check of nn.batch_norm (unfused: --no-fuse-bn; nn.batch_norm_act has batch_norm_act.mlir) in training (2-d after conv, 1-d after dense): through the batch mean and variance: the compiled float32 gradient against float64
 // central finite differences of the compiled loss, every parameter element.
-// RUN: nnc --gradcheck %s -o %t
+// RUN: nnc --gradcheck --no-fuse-bn %s -o %t
 // RUN: %t gradcheck | FileCheck %s
 // CHECK: ok{{ +}}conv.weight [
 // CHECK: ok{{ +}}bn1.weight [
