@@ -33,7 +33,22 @@ def mlp():
                          nn.ReLU(), nn.Linear(256, 10)), (784,)
 
 
-MODELS = {"mlp": mlp}
+def mlp_bn():
+    """examples/mlp_bn.mlir: Linear → BatchNorm1d → ReLU, twice, Linear."""
+    return nn.Sequential(nn.Linear(784, 256), nn.BatchNorm1d(256), nn.ReLU(),
+                         nn.Linear(256, 256), nn.BatchNorm1d(256), nn.ReLU(),
+                         nn.Linear(256, 10)), (784,)
+
+
+def cnn():
+    """examples/cnn.mlir: (conv3x3 → BatchNorm2d → ReLU → max-pool 2) twice, Linear."""
+    return nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Conv2d(16, 32, 3, padding=1),
+                         nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                         nn.Linear(1568, 10)), (1, 28, 28)
+
+
+MODELS = {"mlp": mlp, "mlp_bn": mlp_bn, "cnn": cnn}
 
 
 def main():
