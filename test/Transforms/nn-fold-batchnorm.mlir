@@ -23,8 +23,8 @@
 // FUSED-LABEL: func.func @predict
 // FUSED: nn.batch_norm_fold
 // FUSED: %[[H:.*]] = nn.dense
-// FUSED: %[[Y:.*]] = nn.bias_add %[[H]]
-// FUSED: %[[A:.*]] = nn.relu %[[Y]]
+// FUSED: %[[A:.*]] = nn.bias_add %[[H]], %{{.*}} then relu : tensor<4x3xf32>, tensor<3xf32>
+// FUSED-NOT: nn.relu
 // FUSED: return %[[A]]
 // FUSED-LABEL: func.func @train_step
 // FUSED: nn.batch_norm_act {{.*}} then relu {epsilon = 1.000000e-03 : f32, training}

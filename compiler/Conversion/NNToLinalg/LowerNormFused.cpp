@@ -283,14 +283,17 @@ struct LowerBiasAdd : OpRewritePattern<BiasAddOp> {
                                 PatternRewriter &rewriter) const override {
     auto type = op.getInput().getType();
     ChannelMaps cm = channelMaps(rewriter, type);
+    std::optional<Activation> kind = op.getActivation();
+    double alpha = op.getAlpha().convertToDouble();
     Value empty = tensor::EmptyOp::create(rewriter, op.getLoc(),
                                           type.getShape(), type.getElementType());
     rewriter.replaceOp(
         op, nnc::buildGeneric(
                 rewriter, op.getLoc(), {op.getInput(), op.getBias()},
                 {cm.full, cm.channel}, empty, cm.full, cm.parallel,
-                [](OpBuilder &b, Location loc, ValueRange a) -> Value {
-                  return arith::AddFOp::create(b, loc, a[0], a[1]);
+                [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+                  Value y = arith::AddFOp::create(b, loc, a[0], a[1]);
+                  return kind ? nnc::buildActivation(b, loc, *kind, alpha, y) : y;
                 }));
     return success();
   }

@@ -281,18 +281,25 @@ def NN_BatchNormFoldOp : NN_Op<"batch_norm_fold", [
 }
 
 def NN_BiasAddOp : NN_Op<"bias_add", [Pure, AllTypesMatch<["input", "output"]>]> {
-  let summary = "Adds a per-channel (dimension 1) bias";
+  let summary = "Adds a per-channel (dimension 1) bias, then an optional activation";
   let description = [{
     The bias of a folded layer (`nn-fold-batchnorm`), whose value is
-    computed rather than read from a parameter.
+    computed rather than read from a parameter, and the activation that
+    followed the BatchNorm, in one pass.
 
     ```mlir
     %y = nn.bias_add %h, %b : tensor<128x16x28x28xf32>, tensor<16xf32>
+    %a = nn.bias_add %h, %b then relu : tensor<128x16x28x28xf32>, tensor<16xf32>
     ```
   }];
-  let arguments = (ins NN_Tensor:$input, NN_Tensor:$bias);
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$bias,
+                       OptionalAttr<NN_ActivationAttr>:$activation,
+                       DefaultValuedAttr<F32Attr, "0.0">:$alpha);
   let results = (outs NN_Tensor:$output);
-  let assemblyFormat = "$input `,` $bias attr-dict `:` type($input) `,` type($bias)";
+  let assemblyFormat = [{
+    $input `,` $bias (`then` $activation^)? attr-dict `:` type($input) `,`
+    type($bias)
+  }];
   let hasVerifier = 1;
 }
 

@@ -390,6 +390,8 @@ LogicalResult BiasAddOp::verify() {
       bias.getDimSize(0) != in.getDimSize(1))
     return emitOpError("bias must be [C] for the input ")
            << in << ", got " << bias;
+  if (auto kind = getActivation())
+    return verifyActivationAlpha(*this, *kind, getAlpha());
   return success();
 }
 

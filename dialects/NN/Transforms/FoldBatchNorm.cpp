@@ -21,24 +21,6 @@ using namespace mlir;
 using namespace mlir::nn;
 
 namespace {
-/// `kind` applied to `x` as its own op.
-Value buildActivation(OpBuilder &b, Location loc, Activation kind,
-                      FloatAttr alpha, Value x) {
-  switch (kind) {
-  case Activation::sigmoid:
-    return SigmoidOp::create(b, loc, x);
-  case Activation::tanh:
-    return TanhOp::create(b, loc, x);
-  case Activation::relu:
-    return ReluOp::create(b, loc, x);
-  case Activation::leaky_relu:
-    return LeakyReluOp::create(b, loc, x, alpha);
-  case Activation::elu:
-    return EluOp::create(b, loc, x, alpha);
-  }
-  llvm_unreachable("unknown activation");
-}
-
 /// The dense or conv2d that only `bn` reads and whose weight is a
 /// parameter (a weight-normalized weight would undo the scaling), or null.
 Operation *foldableLayer(Value bnInput) {
@@ -53,8 +35,8 @@ Operation *foldableLayer(Value bnInput) {
 }
 
 /// Replaces `bn` (nn.batch_norm or nn.batch_norm_act in inference) and the
-/// layer before it with the layer on folded weights, a bias add and the
-/// fused activation, if any.
+/// layer before it with the layer on folded weights and a bias add (with
+/// the fused activation, if any).
 template <typename BatchNormTy>
 void fold(BatchNormTy bn, Operation *layer) {
   OpBuilder b(layer);
@@ -78,11 +60,15 @@ void fold(BatchNormTy bn, Operation *layer) {
   newLayer->removeAttr("bias");
   // Both layers take (input, weight_value?) as operands.
   newLayer->insertOperands(1, folded.getFoldedWeight());
+  // The fused activation, if any, goes with the bias: one pass.
+  ActivationAttr activation;
+  FloatAttr alpha = b.getF32FloatAttr(0.0f);
+  if constexpr (std::is_same_v<BatchNormTy, BatchNormActOp>) {
+    activation = bn.getActivationAttr();
+    alpha = bn.getAlphaAttr();
+  }
   Value y = BiasAddOp::create(b, loc, newLayer->getResult(0),
-                              folded.getFoldedBias());
-  if constexpr (std::is_same_v<BatchNormTy, BatchNormActOp>)
-    if (auto kind = bn.getActivation())
-      y = buildActivation(b, bn.getLoc(), *kind, bn.getAlphaAttr(), y);
+                              folded.getFoldedBias(), activation, alpha);
   bn.getOutput().replaceAllUsesWith(y);
   bn.erase();
   layer->erase();

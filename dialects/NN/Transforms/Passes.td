@@ -98,7 +98,8 @@ def NNFoldBatchNormPass : Pass<"nn-fold-batchnorm", "ModuleOp"> {
     s = γ/√(running_var + ε) per output channel, W' = W·s and
     b' = (b − running_mean)·s + β (`nn.batch_norm_fold`, computed from the
     state in `@predict`); the layer takes W' as a value and `nn.bias_add`
-    adds b'; a fused activation follows as its own op. Any other BatchNorm
+    adds b' and, in the same pass, the activation of an `nn.batch_norm_act`.
+    Any other BatchNorm
     is left as it is, and the training functions are never changed.
 
     ```mlir

@@ -79,3 +79,11 @@ func.func @f(%x: tensor<4x3xf32>, %b: tensor<4xf32>) -> tensor<4x3xf32> {
   %y = nn.bias_add %x, %b : tensor<4x3xf32>, tensor<4xf32>
   return %y : tensor<4x3xf32>
 }
+
+// -----
+
+func.func @f(%x: tensor<4x3xf32>, %b: tensor<3xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{'nn.bias_add' op alpha must be in [0, 1), got -1.000000e+00}}
+  %y = nn.bias_add %x, %b then leaky_relu {alpha = -1.0 : f32} : tensor<4x3xf32>, tensor<3xf32>
+  return %y : tensor<4x3xf32>
+}

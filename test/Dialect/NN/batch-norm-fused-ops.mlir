@@ -22,6 +22,8 @@ nn.model @m {
     %gw, %gb = nn.batch_norm_fold @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var into %w {epsilon = 1.0e-5 : f32} : tensor<3x2x3x3xf32>, tensor<3xf32>
     // CHECK: nn.bias_add %{{.*}}, %{{.*}} : tensor<4x3x2x2xf32>, tensor<3xf32>
     %y = nn.bias_add %x, %fb : tensor<4x3x2x2xf32>, tensor<3xf32>
+    // CHECK: nn.bias_add %{{.*}}, %{{.*}} then elu {alpha = 5.000000e-01 : f32} : tensor<4x3x2x2xf32>, tensor<3xf32>
+    %z = nn.bias_add %x, %fb then elu {alpha = 0.5 : f32} : tensor<4x3x2x2xf32>, tensor<3xf32>
     return
   }
 }
