@@ -33,7 +33,17 @@ def mlp():
                          nn.ReLU(), nn.Linear(256, 10)), (784,)
 
 
-MODELS = {"mlp": mlp}
+def cnn():
+    """examples/cnn.mlir."""
+    return nn.Sequential(
+        nn.Conv2d(1, 16, 3, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(16, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(1568, 10)), (1, 28, 28)
+
+
+MODELS = {"mlp": mlp, "cnn": cnn}
 
 
 def main():

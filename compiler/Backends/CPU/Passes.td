@@ -5,6 +5,31 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CPUFuseElementwisePass
+    : Pass<"nnc-cpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuses elementwise linalg ops, leaving contractions alone";
+  let description = [{
+    Upstream's `linalg-fuse-elementwise-ops` (producer-consumer fusion of
+    elementwise generics, reshape propagation by expansion, constant folding)
+    where a contraction neither absorbs its producers nor is expanded through
+    a reshape. A convolution lowered as im2col (a copy with affine maps) and
+    a matmul would otherwise fuse back into one 7-loop generic: no matmul to
+    `nnc-cpu-tile-and-vectorize`, so scalar loops ~20× slower.
+
+    ```mlir
+    %col = linalg.generic ... ins(%x) -> tensor<128x14x14x16x3x3xf32>  // im2col
+    %cols = tensor.collapse_shape %col [[0, 1, 2], [3, 4, 5]]
+    %y = linalg.matmul ins(%cols, %w : ...)
+    // stays as it is (upstream: one generic over (n, y, x, o, c, i, j))
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
 def CPUTransposeRHSPass
     : Pass<"nnc-cpu-transpose-rhs", "::mlir::func::FuncOp"> {
   let summary = "Turns matmuls with a transposed right operand into NN matmuls";

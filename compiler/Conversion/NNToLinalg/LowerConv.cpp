@@ -51,22 +51,15 @@ NamedAttribute pairAttr(OpBuilder &b, StringRef name, ArrayRef<int64_t> v) {
   return b.getNamedAttr(name, DenseIntElementsAttr::get(type, v));
 }
 
-/// A convolution of an already padded NCHW input with an OIHW weight, as a
-/// GEMM: the patches of the input (im2col, [N·Ho·Wo, C·kh·kw]) times the
-/// weight ([O, C·kh·kw])ᵀ, which the backend's tuned matrix kernels run far
-/// faster than a direct convolution loop nest; the result, [N·Ho·Wo, O], is
-/// transposed back to NCHW. `init` ([N, O, Ho, Wo]) is added.
-Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
-               Value init, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> dilation) {
+/// The patches of an already padded NCHW input under a kh×kw kernel
+/// (im2col): [N·Ho·Wo, C·kh·kw], one row per output position. A copy with
+/// affine maps, which vectorizes; the backend keeps it out of the matmul
+/// that consumes it (nnc-cpu-fuse-elementwise).
+Value patchMatrix(OpBuilder &b, Location loc, Value input, int64_t kh,
+                  int64_t kw, int64_t ho, int64_t wo, ArrayRef<int64_t> stride,
+                  ArrayRef<int64_t> dilation) {
   auto inType = cast<RankedTensorType>(input.getType());
-  auto wType = cast<RankedTensorType>(weight.getType());
-  auto outType = cast<RankedTensorType>(init.getType());
-  Type elem = outType.getElementType();
-  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1),
-          o = wType.getDimSize(0), kh = wType.getDimSize(2),
-          kw = wType.getDimSize(3), ho = outType.getDimSize(2),
-          wo = outType.getDimSize(3);
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
   MLIRContext *ctx = b.getContext();
   // col[n, y, x, c, i, j] = input[n, c, y·s + i·d, x·s + j·d]
   AffineExpr dn, dy, dx, dc, di, dj;
@@ -79,12 +72,30 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
   Value col = nnc::buildGeneric(
       b, loc, input, patchMap,
       tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, ho, wo, c, kh, kw},
-                              elem),
+                              inType.getElementType()),
       b.getMultiDimIdentityMap(6),
       SmallVector<IteratorType>(6, IteratorType::parallel),
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-  Value cols = tensor::CollapseShapeOp::create(
+  return tensor::CollapseShapeOp::create(
       b, loc, col, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+/// A convolution of an already padded NCHW input with an OIHW weight, as a
+/// GEMM: the patches of the input ([N·Ho·Wo, C·kh·kw]) times the weight
+/// ([O, C·kh·kw])ᵀ, which the backend's tuned matrix kernels run far faster
+/// than a direct convolution loop nest; the result, [N·Ho·Wo, O], is
+/// transposed back to NCHW. `init` ([N, O, Ho, Wo]) is added.
+Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
+               Value init, ArrayRef<int64_t> stride,
+               ArrayRef<int64_t> dilation) {
+  auto wType = cast<RankedTensorType>(weight.getType());
+  auto outType = cast<RankedTensorType>(init.getType());
+  Type elem = outType.getElementType();
+  int64_t n = outType.getDimSize(0), o = wType.getDimSize(0),
+          ho = outType.getDimSize(2), wo = outType.getDimSize(3);
+  MLIRContext *ctx = b.getContext();
+  Value cols = patchMatrix(b, loc, input, wType.getDimSize(2),
+                           wType.getDimSize(3), ho, wo, stride, dilation);
   Value filters = tensor::CollapseShapeOp::create(
       b, loc, weight, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
   auto rowsType = RankedTensorType::get({n * ho * wo, o}, elem);
@@ -218,31 +229,44 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
   }
 };
 
+/// dW[o, (c,i,j)] = Σ_{n,y,x} dY[n,o,y,x] · col[(n,y,x), (c,i,j)]: the
+/// output gradient, channels first ([O, N·Ho·Wo]), times the patches of the
+/// input that the forward convolution multiplied (CSE shares them).
 struct LowerConv2dWeightGrad : OpRewritePattern<Conv2dWeightGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2dWeightGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    ArrayRef<int64_t> s = op.getStride(), d = op.getDilation();
+    auto dyType = op.getOutputGrad().getType();
+    auto dwType = op.getWeightGrad().getType();
+    Type elem = dwType.getElementType();
+    int64_t n = dyType.getDimSize(0), o = dyType.getDimSize(1),
+            ho = dyType.getDimSize(2), wo = dyType.getDimSize(3);
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    // dW[o,c,i,j] = Σ_{n,y,x} dY[n,o,y,x] · Xpad[n,c,y·s+i·d,x·s+j·d]
+    Value cols = patchMatrix(rewriter, loc, input, dwType.getDimSize(2),
+                             dwType.getDimSize(3), ho, wo, op.getStride(),
+                             op.getDilation());
+    // dyT[o, n, y, x] = dY[n, o, y, x]
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr o, c, i, j, n, y, x;
-    bindDims(ctx, o, c, i, j, n, y, x);
-    auto dyMap = AffineMap::get(7, 0, {n, o, y, x}, ctx);
-    auto xMap = AffineMap::get(
-        7, 0, {n, c, y * s[0] + i * d[0], x * s[1] + j * d[1]}, ctx);
-    auto outMap = AffineMap::get(7, 0, {o, c, i, j}, ctx);
-    SmallVector<IteratorType> iterators(4, IteratorType::parallel);
-    iterators.append(3, IteratorType::reduction);
-    rewriter.replaceOp(
-        op, nnc::buildSum(rewriter, loc, {op.getOutputGrad(), input},
-                          {dyMap, xMap}, op.getWeightGrad().getType(), outMap,
-                          iterators,
-                          [](OpBuilder &b, Location loc, ValueRange args) {
-                            return arith::MulFOp::create(b, loc, args[0],
-                                                         args[1]);
-                          }));
+    AffineExpr a0, a1, a2, a3;
+    bindDims(ctx, a0, a1, a2, a3);
+    Value dyT = nnc::buildGeneric(
+        rewriter, loc, op.getOutputGrad(),
+        AffineMap::get(4, 0, {a1, a0, a2, a3}, ctx),
+        tensor::EmptyOp::create(rewriter, loc,
+                                ArrayRef<int64_t>{o, n, ho, wo}, elem),
+        rewriter.getMultiDimIdentityMap(4),
+        SmallVector<IteratorType>(4, IteratorType::parallel),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    Value rows = tensor::CollapseShapeOp::create(
+        rewriter, loc, dyT, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    int64_t patch = dwType.getNumElements() / o;
+    Value dw = nnc::buildMatmul(
+        rewriter, loc, rows, cols, false, false,
+        nnc::filledTensor(rewriter, loc,
+                          RankedTensorType::get({o, patch}, elem), 0.0));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, dwType, dw, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     return success();
   }
 };
