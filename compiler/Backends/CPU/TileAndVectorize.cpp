@@ -33,9 +33,7 @@ private:
 /// ops would take longer to compile than the scalar loops take to run.
 static constexpr int64_t kMaxVectorizedElements = 4096;
 
-/// The loop dimension that walks the innermost (contiguous) dimension of the
-/// op's largest operand: vectors along it become plain loads and stores.
-static unsigned contiguousLoopDim(linalg::LinalgOp op) {
+unsigned nnc::cpu::contiguousLoopDim(linalg::LinalgOp op) {
   unsigned numLoops = op.getNumLoops();
   unsigned best = numLoops - 1;
   int64_t bestSize = -1;
@@ -82,7 +80,7 @@ CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
     sizes[perm.back()] = nnc::cpu::kTransposeBlock;
     sizes[perm.size() - 1] = nnc::cpu::kTransposeBlock;
   } else if (op.getNumLoops() > 0) {
-    sizes[contiguousLoopDim(op)] = vectorLanes;
+    sizes[nnc::cpu::contiguousLoopDim(op)] = vectorLanes;
   }
   // A tile that covers its loop leaves the loop untiled.
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -184,16 +185,21 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
     int64_t n = dxType.getDimSize(0), c = dxType.getDimSize(1),
             o = wType.getDimSize(0);
     // The output gradient spread out by the stride into a zero buffer with
-    // room for the full kernel extent on both sides.
+    // room for the full kernel extent on both sides, less the forward
+    // padding: the gradient of the padding is cropped anyway, so only the
+    // part of the padding wider than extent − 1 is computed (none for the
+    // usual "same" convolutions) and then cropped.
     SmallVector<int64_t> bufShape = {n, o}, offsets = {0, 0},
-                         strides = {1, 1}, padded = {n, c};
+                         strides = {1, 1}, padded = {n, c}, crop = {0, 0};
     for (int i = 0; i < 2; ++i) {
       int64_t extent = d[i] * (wType.getDimSize(2 + i) - 1) + 1;
-      int64_t paddedIn = dxType.getDimSize(2 + i) + 2 * p[i];
+      int64_t shift = std::min(p[i], extent - 1);
+      int64_t paddedIn = dxType.getDimSize(2 + i) + 2 * (p[i] - shift);
       bufShape.push_back(paddedIn + extent - 1);
-      offsets.push_back(extent - 1);
+      offsets.push_back(extent - 1 - shift);
       strides.push_back(s[i]);
       padded.push_back(paddedIn);
+      crop.push_back(p[i] - shift);
     }
     Value buf = nnc::filledTensor(rewriter, loc,
                                   RankedTensorType::get(bufShape, elem), 0.0);
@@ -220,7 +226,6 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
         rewriter, loc, buf, flipped,
         nnc::filledTensor(rewriter, loc, RankedTensorType::get(padded, elem), 0.0),
         {1, 1}, d);
-    SmallVector<int64_t> crop = {0, 0, p[0], p[1]};
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, dxType, dxPadded, indexAttrs(rewriter, crop),
         indexAttrs(rewriter, dxType.getShape()),
@@ -462,11 +467,68 @@ Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
   return generic.getResult(1);
 }
 
+/// Whether the windows of `op` tile its input exactly: stride = kernel, no
+/// padding, no rows or columns left over.
+bool windowsTileInput(MaxPool2dGradOp op) {
+  auto dxType = op.getInputGrad().getType();
+  auto dyType = op.getOutputGrad().getType();
+  ArrayRef<int64_t> k = op.getKernel(), s = op.getStride(),
+                    p = op.getPadding();
+  for (int i = 0; i < 2; ++i)
+    if (s[i] != k[i] || p[i] != 0 ||
+        dyType.getDimSize(2 + i) * k[i] != dxType.getDimSize(2 + i))
+      return false;
+  return true;
+}
+
+/// The max-pooling gradient when the windows tile the input: every input
+/// element lies in one window, so dx viewed as [N, C, Ho, kh, Wo, kw] is an
+/// elementwise function of the window's argmax and output gradient, with
+/// affine maps only (the general gather does four bounds-checked lookups
+/// per element, in scalar loops).
+Value scatterToArgmax(OpBuilder &b, MaxPool2dGradOp op, Value argmax) {
+  Location loc = op.getLoc();
+  auto dxType = op.getInputGrad().getType();
+  auto dyType = op.getOutputGrad().getType();
+  ArrayRef<int64_t> k = op.getKernel();
+  int64_t n = dyType.getDimSize(0), c = dyType.getDimSize(1),
+          ho = dyType.getDimSize(2), wo = dyType.getDimSize(3);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr dn, dc, dy, di, dx, dj;
+  bindDims(ctx, dn, dc, dy, di, dx, dj);
+  auto windowMap = AffineMap::get(6, 0, {dn, dc, dy, dx}, ctx);
+  Value empty = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{n, c, ho, k[0], wo, k[1]},
+      dxType.getElementType());
+  Value grad = nnc::buildGeneric(
+      b, loc, {argmax, op.getOutputGrad()}, {windowMap, windowMap}, empty,
+      b.getMultiDimIdentityMap(6),
+      SmallVector<IteratorType>(6, IteratorType::parallel),
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value pos = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, linalg::IndexOp::create(b, loc, 3),
+                                  arith::ConstantIndexOp::create(b, loc, k[1])),
+            linalg::IndexOp::create(b, loc, 5));
+        Value hit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          pos, args[0]);
+        Value zero = nnc::floatConstant(b, loc, args[1].getType(), 0.0);
+        return arith::SelectOp::create(b, loc, hit, args[1], zero);
+      });
+  return tensor::CollapseShapeOp::create(
+      b, loc, dxType, grad,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+}
+
 struct LowerMaxPool2dGrad : OpRewritePattern<MaxPool2dGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPool2dGradOp op,
                                 PatternRewriter &rewriter) const override {
     Value argmax = firstArgmax(rewriter, op);
+    if (windowsTileInput(op)) {
+      rewriter.replaceOp(op, scatterToArgmax(rewriter, op, argmax));
+      return success();
+    }
     Value dy = op.getOutputGrad();
     int64_t kw = op.getKernel()[1];
     rewriter.replaceOp(
