@@ -31,6 +31,24 @@ SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
   });
 }
 
+/// `source` written into `dest` at `offsets` with `strides`, by a
+/// linalg.copy into the slice: unlike a bare tensor.insert_slice (a serial
+/// memref.copy after bufferization), the backend splits it across threads
+/// and vectorizes it.
+Value insertByCopy(OpBuilder &b, Location loc, Value source, Value dest,
+                   ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offs = indexAttrs(b, offsets),
+                            sizes = indexAttrs(b, type.getShape()),
+                            steps = indexAttrs(b, strides);
+  Value slice = tensor::ExtractSliceOp::create(b, loc, type, dest, offs, sizes,
+                                               steps);
+  Value copied =
+      linalg::CopyOp::create(b, loc, source, slice).getResult(0);
+  return tensor::InsertSliceOp::create(b, loc, copied, dest, offs, sizes,
+                                       steps);
+}
+
 /// `x` [N,C,H,W] padded by `pad` on both sides of H and W with `value`.
 Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
                  double value) {
@@ -40,11 +58,10 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
   SmallVector<int64_t> shape(type.getShape());
   shape[2] += 2 * pad[0];
   shape[3] += 2 * pad[1];
-  SmallVector<int64_t> low = {0, 0, pad[0], pad[1]};
-  Value v = nnc::floatConstant(b, loc, type.getElementType(), value);
-  return tensor::PadOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), x,
-      indexAttrs(b, low), indexAttrs(b, low), v);
+  Value padded = nnc::filledTensor(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), value);
+  return insertByCopy(b, loc, x, padded, {0, 0, pad[0], pad[1]},
+                      {1, 1, 1, 1});
 }
 
 NamedAttribute pairAttr(OpBuilder &b, StringRef name, ArrayRef<int64_t> v) {
@@ -176,7 +193,6 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
   LogicalResult matchAndRewrite(Conv2dInputGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto dyType = op.getOutputGrad().getType();
     auto wType = op.getWeight().getType();
     auto dxType = op.getInputGrad().getType();
     Type elem = dxType.getElementType();
@@ -203,9 +219,8 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
     }
     Value buf = nnc::filledTensor(rewriter, loc,
                                   RankedTensorType::get(bufShape, elem), 0.0);
-    buf = tensor::InsertSliceOp::create(
-        rewriter, loc, op.getOutputGrad(), buf, indexAttrs(rewriter, offsets),
-        indexAttrs(rewriter, dyType.getShape()), indexAttrs(rewriter, strides));
+    buf = insertByCopy(rewriter, loc, op.getOutputGrad(), buf, offsets,
+                       strides);
     // wf[c, o, i, j] = w[o, c, kh−1−i, kw−1−j], gathered by index: a
     // reversed affine map would mislead tiling, which assumes monotone maps.
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
