@@ -51,7 +51,7 @@ void nnc::buildCPUCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   OpPassManager &tensorPm = pm.nest<func::FuncOp>();
-  tensorPm.addPass(createLinalgElementwiseOpFusionPass());
+  tensorPm.addPass(cpu::createCPUFuseElementwisePass());
   tensorPm.addPass(cpu::createCPUTransposeRHSPass());
   tensorPm.addPass(cpu::createCPUSplitReductionsPass());
   tensorPm.addPass(cpu::createCPUParallelizePass());

@@ -31,19 +31,6 @@ private:
 /// many of them count as one against `min-iterations`.
 static constexpr int64_t kMatmulIterationsPerUnit = 4;
 
-/// The loop that walks the innermost (contiguous) dimension of the op's
-/// output: tile-and-vectorize puts its vectors along it.
-static std::optional<unsigned> contiguousOutputDim(linalg::LinalgOp op) {
-  OpOperand *init = op.getDpsInitOperand(0);
-  AffineMap map = op.getMatchingIndexingMap(init);
-  if (map.getNumResults() == 0)
-    return std::nullopt;
-  auto dim = dyn_cast<AffineDimExpr>(map.getResults().back());
-  if (!dim)
-    return std::nullopt;
-  return dim.getPosition();
-}
-
 /// Splitting `dim` into tiles of `tile` iterations: at least two of them,
 /// all full, so that every tile keeps a static shape.
 static bool isSplittable(ArrayRef<int64_t> ranges, unsigned dim,
@@ -58,7 +45,7 @@ CPUParallelizePass::chooseSplit(linalg::LinalgOp op) const {
       linalg::isaContractionOpInterface(op) && op.getNumLoops() == 3;
   int64_t work = ShapedType::getNumElements(ranges) /
                  (isMatmul ? kMatmulIterationsPerUnit : 1);
-  if (op.getNumDpsInits() != 1 || work < minIterations)
+  if (work < minIterations)
     return std::nullopt;
 
   if (isMatmul) {
@@ -87,7 +74,7 @@ CPUParallelizePass::chooseSplit(linalg::LinalgOp op) const {
   // parallel loop, one iteration per tile, unless it is the vectorized
   // one. Reduction loops are never split, so every output element is
   // computed in the same order whatever the thread count.
-  std::optional<unsigned> contiguous = contiguousOutputDim(op);
+  unsigned contiguous = nnc::cpu::contiguousLoopDim(op);
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned dim = 0; dim < iterators.size(); ++dim) {
     if (iterators[dim] != utils::IteratorType::parallel)

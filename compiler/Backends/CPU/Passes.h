@@ -23,6 +23,11 @@ namespace nnc::cpu {
 /// Side of the square blocks that a transpose is tiled into (16×16 f32
 /// lowers to AVX-512 shuffles); nnc-cpu-parallelize splits along them.
 inline constexpr int64_t kTransposeBlock = 16;
+
+/// The loop dimension that walks the innermost (contiguous) dimension of the
+/// op's largest operand: nnc-cpu-tile-and-vectorize puts its vectors along
+/// it, so vectors become plain loads and stores.
+unsigned contiguousLoopDim(mlir::linalg::LinalgOp op);
 } // namespace nnc::cpu
 
 #endif // NNC_BACKENDS_CPU_PASSES_H

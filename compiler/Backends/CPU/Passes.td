@@ -5,6 +5,31 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CPUFuseElementwisePass
+    : Pass<"nnc-cpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuses elementwise linalg ops, leaving contractions alone";
+  let description = [{
+    Upstream's `linalg-fuse-elementwise-ops` (producer-consumer fusion of
+    elementwise generics, reshape propagation by expansion, constant folding)
+    where a contraction neither absorbs its producers nor is expanded through
+    a reshape. A convolution lowered as im2col (a copy with affine maps) and
+    a matmul would otherwise fuse back into one 7-loop generic: no matmul to
+    `nnc-cpu-tile-and-vectorize`, so scalar loops ~20× slower.
+
+    ```mlir
+    %col = linalg.generic ... ins(%x) -> tensor<128x14x14x16x3x3xf32>  // im2col
+    %cols = tensor.collapse_shape %col [[0, 1, 2], [3, 4, 5]]
+    %y = linalg.matmul ins(%cols, %w : ...)
+    // stays as it is (upstream: one generic over (n, y, x, o, c, i, j))
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
 def CPUTransposeRHSPass
     : Pass<"nnc-cpu-transpose-rhs", "::mlir::func::FuncOp"> {
   let summary = "Turns matmuls with a transposed right operand into NN matmuls";
@@ -51,6 +76,12 @@ def CPUSplitReductionsPass
     operation that has a neutral element (sum, product, min, max);
     `parts` becomes 1 unless it divides `n / lanes`.
 
+    Reductions into a smaller tensor (per-channel statistics over N, H, W)
+    whose contiguous loop is a reduction of at most `lanes` iterations are
+    split the same way along that loop: stage 1 keeps its elements apart
+    as an extra output dimension (vector lanes, `[C, W]`), stage 2 combines
+    them into the original init.
+
     ```mlir
     %s = linalg.generic {iterator_types = ["reduction", "reduction"]}
         ins(%g : tensor<256x784xf32>) outs(%zero : tensor<f32>) {
@@ -95,8 +126,9 @@ def CPUParallelizePass : Pass<"nnc-cpu-parallelize", "::mlir::func::FuncOp"> {
     * matmuls are split along N in `tile-n` columns (or M in `tile-m` rows,
       whichever cuts the larger operand and divides evenly);
     * transposes in 16-row blocks;
-    * other ops along their outermost parallel loop, one iteration per tile
-      (`vector-lanes` iterations when that loop is the contiguous one).
+    * other ops (several outputs too) along their outermost parallel loop,
+      one iteration per tile (`vector-lanes` iterations when that loop is the
+      one tile-and-vectorize puts its vectors along).
 
     ```mlir
     %c = linalg.matmul ins(%a, %b : tensor<128x784xf32>, tensor<784x256xf32>)
@@ -136,7 +168,8 @@ def CPUTileAndVectorizePass
 
     * matmuls (all operand layouts) get an `m×n` register tile (8×32 by
       default: 16 accumulator registers of 16 lanes) and a K step of
-      `k-tile`;
+      `k-tile`; a right operand over 1 MiB is first cut into blocks of 256
+      rows of K, each reused by all register tiles while in cache;
     * `linalg.transpose` gets 16×16 blocks;
     * every other op gets one vector of up to `vector-lanes` elements along
       the loop dimension that is contiguous in memory for its largest

@@ -19,6 +19,8 @@ struct CPUSplitReductionsPass
 
 private:
   LogicalResult split(RewriterBase &rewriter, linalg::GenericOp op) const;
+  LogicalResult splitContiguous(RewriterBase &rewriter,
+                                linalg::GenericOp op) const;
 };
 } // namespace
 
@@ -31,6 +33,13 @@ static Operation *getCombiner(linalg::GenericOp op) {
       combiners[0]->getNumOperands() != 2)
     return nullptr;
   return combiners[0];
+}
+
+/// The neutral element of `combiner` (0 for a sum), if it is one.
+static std::optional<TypedAttr> getNeutral(Operation *combiner) {
+  if (!combiner)
+    return std::nullopt;
+  return arith::getNeutralElement(combiner);
 }
 
 /// `value` (static, row-major) viewed as `shape`.
@@ -48,6 +57,91 @@ static Value reshape(RewriterBase &rewriter, Location loc, Value value,
   std::iota(all.begin(), all.end(), 0);
   return tensor::ExpandShapeOp::create(rewriter, loc, target, value,
                                        ArrayRef<ReassociationIndices>{all});
+}
+
+/// Combines `partial` into `op`'s init with the combiner of its body (the
+/// running value where it had it), over `iterators`.
+static Value combinePartials(RewriterBase &rewriter, linalg::GenericOp op,
+                             Operation *combiner, Value partial,
+                             AffineMap inMap, AffineMap outMap,
+                             ArrayRef<utils::IteratorType> iterators) {
+  Value init = op.getDpsInitOperand(0)->get();
+  auto total = linalg::GenericOp::create(
+      rewriter, op.getLoc(), init.getType(), partial, init,
+      ArrayRef<AffineMap>{inMap, outMap}, iterators,
+      [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
+        Value running = op.getRegionOutputArgs()[0];
+        IRMapping mapping;
+        for (Value operand : combiner->getOperands())
+          mapping.map(operand, operand == running ? args[1] : args[0]);
+        Operation *combined = b.clone(*combiner, mapping);
+        linalg::YieldOp::create(b, bodyLoc, combined->getResult(0));
+      });
+  return total.getResult(0);
+}
+
+/// A reduction into a smaller tensor (per-channel statistics) whose
+/// contiguous loop, the one vectorized, is a reduction: vectorized as is,
+/// it becomes a chain of dependent scalar additions along that loop. Stage 1
+/// keeps that loop's elements apart, as vector lanes ([..out, lanes]), and
+/// stage 2 combines them: the order depends on the shapes alone.
+LogicalResult
+CPUSplitReductionsPass::splitContiguous(RewriterBase &rewriter,
+                                        linalg::GenericOp op) const {
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+      op.getNumDpsInits() != 1 || op.getNumParallelLoops() == 0 ||
+      op.getNumReductionLoops() == 0)
+    return failure();
+  unsigned lane = nnc::cpu::contiguousLoopDim(op);
+  int64_t range = op.getStaticLoopRanges()[lane];
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (op.getIteratorTypesArray()[lane] != utils::IteratorType::reduction ||
+      range < 2 || range > lanes || !outMap.isProjectedPermutation())
+    return failure();
+  Operation *combiner = getCombiner(op);
+  std::optional<TypedAttr> neutral = getNeutral(combiner);
+  if (!neutral)
+    return failure();
+
+  // Stage 1: the same iteration space, with the lane loop parallel and
+  // appended to the output.
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  rewriter.setInsertionPoint(op);
+  auto initType = cast<RankedTensorType>(op.getDpsInitOperand(0)->get().getType());
+  SmallVector<int64_t> partialShape(initType.getShape());
+  partialShape.push_back(range);
+  Value empty = tensor::EmptyOp::create(rewriter, loc, partialShape,
+                                        initType.getElementType());
+  Value identity = arith::ConstantOp::create(rewriter, loc, *neutral);
+  Value partialInit =
+      linalg::FillOp::create(rewriter, loc, identity, empty).getResult(0);
+  SmallVector<AffineExpr> partialResults(outMap.getResults());
+  partialResults.push_back(getAffineDimExpr(lane, ctx));
+  SmallVector<AffineMap> maps;
+  for (OpOperand *input : op.getDpsInputOperands())
+    maps.push_back(op.getMatchingIndexingMap(input));
+  maps.push_back(AffineMap::get(op.getNumLoops(), 0, partialResults, ctx));
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  iterators[lane] = utils::IteratorType::parallel;
+  auto partial = linalg::GenericOp::create(
+      rewriter, loc, partialInit.getType(), op.getDpsInputs(), partialInit,
+      maps, iterators);
+  rewriter.cloneRegionBefore(op.getRegion(), partial.getRegion(),
+                             partial.getRegion().begin());
+
+  // Stage 2: [..out, lanes] into the original init.
+  unsigned rank = initType.getRank() + 1;
+  SmallVector<utils::IteratorType> combineIterators(
+      rank - 1, utils::IteratorType::parallel);
+  combineIterators.push_back(utils::IteratorType::reduction);
+  Value total = combinePartials(
+      rewriter, op, combiner, partial.getResult(0),
+      AffineMap::getMultiDimIdentityMap(rank, ctx),
+      AffineMap::getMultiDimIdentityMap(rank, ctx).dropResult(rank - 1),
+      combineIterators);
+  rewriter.replaceOp(op, total);
+  return success();
 }
 
 LogicalResult CPUSplitReductionsPass::split(RewriterBase &rewriter,
@@ -68,9 +162,7 @@ LogicalResult CPUSplitReductionsPass::split(RewriterBase &rewriter,
   if (n % lanes != 0 || n / lanes < 2)
     return failure();
   Operation *combiner = getCombiner(op);
-  if (!combiner)
-    return failure();
-  std::optional<TypedAttr> neutral = arith::getNeutralElement(combiner);
+  std::optional<TypedAttr> neutral = getNeutral(combiner);
   if (!neutral)
     return failure();
   int64_t rows = (n / lanes) % parts == 0 ? parts : 1;
@@ -109,21 +201,10 @@ LogicalResult CPUSplitReductionsPass::split(RewriterBase &rewriter,
   // Stage 2: combine the rows·lanes partials into the original init.
   AffineMap in2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap out2 = AffineMap::get(2, 0, {}, ctx);
-  Value init = op.getDpsInitOperand(0)->get();
-  auto total = linalg::GenericOp::create(
-      rewriter, loc, init.getType(), partial.getResult(0), init,
-      ArrayRef<AffineMap>{in2, out2},
-      {IteratorType::reduction, IteratorType::reduction},
-      [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
-        // The combiner with the running value where it had it.
-        Value running = op.getRegionOutputArgs()[0];
-        IRMapping mapping;
-        for (Value operand : combiner->getOperands())
-          mapping.map(operand, operand == running ? args[1] : args[0]);
-        Operation *combined = b.clone(*combiner, mapping);
-        linalg::YieldOp::create(b, bodyLoc, combined->getResult(0));
-      });
-  rewriter.replaceOp(op, total.getResults());
+  Value total = combinePartials(
+      rewriter, op, combiner, partial.getResult(0), in2, out2,
+      {IteratorType::reduction, IteratorType::reduction});
+  rewriter.replaceOp(op, total);
   return success();
 }
 
@@ -132,5 +213,6 @@ void CPUSplitReductionsPass::runOnOperation() {
   SmallVector<linalg::GenericOp> ops;
   getOperation().walk([&](linalg::GenericOp op) { ops.push_back(op); });
   for (linalg::GenericOp op : ops)
-    (void)split(rewriter, op);
+    if (failed(split(rewriter, op)))
+      (void)splitContiguous(rewriter, op);
 }

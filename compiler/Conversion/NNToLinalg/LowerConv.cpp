@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
+#include <algorithm>
 #include <limits>
 
 using namespace mlir;
@@ -30,6 +31,24 @@ SmallVector<OpFoldResult> indexAttrs(OpBuilder &b, ArrayRef<int64_t> values) {
   });
 }
 
+/// `source` written into `dest` at `offsets` with `strides`, by a
+/// linalg.copy into the slice: unlike a bare tensor.insert_slice (a serial
+/// memref.copy after bufferization), the backend splits it across threads
+/// and vectorizes it.
+Value insertByCopy(OpBuilder &b, Location loc, Value source, Value dest,
+                   ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  auto type = cast<RankedTensorType>(source.getType());
+  SmallVector<OpFoldResult> offs = indexAttrs(b, offsets),
+                            sizes = indexAttrs(b, type.getShape()),
+                            steps = indexAttrs(b, strides);
+  Value slice = tensor::ExtractSliceOp::create(b, loc, type, dest, offs, sizes,
+                                               steps);
+  Value copied =
+      linalg::CopyOp::create(b, loc, source, slice).getResult(0);
+  return tensor::InsertSliceOp::create(b, loc, copied, dest, offs, sizes,
+                                       steps);
+}
+
 /// `x` [N,C,H,W] padded by `pad` on both sides of H and W with `value`.
 Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
                  double value) {
@@ -39,11 +58,10 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> pad,
   SmallVector<int64_t> shape(type.getShape());
   shape[2] += 2 * pad[0];
   shape[3] += 2 * pad[1];
-  SmallVector<int64_t> low = {0, 0, pad[0], pad[1]};
-  Value v = nnc::floatConstant(b, loc, type.getElementType(), value);
-  return tensor::PadOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), x,
-      indexAttrs(b, low), indexAttrs(b, low), v);
+  Value padded = nnc::filledTensor(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), value);
+  return insertByCopy(b, loc, x, padded, {0, 0, pad[0], pad[1]},
+                      {1, 1, 1, 1});
 }
 
 NamedAttribute pairAttr(OpBuilder &b, StringRef name, ArrayRef<int64_t> v) {
@@ -51,22 +69,15 @@ NamedAttribute pairAttr(OpBuilder &b, StringRef name, ArrayRef<int64_t> v) {
   return b.getNamedAttr(name, DenseIntElementsAttr::get(type, v));
 }
 
-/// A convolution of an already padded NCHW input with an OIHW weight, as a
-/// GEMM: the patches of the input (im2col, [N·Ho·Wo, C·kh·kw]) times the
-/// weight ([O, C·kh·kw])ᵀ, which the backend's tuned matrix kernels run far
-/// faster than a direct convolution loop nest; the result, [N·Ho·Wo, O], is
-/// transposed back to NCHW. `init` ([N, O, Ho, Wo]) is added.
-Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
-               Value init, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> dilation) {
+/// The patches of an already padded NCHW input under a kh×kw kernel
+/// (im2col): [N·Ho·Wo, C·kh·kw], one row per output position. A copy with
+/// affine maps, which vectorizes; the backend keeps it out of the matmul
+/// that consumes it (nnc-cpu-fuse-elementwise).
+Value patchMatrix(OpBuilder &b, Location loc, Value input, int64_t kh,
+                  int64_t kw, int64_t ho, int64_t wo, ArrayRef<int64_t> stride,
+                  ArrayRef<int64_t> dilation) {
   auto inType = cast<RankedTensorType>(input.getType());
-  auto wType = cast<RankedTensorType>(weight.getType());
-  auto outType = cast<RankedTensorType>(init.getType());
-  Type elem = outType.getElementType();
-  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1),
-          o = wType.getDimSize(0), kh = wType.getDimSize(2),
-          kw = wType.getDimSize(3), ho = outType.getDimSize(2),
-          wo = outType.getDimSize(3);
+  int64_t n = inType.getDimSize(0), c = inType.getDimSize(1);
   MLIRContext *ctx = b.getContext();
   // col[n, y, x, c, i, j] = input[n, c, y·s + i·d, x·s + j·d]
   AffineExpr dn, dy, dx, dc, di, dj;
@@ -79,12 +90,30 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
   Value col = nnc::buildGeneric(
       b, loc, input, patchMap,
       tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{n, ho, wo, c, kh, kw},
-                              elem),
+                              inType.getElementType()),
       b.getMultiDimIdentityMap(6),
       SmallVector<IteratorType>(6, IteratorType::parallel),
       [](OpBuilder &, Location, ValueRange args) { return args[0]; });
-  Value cols = tensor::CollapseShapeOp::create(
+  return tensor::CollapseShapeOp::create(
       b, loc, col, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+}
+
+/// A convolution of an already padded NCHW input with an OIHW weight, as a
+/// GEMM: the patches of the input ([N·Ho·Wo, C·kh·kw]) times the weight
+/// ([O, C·kh·kw])ᵀ, which the backend's tuned matrix kernels run far faster
+/// than a direct convolution loop nest; the result, [N·Ho·Wo, O], is
+/// transposed back to NCHW. `init` ([N, O, Ho, Wo]) is added.
+Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
+               Value init, ArrayRef<int64_t> stride,
+               ArrayRef<int64_t> dilation) {
+  auto wType = cast<RankedTensorType>(weight.getType());
+  auto outType = cast<RankedTensorType>(init.getType());
+  Type elem = outType.getElementType();
+  int64_t n = outType.getDimSize(0), o = wType.getDimSize(0),
+          ho = outType.getDimSize(2), wo = outType.getDimSize(3);
+  MLIRContext *ctx = b.getContext();
+  Value cols = patchMatrix(b, loc, input, wType.getDimSize(2),
+                           wType.getDimSize(3), ho, wo, stride, dilation);
   Value filters = tensor::CollapseShapeOp::create(
       b, loc, weight, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
   auto rowsType = RankedTensorType::get({n * ho * wo, o}, elem);
@@ -164,7 +193,6 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
   LogicalResult matchAndRewrite(Conv2dInputGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto dyType = op.getOutputGrad().getType();
     auto wType = op.getWeight().getType();
     auto dxType = op.getInputGrad().getType();
     Type elem = dxType.getElementType();
@@ -173,22 +201,26 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
     int64_t n = dxType.getDimSize(0), c = dxType.getDimSize(1),
             o = wType.getDimSize(0);
     // The output gradient spread out by the stride into a zero buffer with
-    // room for the full kernel extent on both sides.
+    // room for the full kernel extent on both sides, less the forward
+    // padding: the gradient of the padding is cropped anyway, so only the
+    // part of the padding wider than extent − 1 is computed (none for the
+    // usual "same" convolutions) and then cropped.
     SmallVector<int64_t> bufShape = {n, o}, offsets = {0, 0},
-                         strides = {1, 1}, padded = {n, c};
+                         strides = {1, 1}, padded = {n, c}, crop = {0, 0};
     for (int i = 0; i < 2; ++i) {
       int64_t extent = d[i] * (wType.getDimSize(2 + i) - 1) + 1;
-      int64_t paddedIn = dxType.getDimSize(2 + i) + 2 * p[i];
+      int64_t shift = std::min(p[i], extent - 1);
+      int64_t paddedIn = dxType.getDimSize(2 + i) + 2 * (p[i] - shift);
       bufShape.push_back(paddedIn + extent - 1);
-      offsets.push_back(extent - 1);
+      offsets.push_back(extent - 1 - shift);
       strides.push_back(s[i]);
       padded.push_back(paddedIn);
+      crop.push_back(p[i] - shift);
     }
     Value buf = nnc::filledTensor(rewriter, loc,
                                   RankedTensorType::get(bufShape, elem), 0.0);
-    buf = tensor::InsertSliceOp::create(
-        rewriter, loc, op.getOutputGrad(), buf, indexAttrs(rewriter, offsets),
-        indexAttrs(rewriter, dyType.getShape()), indexAttrs(rewriter, strides));
+    buf = insertByCopy(rewriter, loc, op.getOutputGrad(), buf, offsets,
+                       strides);
     // wf[c, o, i, j] = w[o, c, kh−1−i, kw−1−j], gathered by index: a
     // reversed affine map would mislead tiling, which assumes monotone maps.
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
@@ -209,7 +241,6 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
         rewriter, loc, buf, flipped,
         nnc::filledTensor(rewriter, loc, RankedTensorType::get(padded, elem), 0.0),
         {1, 1}, d);
-    SmallVector<int64_t> crop = {0, 0, p[0], p[1]};
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, dxType, dxPadded, indexAttrs(rewriter, crop),
         indexAttrs(rewriter, dxType.getShape()),
@@ -218,31 +249,44 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
   }
 };
 
+/// dW[o, (c,i,j)] = Σ_{n,y,x} dY[n,o,y,x] · col[(n,y,x), (c,i,j)]: the
+/// output gradient, channels first ([O, N·Ho·Wo]), times the patches of the
+/// input that the forward convolution multiplied (CSE shares them).
 struct LowerConv2dWeightGrad : OpRewritePattern<Conv2dWeightGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2dWeightGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    ArrayRef<int64_t> s = op.getStride(), d = op.getDilation();
+    auto dyType = op.getOutputGrad().getType();
+    auto dwType = op.getWeightGrad().getType();
+    Type elem = dwType.getElementType();
+    int64_t n = dyType.getDimSize(0), o = dyType.getDimSize(1),
+            ho = dyType.getDimSize(2), wo = dyType.getDimSize(3);
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    // dW[o,c,i,j] = Σ_{n,y,x} dY[n,o,y,x] · Xpad[n,c,y·s+i·d,x·s+j·d]
+    Value cols = patchMatrix(rewriter, loc, input, dwType.getDimSize(2),
+                             dwType.getDimSize(3), ho, wo, op.getStride(),
+                             op.getDilation());
+    // dyT[o, n, y, x] = dY[n, o, y, x]
     MLIRContext *ctx = rewriter.getContext();
-    AffineExpr o, c, i, j, n, y, x;
-    bindDims(ctx, o, c, i, j, n, y, x);
-    auto dyMap = AffineMap::get(7, 0, {n, o, y, x}, ctx);
-    auto xMap = AffineMap::get(
-        7, 0, {n, c, y * s[0] + i * d[0], x * s[1] + j * d[1]}, ctx);
-    auto outMap = AffineMap::get(7, 0, {o, c, i, j}, ctx);
-    SmallVector<IteratorType> iterators(4, IteratorType::parallel);
-    iterators.append(3, IteratorType::reduction);
-    rewriter.replaceOp(
-        op, nnc::buildSum(rewriter, loc, {op.getOutputGrad(), input},
-                          {dyMap, xMap}, op.getWeightGrad().getType(), outMap,
-                          iterators,
-                          [](OpBuilder &b, Location loc, ValueRange args) {
-                            return arith::MulFOp::create(b, loc, args[0],
-                                                         args[1]);
-                          }));
+    AffineExpr a0, a1, a2, a3;
+    bindDims(ctx, a0, a1, a2, a3);
+    Value dyT = nnc::buildGeneric(
+        rewriter, loc, op.getOutputGrad(),
+        AffineMap::get(4, 0, {a1, a0, a2, a3}, ctx),
+        tensor::EmptyOp::create(rewriter, loc,
+                                ArrayRef<int64_t>{o, n, ho, wo}, elem),
+        rewriter.getMultiDimIdentityMap(4),
+        SmallVector<IteratorType>(4, IteratorType::parallel),
+        [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+    Value rows = tensor::CollapseShapeOp::create(
+        rewriter, loc, dyT, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+    int64_t patch = dwType.getNumElements() / o;
+    Value dw = nnc::buildMatmul(
+        rewriter, loc, rows, cols, false, false,
+        nnc::filledTensor(rewriter, loc,
+                          RankedTensorType::get({o, patch}, elem), 0.0));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, dwType, dw, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     return success();
   }
 };
@@ -438,11 +482,68 @@ Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
   return generic.getResult(1);
 }
 
+/// Whether the windows of `op` tile its input exactly: stride = kernel, no
+/// padding, no rows or columns left over.
+bool windowsTileInput(MaxPool2dGradOp op) {
+  auto dxType = op.getInputGrad().getType();
+  auto dyType = op.getOutputGrad().getType();
+  ArrayRef<int64_t> k = op.getKernel(), s = op.getStride(),
+                    p = op.getPadding();
+  for (int i = 0; i < 2; ++i)
+    if (s[i] != k[i] || p[i] != 0 ||
+        dyType.getDimSize(2 + i) * k[i] != dxType.getDimSize(2 + i))
+      return false;
+  return true;
+}
+
+/// The max-pooling gradient when the windows tile the input: every input
+/// element lies in one window, so dx viewed as [N, C, Ho, kh, Wo, kw] is an
+/// elementwise function of the window's argmax and output gradient, with
+/// affine maps only (the general gather does four bounds-checked lookups
+/// per element, in scalar loops).
+Value scatterToArgmax(OpBuilder &b, MaxPool2dGradOp op, Value argmax) {
+  Location loc = op.getLoc();
+  auto dxType = op.getInputGrad().getType();
+  auto dyType = op.getOutputGrad().getType();
+  ArrayRef<int64_t> k = op.getKernel();
+  int64_t n = dyType.getDimSize(0), c = dyType.getDimSize(1),
+          ho = dyType.getDimSize(2), wo = dyType.getDimSize(3);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr dn, dc, dy, di, dx, dj;
+  bindDims(ctx, dn, dc, dy, di, dx, dj);
+  auto windowMap = AffineMap::get(6, 0, {dn, dc, dy, dx}, ctx);
+  Value empty = tensor::EmptyOp::create(
+      b, loc, ArrayRef<int64_t>{n, c, ho, k[0], wo, k[1]},
+      dxType.getElementType());
+  Value grad = nnc::buildGeneric(
+      b, loc, {argmax, op.getOutputGrad()}, {windowMap, windowMap}, empty,
+      b.getMultiDimIdentityMap(6),
+      SmallVector<IteratorType>(6, IteratorType::parallel),
+      [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+        Value pos = arith::AddIOp::create(
+            b, loc,
+            arith::MulIOp::create(b, loc, linalg::IndexOp::create(b, loc, 3),
+                                  arith::ConstantIndexOp::create(b, loc, k[1])),
+            linalg::IndexOp::create(b, loc, 5));
+        Value hit = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          pos, args[0]);
+        Value zero = nnc::floatConstant(b, loc, args[1].getType(), 0.0);
+        return arith::SelectOp::create(b, loc, hit, args[1], zero);
+      });
+  return tensor::CollapseShapeOp::create(
+      b, loc, dxType, grad,
+      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+}
+
 struct LowerMaxPool2dGrad : OpRewritePattern<MaxPool2dGradOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPool2dGradOp op,
                                 PatternRewriter &rewriter) const override {
     Value argmax = firstArgmax(rewriter, op);
+    if (windowsTileInput(op)) {
+      rewriter.replaceOp(op, scatterToArgmax(rewriter, op, argmax));
+      return success();
+    }
     Value dy = op.getOutputGrad();
     int64_t kw = op.getKernel()[1];
     rewriter.replaceOp(

@@ -107,3 +107,44 @@ func.func @transpose(%w: tensor<256x784xf32>) -> tensor<784x256xf32> {
                         permutation = [1, 0]
   return %t : tensor<784x256xf32>
 }
+
+// A per-channel reduction is vectorized along w (its largest operand's
+// contiguous loop), not along its output's: it splits along c, one channel
+// per tile.
+
+// CHECK-LABEL: func.func @per_channel
+// CHECK:       scf.forall (%{{.*}}) in (16)
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}} : tensor<1xf32>)
+func.func @per_channel(%x: tensor<8x16x28x28xf32>, %init: tensor<16xf32>) -> tensor<16xf32> {
+  %s = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>,
+                                        affine_map<(n, c, h, w) -> (c)>],
+                       iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<8x16x28x28xf32>) outs(%init : tensor<16xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %acc, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<16xf32>
+  return %s : tensor<16xf32>
+}
+
+// Ops with several outputs (a window's maximum and its position) split too.
+
+// CHECK-LABEL: func.func @two_outputs
+// CHECK:       scf.forall (%{{.*}}) in (64) shared_outs(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}})
+// CHECK:         linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<1x32x32xf32>, tensor<1x32x32xindex>)
+func.func @two_outputs(%x: tensor<64x32x32xf32>, %m: tensor<64x32x32xf32>,
+                       %p: tensor<64x32x32xindex>)
+    -> (tensor<64x32x32xf32>, tensor<64x32x32xindex>) {
+  %r:2 = linalg.generic {indexing_maps = [affine_map<(i, j, k) -> (i, j, k)>,
+                                          affine_map<(i, j, k) -> (i, j, k)>,
+                                          affine_map<(i, j, k) -> (i, j, k)>],
+                         iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : tensor<64x32x32xf32>) outs(%m, %p : tensor<64x32x32xf32>, tensor<64x32x32xindex>) {
+  ^bb0(%in: f32, %a: f32, %b: index):
+    %g = arith.cmpf ogt, %in, %a : f32
+    %v = arith.select %g, %in, %a : f32
+    %q = arith.select %g, %b, %b : index
+    linalg.yield %v, %q : f32, index
+  } -> (tensor<64x32x32xf32>, tensor<64x32x32xindex>)
+  return %r#0, %r#1 : tensor<64x32x32xf32>, tensor<64x32x32xindex>
+}

@@ -99,3 +99,31 @@ func.func @unchanged(%v: tensor<128xf32>, %w: tensor<64xf32>,
   } -> tensor<128xf32>
   return %a, %b, %c, %d : tensor<f32>, tensor<f32>, tensor<f32>, tensor<128xf32>
 }
+
+// Per-channel statistics of an NCHW tensor: the contiguous loop (w, 28) is
+// a reduction, so its elements become lanes of a [C, W] partial, combined
+// into the init by a second op.
+
+// CHECK-LABEL: func.func @per_channel
+// CHECK-SAME:      %[[X:.*]]: tensor<8x16x28x28xf32>, %[[INIT:.*]]: tensor<16xf64>
+// CHECK:         %[[FILL:.*]] = linalg.fill ins(%{{.*}} : f64) outs(%{{.*}} : tensor<16x28xf64>)
+// CHECK:         %[[P:.*]] = linalg.generic
+// CHECK-SAME:        iterator_types = ["reduction", "parallel", "reduction", "parallel"]
+// CHECK-SAME:        ins(%[[X]] : tensor<8x16x28x28xf32>) outs(%[[FILL]] : tensor<16x28xf64>)
+// CHECK:           arith.extf
+// CHECK:         %[[S:.*]] = linalg.generic
+// CHECK-SAME:        iterator_types = ["parallel", "reduction"]
+// CHECK-SAME:        ins(%[[P]] : tensor<16x28xf64>) outs(%[[INIT]] : tensor<16xf64>)
+// CHECK:         return %[[S]]
+func.func @per_channel(%x: tensor<8x16x28x28xf32>, %init: tensor<16xf64>) -> tensor<16xf64> {
+  %s = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>,
+                                        affine_map<(n, c, h, w) -> (c)>],
+                       iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<8x16x28x28xf32>) outs(%init : tensor<16xf64>) {
+  ^bb0(%in: f32, %acc: f64):
+    %e = arith.extf %in : f32 to f64
+    %r = arith.addf %acc, %e : f64
+    linalg.yield %r : f64
+  } -> tensor<16xf64>
+  return %s : tensor<16xf64>
+}

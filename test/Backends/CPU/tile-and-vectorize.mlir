@@ -19,6 +19,22 @@ func.func @nn(%a: tensor<24x40xf32>, %b: tensor<40x80xf32>,
   return %r : tensor<24x80xf32>
 }
 
+// A right operand larger than 1 MiB (K = 4096, N = 128) is walked in
+// blocks of 256 rows of K, each reused by all register tiles from cache.
+
+// CHECK-LABEL: func.func @k_blocks
+// CHECK:       scf.for %{{.*}} = %c0 to %c4096 step %c256
+// CHECK:         scf.for %{{.*}} = %c0 to %c16 step %c8
+// CHECK:           scf.for %{{.*}} = %c0 to %c128 step %c32
+// CHECK:             scf.for %{{.*}} = %c0 to %c256 step %c1 iter_args
+// CHECK:               vector.contract {{.*}} : vector<8x1xf32>, vector<1x32xf32> into vector<8x32xf32>
+func.func @k_blocks(%a: tensor<16x4096xf32>, %b: tensor<4096x128xf32>,
+                    %c: tensor<16x128xf32>) -> tensor<16x128xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<16x4096xf32>, tensor<4096x128xf32>)
+                     outs(%c : tensor<16x128xf32>) -> tensor<16x128xf32>
+  return %r : tensor<16x128xf32>
+}
+
 // A transposed left operand (dyᵀ·x, weight gradients) vectorizes the same
 // way, reading rows of A; M = 10 = 8 + 2 is peeled.
 
