@@ -83,16 +83,17 @@ def main():
         if not kinds or not depths:
             return
         print()
-        print(f"{'depth':>5} " + " ".join(f"{k + ' s':>14}" for k in kinds))
+        print("wall / CPU seconds of nnc per model")
+        print(f"{'depth':>5} " + " ".join(f"{k:>14}" for k in kinds))
         for depth in depths:
             cells = []
             for kind in kinds:
                 if kind.startswith("residual") and depth % 2:
                     cells.append(f"{'-':>14}")
                     continue
-                wall, _ = measure(args.nnc, generate(workdir, kind, depth),
-                                  workdir, args.repeats)
-                cells.append(f"{wall:14.2f}")
+                wall, cpu = measure(args.nnc, generate(workdir, kind, depth),
+                                    workdir, args.repeats)
+                cells.append(f"{wall:7.1f} /{cpu:5.1f}")
             print(f"{depth:>5} " + " ".join(cells), flush=True)
 
 

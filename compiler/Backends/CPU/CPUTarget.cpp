@@ -3,13 +3,18 @@
 #include "compiler/Backends/CPU/CPUTarget.h"
 
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/Bitcode/BitcodeWriter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
+#include "llvm/Transforms/Utils/SplitModule.h"
 
 using namespace llvm;
 
@@ -88,5 +93,69 @@ bool nnc::emitObjectFile(Module &module, TargetMachine &machine,
     return false;
   }
   passes.run(module);
+  return true;
+}
+
+/// Writes `module` as an object file for `cpu` to `path`. Returns an error
+/// message, empty on success.
+static std::string emitObjectFileAt(Module &module, StringRef cpu,
+                                    StringRef path) {
+  std::string error;
+  std::unique_ptr<TargetMachine> machine =
+      nnc::createCPUTargetMachine(cpu, error);
+  if (!machine)
+    return error;
+  std::error_code ec;
+  raw_fd_ostream os(path, ec);
+  if (ec)
+    return "cannot write '" + path.str() + "': " + ec.message();
+  if (!nnc::emitObjectFile(module, *machine, os, error))
+    return error;
+  return "";
+}
+
+/// Parses one partition's bitcode into a fresh context and writes its
+/// object file to `path`. Returns an error message, empty on success.
+static std::string emitPartition(StringRef bitcode, StringRef cpu,
+                                 StringRef path) {
+  LLVMContext context;
+  Expected<std::unique_ptr<Module>> part =
+      parseBitcodeFile(MemoryBufferRef(bitcode, path), context);
+  if (!part)
+    return toString(part.takeError());
+  return emitObjectFileAt(**part, cpu, path);
+}
+
+bool nnc::emitObjectFilesInParallel(Module &module, StringRef cpu,
+                                    ArrayRef<std::string> paths,
+                                    std::string &error) {
+  if (paths.size() == 1) {
+    error = emitObjectFileAt(module, cpu, paths[0]);
+    return error.empty();
+  }
+  // A partition reaches its thread's context as bitcode, as in LLVM's own
+  // parallel code generation: contexts are not thread-safe. Internal symbols
+  // become hidden globals so that the partitions can call each other.
+  SmallVector<SmallString<0>> bitcodes;
+  SplitModule(
+      module, paths.size(),
+      [&](std::unique_ptr<Module> part) {
+        raw_svector_ostream os(bitcodes.emplace_back());
+        WriteBitcodeToFile(*part, os);
+      },
+      /*PreserveLocals=*/false, /*RoundRobin=*/true);
+
+  std::vector<std::string> errors(bitcodes.size());
+  DefaultThreadPool pool(hardware_concurrency(bitcodes.size()));
+  for (size_t i = 0; i < bitcodes.size(); ++i)
+    pool.async(
+        [&, i] { errors[i] = emitPartition(bitcodes[i], cpu, paths[i]); });
+  pool.wait();
+  for (const std::string &message : errors) {
+    if (!message.empty()) {
+      error = message;
+      return false;
+    }
+  }
   return true;
 }
