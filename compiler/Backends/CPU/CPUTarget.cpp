@@ -14,7 +14,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
-#include "llvm/Transforms/Utils/SplitModule.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 
 using namespace llvm;
 
@@ -126,6 +126,47 @@ static std::string emitPartition(StringRef bitcode, StringRef cpu,
   return emitObjectFileAt(**part, cpu, path);
 }
 
+/// Splits `module` into `count` modules that link together: each function
+/// definition goes to the partition with the fewest instructions so far,
+/// largest first (a training step is one large function and many small
+/// ones: round robin would put half of the small ones next to the large
+/// one), global variables to the first. Symbols private to the module
+/// become hidden ones, renamed so that they cannot meet the runtime's.
+static std::vector<std::unique_ptr<Module>> partitionModule(Module &module,
+                                                            size_t count) {
+  for (GlobalValue &value : module.global_values()) {
+    if (!value.hasLocalLinkage())
+      continue;
+    value.setName("__nnc_local." + value.getName());
+    value.setLinkage(GlobalValue::ExternalLinkage);
+    value.setVisibility(GlobalValue::HiddenVisibility);
+  }
+  SmallVector<Function *> functions;
+  for (Function &function : module)
+    if (!function.isDeclaration())
+      functions.push_back(&function);
+  llvm::stable_sort(functions, [](Function *a, Function *b) {
+    return a->getInstructionCount() > b->getInstructionCount();
+  });
+  DenseMap<const GlobalValue *, size_t> owner;
+  SmallVector<uint64_t> load(count, 0);
+  for (Function *function : functions) {
+    size_t least = llvm::min_element(load) - load.begin();
+    owner[function] = least;
+    load[least] += function->getInstructionCount();
+  }
+
+  std::vector<std::unique_ptr<Module>> parts;
+  for (size_t i = 0; i < count; ++i) {
+    ValueToValueMapTy mapping;
+    parts.push_back(CloneModule(module, mapping, [&](const GlobalValue *gv) {
+      auto it = owner.find(gv);
+      return it == owner.end() ? i == 0 : it->second == i;
+    }));
+  }
+  return parts;
+}
+
 bool nnc::emitObjectFilesInParallel(Module &module, StringRef cpu,
                                     ArrayRef<std::string> paths,
                                     std::string &error) {
@@ -134,16 +175,14 @@ bool nnc::emitObjectFilesInParallel(Module &module, StringRef cpu,
     return error.empty();
   }
   // A partition reaches its thread's context as bitcode, as in LLVM's own
-  // parallel code generation: contexts are not thread-safe. Internal symbols
-  // become hidden globals so that the partitions can call each other.
-  SmallVector<SmallString<0>> bitcodes;
-  SplitModule(
-      module, paths.size(),
-      [&](std::unique_ptr<Module> part) {
-        raw_svector_ostream os(bitcodes.emplace_back());
-        WriteBitcodeToFile(*part, os);
-      },
-      /*PreserveLocals=*/false, /*RoundRobin=*/true);
+  // parallel code generation: contexts are not thread-safe.
+  SmallVector<SmallString<0>> bitcodes(paths.size());
+  std::vector<std::unique_ptr<Module>> parts =
+      partitionModule(module, paths.size());
+  for (auto [part, bitcode] : llvm::zip(parts, bitcodes)) {
+    raw_svector_ostream os(bitcode);
+    WriteBitcodeToFile(*part, os);
+  }
 
   std::vector<std::string> errors(bitcodes.size());
   DefaultThreadPool pool(hardware_concurrency(bitcodes.size()));

@@ -38,7 +38,7 @@ bool emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
                     llvm::raw_pwrite_stream &os, std::string &error);
 
 /// Splits `module` into one partition per path (whole functions, balanced by
-/// size) and writes each as an object file, in parallel: code generation
+/// size; its local symbols become hidden ones) and writes each as an object file, in parallel: code generation
 /// dominates the compile time of deep models, and a training step is one
 /// large function plus many small loop bodies. Each thread gets its own
 /// context and a target machine made by createCPUTargetMachine(`cpu`). The
