@@ -21,6 +21,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
 
@@ -45,8 +46,7 @@ private:
   LogicalResult writeText(llvm::function_ref<void(raw_ostream &)> print);
   LogicalResult emitObject(llvm::TargetMachine &machine, llvm::Module &module,
                            StringRef path);
-  LogicalResult emitExecutable(llvm::TargetMachine &machine,
-                               llvm::Module &module);
+  LogicalResult emitExecutable(llvm::Module &module);
   LogicalResult fail(const Twine &message);
   std::string getOutputFile() const;
 
@@ -139,17 +139,27 @@ LogicalResult Compilation::emitObject(llvm::TargetMachine &machine,
   return success();
 }
 
-LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
-                                          llvm::Module &llvmModule) {
-  SmallString<128> object;
-  int fd;
-  if (std::error_code ec =
-          llvm::sys::fs::createTemporaryFile("nnc-model", "o", fd, object))
-    return fail("cannot create a temporary object file: " + ec.message());
-  llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  llvm::FileRemover objectRemover(object);
-  if (failed(emitObject(machine, llvmModule, object)))
-    return failure();
+LogicalResult Compilation::emitExecutable(llvm::Module &llvmModule) {
+  // One object per thread, generated in parallel (emitObjectFilesInParallel).
+  unsigned count = options.codegenThreads
+                       ? options.codegenThreads
+                       : llvm::hardware_concurrency().compute_thread_count();
+  std::vector<std::string> objects;
+  std::vector<llvm::FileRemover> objectRemovers;
+  objectRemovers.reserve(count);
+  for (unsigned i = 0; i < count; ++i) {
+    SmallString<128> object;
+    int fd;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("nnc-model", "o", fd, object))
+      return fail("cannot create a temporary object file: " + ec.message());
+    llvm::sys::Process::SafelyCloseFileDescriptor(fd);
+    objectRemovers.emplace_back(object);
+    objects.push_back(std::string(object));
+  }
+  std::string message;
+  if (!emitObjectFilesInParallel(llvmModule, options.cpu, objects, message))
+    return fail(message);
 
   // Link next to the output and rename, so that a failed link never leaves
   // a partial executable at the output path.
@@ -161,8 +171,7 @@ LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
   std::string runtimeLib = options.runtimeLib.empty()
                                ? getDefaultRuntimeLibrary(argv0)
                                : options.runtimeLib;
-  std::string message;
-  if (!linkExecutable(object, runtimeLib, linked, message))
+  if (!linkExecutable(objects, runtimeLib, linked, message))
     return fail(message);
   if (std::error_code ec = llvm::sys::fs::rename(linked, output))
     return fail("cannot write '" + output + "': " + ec.message());
@@ -240,7 +249,7 @@ LogicalResult Compilation::run() {
   case EmitKind::Object:
     return emitObject(*machine, *llvmModule, getOutputFile());
   case EmitKind::Exe:
-    return emitExecutable(*machine, *llvmModule);
+    return emitExecutable(*llvmModule);
   case EmitKind::NN:
   case EmitKind::Linalg:
   case EmitKind::PTX:

@@ -45,6 +45,9 @@ struct DriverOptions {
   std::string cudaPath;
   /// Path of libnnrt.a; empty: `<dir of nnc>/../lib/libnnrt.a`.
   std::string runtimeLib;
+  /// Threads (and object files) of the executable's code generation; 0:
+  /// one per core.
+  unsigned codegenThreads = 0;
 };
 
 /// Compiles as `options` say; diagnostics go to stderr. Writes the output

@@ -28,8 +28,9 @@ std::string nnc::getDefaultRuntimeLibrary(const char *argv0) {
   return std::string(path);
 }
 
-bool nnc::linkExecutable(StringRef objectFile, StringRef runtimeLib,
-                         StringRef outputFile, std::string &error) {
+bool nnc::linkExecutable(ArrayRef<std::string> objectFiles,
+                         StringRef runtimeLib, StringRef outputFile,
+                         std::string &error) {
   if (!sys::fs::exists(runtimeLib)) {
     error = ("runtime library '" + runtimeLib +
              "' not found (set its path with --runtime-lib=)")
@@ -52,7 +53,8 @@ bool nnc::linkExecutable(StringRef objectFile, StringRef runtimeLib,
   SmallVector<StringRef> args = {driver};
   if (sys::findProgramByName("ld.lld"))
     args.push_back("-fuse-ld=lld");
-  args.append({objectFile, runtimeLib});
+  args.append(objectFiles.begin(), objectFiles.end());
+  args.push_back(runtimeLib);
   args.append(std::begin(kRuntimeSystemLibraries),
               std::end(kRuntimeSystemLibraries));
   args.append({"-o", outputFile});

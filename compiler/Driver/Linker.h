@@ -3,6 +3,7 @@
 #ifndef NNC_DRIVER_LINKER_H
 #define NNC_DRIVER_LINKER_H
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <string>
@@ -12,12 +13,13 @@ namespace nnc {
 /// tree and an installation put the runtime.
 std::string getDefaultRuntimeLibrary(const char *argv0);
 
-/// Links `objectFile` and the static runtime `runtimeLib` into the executable
-/// `outputFile` with the system's C++ compiler driver (the runtime is C++).
-/// The linker's own messages go to stderr. Returns false and sets `error`
-/// when no driver is found or the link fails.
-bool linkExecutable(llvm::StringRef objectFile, llvm::StringRef runtimeLib,
-                    llvm::StringRef outputFile, std::string &error);
+/// Links `objectFiles` and the static runtime `runtimeLib` into the
+/// executable `outputFile` with the system's C++ compiler driver (the runtime
+/// is C++). The linker's own messages go to stderr. Returns false and sets
+/// `error` when no driver is found or the link fails.
+bool linkExecutable(llvm::ArrayRef<std::string> objectFiles,
+                    llvm::StringRef runtimeLib, llvm::StringRef outputFile,
+                    std::string &error);
 } // namespace nnc
 
 #endif // NNC_DRIVER_LINKER_H

@@ -69,6 +69,11 @@ int nnc::nncMain(int argc, char **argv) {
       "runtime-lib",
       cl::desc("libnnrt.a to link (default: <nnc dir>/../lib/libnnrt.a)"),
       cl::value_desc("path"), cl::cat(category));
+  cl::opt<unsigned> codegenThreads(
+      "codegen-threads",
+      cl::desc("Threads generating the executable's code, each writing one "
+               "object file (default 0: one per core)"),
+      cl::value_desc("n"), cl::init(0), cl::cat(category));
 
   // --mlir-timing, --mlir-print-ir-after-all, ... for debugging the stages.
   mlir::registerMLIRContextCLOptions();
@@ -91,5 +96,6 @@ int nnc::nncMain(int argc, char **argv) {
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
   options.runtimeLib = runtimeLib;
+  options.codegenThreads = codegenThreads;
   return runDriver(options, argv[0]);
 }

@@ -2,6 +2,7 @@
 
 #include "compiler/Pipelines/Pipelines.h"
 
+#include "compiler/Backends/Common/Passes.h"
 #include "compiler/Conversion/Passes.h"
 #include "dialects/NN/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
@@ -25,6 +26,10 @@ void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
   pm.addPass(nnc::createNNLowerToLinalgPass(lowering));
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
+  // Before tiling folds the parameter slices into vector transfers of the
+  // whole state: one alias set per parameter instead of one for the state
+  // keeps the bufferization analysis about linear in the model's depth.
+  pm.addNestedPass<mlir::func::FuncOp>(nnc::createSplitBufferSlicesPass());
 }
 
 namespace {

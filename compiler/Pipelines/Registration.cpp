@@ -3,6 +3,7 @@
 #include "compiler/Pipelines/Registration.h"
 
 #include "compiler/Backends/CPU/CPUPipeline.h"
+#include "compiler/Backends/Common/Passes.h"
 #include "compiler/Backends/NVPTX/NVPTXPipeline.h"
 #include "compiler/Conversion/Passes.h"
 #include "compiler/Pipelines/Pipelines.h"
@@ -20,6 +21,7 @@ void nnc::registerAll(mlir::DialectRegistry &registry) {
   mlir::nn::registerNNPasses();
   registerNNCConversionPasses();
   registerNNPipelines();
+  registerCommonPasses();
   registerCPUPipelines();
   registerNVPTXPipelines(registry);
 }

@@ -12,6 +12,8 @@
 #include "llvm/IR/Module.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <memory>
 #include <string>
 
@@ -34,6 +36,17 @@ translateToOptimizedLLVMIR(mlir::ModuleOp module, llvm::LLVMContext &context,
 /// when the target cannot emit object files.
 bool emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine,
                     llvm::raw_pwrite_stream &os, std::string &error);
+
+/// Splits `module` into one partition per path (whole functions, balanced by
+/// size; its local symbols become hidden ones) and writes each as an object file, in parallel: code generation
+/// dominates the compile time of deep models, and a training step is one
+/// large function plus many small loop bodies. Each thread gets its own
+/// context and a target machine made by createCPUTargetMachine(`cpu`). The
+/// objects together link like the single object of emitObjectFile. Returns
+/// false and sets `error` on failure.
+bool emitObjectFilesInParallel(llvm::Module &module, llvm::StringRef cpu,
+                               llvm::ArrayRef<std::string> paths,
+                               std::string &error);
 } // namespace nnc
 
 #endif // NNC_BACKENDS_CPU_CPUTARGET_H

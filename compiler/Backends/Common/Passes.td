@@ -1,0 +1,45 @@
+//===- Passes.td - passes every backend shares -------------*- tablegen -*-===//
+
+#ifndef NNC_BACKENDS_COMMON_PASSES_TD
+#define NNC_BACKENDS_COMMON_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SplitBufferSlicesPass
+    : Pass<"nnc-split-buffer-slices", "::mlir::func::FuncOp"> {
+  let summary = "Gives each slice of a flat function buffer its own tensor";
+  let description = [{
+    The entry points see the model state as one flat buffer: every parameter
+    read is a `tensor.extract_slice` of one `bufferization.to_tensor`, and
+    every update a `tensor.insert_slice` into a chain that ends in a
+    `bufferization.materialize_in_destination` into the same buffer. For
+    One-Shot Bufferize that whole chain is one alias set, and its conflict
+    analysis walks the chain for every pair of reads and writes in it: the
+    time grows with the cube of the depth (a 20-layer BatchNorm MLP spent
+    minutes there).
+
+    This pass replaces such a chain by one `memref.subview` and one
+    `restrict` `to_tensor` per slice, and one `materialize_in_destination`
+    per updated slice, so that each parameter is its own small alias set.
+    It applies when the buffer is used only through that one `to_tensor`,
+    the slices are static, unit-stride, and pairwise equal or disjoint, and
+    the chain (if any) is stored back into the buffer; otherwise the IR is
+    left as it is.
+
+    ```mlir
+    %s = bufferization.to_tensor %buf restrict writable : memref<8xf32> to tensor<8xf32>
+    %p = tensor.extract_slice %s[0] [4] [1] : tensor<8xf32> to tensor<4xf32>
+    %u = linalg.generic ... outs(%p : tensor<4xf32>) -> tensor<4xf32>
+    %n = tensor.insert_slice %u into %s[0] [4] [1] : tensor<4xf32> into tensor<8xf32>
+    bufferization.materialize_in_destination %n in restrict writable %buf : (tensor<8xf32>, memref<8xf32>) -> ()
+    // becomes
+    %v = memref.subview %buf[0] [4] [1] : memref<8xf32> to memref<4xf32, strided<[1]>>
+    %p = bufferization.to_tensor %v restrict writable : memref<4xf32, strided<[1]>> to tensor<4xf32>
+    %u = linalg.generic ... outs(%p : tensor<4xf32>) -> tensor<4xf32>
+    bufferization.materialize_in_destination %u in restrict writable %v : (tensor<4xf32>, memref<4xf32, strided<[1]>>) -> ()
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+#endif // NNC_BACKENDS_COMMON_PASSES_TD
