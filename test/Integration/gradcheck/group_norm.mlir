@@ -1,14 +1,12 @@
 // Gradient check of nn.group_norm through the statistics of each sample's
 // channel groups: 2 groups of 2 channels after a convolution (affine), then
-// 3 groups of a dense layer's 6 features without affine parameters. The
+// 2 groups of a dense layer's 6 features without affine parameters. The
 // compiled float32 gradient against float64 central finite differences of
 // the compiled loss, every parameter element.
 // RUN: nnc --gradcheck %s -o %t
-// fc1.weight's gradient passes through 2-feature groups, which amplify the
-// float32 rounding of the forward pass: its error ranges over 1e-5..3e-3
-// across seeds and across equally valid orders of the dense layer's
-// multiply-adds (fused or not), hence the wider tolerance.
-// RUN: %t gradcheck --tolerance 1e-2 | FileCheck %s
+// (Groups of 2 features are avoided: their normalized values are ±1 up to
+// rounding, which makes float32 gradients through them ill-conditioned.)
+// RUN: %t gradcheck | FileCheck %s
 // CHECK: ok{{ +}}conv.weight [
 // CHECK: ok{{ +}}gn1.weight [
 // CHECK: ok{{ +}}gn1.bias [
@@ -28,7 +26,7 @@ nn.model @g_gn {
     %a = nn.elu %n : tensor<3x4x3x3xf32>
     %f = nn.flatten %a : tensor<3x4x3x3xf32> -> tensor<3x36xf32>
     %h = nn.dense %f, @fc1.weight : tensor<3x36xf32> -> tensor<3x6xf32>
-    %m = nn.group_norm %h {groups = 3 : i64, epsilon = 1.0e-3 : f32} : tensor<3x6xf32>
+    %m = nn.group_norm %h {groups = 2 : i64, epsilon = 1.0e-3 : f32} : tensor<3x6xf32>
     %s = nn.tanh %m : tensor<3x6xf32>
     %z = nn.dense %s, @fc2.weight : tensor<3x6xf32> -> tensor<3x3xf32>
     %l = nn.softmax_cross_entropy %z, %y : tensor<3x3xf32>, tensor<3xi32> -> tensor<f32>
