@@ -32,6 +32,8 @@ struct DriverOptions {
   TargetKind target = TargetKind::CPU;
   /// Also compile the gradient-check entry points (docs/abi.md).
   bool gradcheck = false;
+  /// Also emit nnc_hvp (Hessian-vector products, docs/curvature.md).
+  bool hessian = false;
   /// LLVM CPU name (`-mcpu`); empty: the host CPU and its features.
   std::string cpu;
   /// --target=nvptx: the GPU architecture of the PTX.

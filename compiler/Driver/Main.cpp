@@ -42,6 +42,11 @@ int nnc::nncMain(int argc, char **argv) {
       "gradcheck",
       cl::desc("Also compile the entry points of `./model gradcheck`"),
       cl::cat(category));
+  cl::opt<bool> hessian(
+      "hessian",
+      cl::desc("Also compile Hessian-vector products for `./model hessian` "
+               "and `train --hessian-every`"),
+      cl::cat(category));
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name, as for -mcpu (default: the host CPU)"),
       cl::value_desc("name"), cl::cat(category));
@@ -75,6 +80,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.emit = emit;
   options.target = target;
   options.gradcheck = gradcheck;
+  options.hessian = hessian;
   options.cpu = cpu;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
