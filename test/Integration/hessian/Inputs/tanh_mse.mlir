@@ -1,5 +1,5 @@
 // 5-6-2 tanh MLP with the mean squared error (50 parameters).
-nn.model @tanh_mse {
+nn.model @tanh_mse attributes {lr = 0.1, clip_norm = 0.0, epochs = 1} {
   nn.param @fc1.weight : tensor<6x5xf32> init = #nn.xavier_uniform
   nn.param @fc1.bias : tensor<6xf32> init = #nn.constant<0.1>
   nn.param @fc2.weight : tensor<2x6xf32> init = #nn.xavier_uniform
