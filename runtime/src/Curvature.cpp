@@ -209,8 +209,7 @@ void requireHessianProducts(const Session &s) {
   if (!s.model.hvp)
     throw Error("hessian", "model " + s.manifest.model +
                                " was not compiled with Hessian-vector "
-                               "products (compile it with nnc --hessian; "
-                               "CPU models only)");
+                               "products (compile it with nnc --hessian)");
 }
 
 CurvatureOptions curvatureOptions(const Session &s) {

@@ -81,7 +81,7 @@ CurvatureEstimate estimateCurvature(const Session &session,
                                     const std::vector<float> &trainable,
                                     const CurvatureOptions &options);
 
-/// Throws Error unless the model has nnc_hvp (nnc --hessian, CPU).
+/// Throws Error unless the model has nnc_hvp (nnc --hessian).
 void requireHessianProducts(const Session &session);
 
 /// --hessian-iters, --hessian-tol, --hessian-probes and the seed of the

@@ -64,7 +64,7 @@ void nnc_gradient(const float *state, const float *x, const void *y,
 void nnc_loss_f64(const double *state, const float *x, const void *y,
                   double *loss);
 
-/* Present only when the manifest says `hvp 1` (nnc --hessian; CPU models):
+/* Present only when the manifest says `hvp 1` (nnc --hessian):
  * hv = H·v, the Hessian of the batch's mean loss with respect to the state
  * (as nnc_gradient differentiates it) times v; v and hv have the state's
  * layout. Derived by forward-mode differentiation of the gradient
