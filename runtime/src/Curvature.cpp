@@ -28,9 +28,8 @@ double dot(const std::vector<float> &a, const std::vector<float> &b) {
 
 /// Philox words of coordinate i of draw `draw` of the curvature stream.
 PhiloxCounter draw(PhiloxKey key, size_t i, int64_t draw) {
-  return philox4x32_10({uint32_t(i), uint32_t(draw), 0,
-                        uint32_t(Stream::Curvature)},
-                       key);
+  return philox4x32_10(
+      {uint32_t(i), uint32_t(draw), 0, uint32_t(Stream::Curvature)}, key);
 }
 
 /// Draw 0: the start of power iteration, N(0, 1) on the masked coordinates.
@@ -167,16 +166,16 @@ HessianProduct modelHessianProduct(const Session &s,
   requireHessianProducts(s);
   const Manifest &m = s.manifest;
   int64_t xSize = numElements(m.input), ySize = numElements(m.target);
-  auto partial = std::make_shared<std::vector<float>>(
-      batches > 1 ? m.stateSize : 0);
+  auto partial =
+      std::make_shared<std::vector<float>>(batches > 1 ? m.stateSize : 0);
   return [&s, &state, x, y, batches, xSize, ySize,
           partial](const std::vector<float> &v, std::vector<float> &hv) {
     s.model.hvp(state.data(), x, y, v.data(), hv.data());
     // int32 labels and float targets have the same size.
     const auto *yBytes = static_cast<const char *>(y);
     for (int64_t b = 1; b < batches; ++b) {
-      s.model.hvp(state.data(), x + b * xSize, yBytes + b * ySize * 4,
-                  v.data(), partial->data());
+      s.model.hvp(state.data(), x + b * xSize, yBytes + b * ySize * 4, v.data(),
+                  partial->data());
       for (size_t i = 0; i < hv.size(); ++i)
         hv[i] += (*partial)[i];
     }

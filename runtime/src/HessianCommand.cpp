@@ -76,9 +76,8 @@ int runHessian(Session &s) {
                  trainableMask(m, trainable));
     return ExitOk;
   }
-  CurvatureEstimate e =
-      estimateCurvature(s, state, x.data(), y.data(), batches, trainable,
-                        options);
+  CurvatureEstimate e = estimateCurvature(s, state, x.data(), y.data(), batches,
+                                          trainable, options);
 
   std::printf("batch: the first %lld samples of %s\n",
               static_cast<long long>(samples), train.description.c_str());

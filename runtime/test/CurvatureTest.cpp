@@ -49,16 +49,16 @@ CurvatureOptions tight() {
 
 TEST(Curvature, TopEigenvalueOfDenseMatrix) {
   auto h = withEigenvalues({4.0, 1.0, -2.0, 0.5, 3.0});
-  CurvatureEstimate e = estimateCurvature(matrixProduct(h),
-                                          std::vector<uint8_t>(5, 1), tight());
+  CurvatureEstimate e =
+      estimateCurvature(matrixProduct(h), std::vector<uint8_t>(5, 1), tight());
   EXPECT_TRUE(e.converged);
   EXPECT_NEAR(e.topEigenvalue, 4.0, 1e-5);
 }
 
 TEST(Curvature, LargestMagnitudeKeepsItsSign) {
   auto h = withEigenvalues({1.0, -5.0, 2.0, 3.0});
-  CurvatureEstimate e = estimateCurvature(matrixProduct(h),
-                                          std::vector<uint8_t>(4, 1), tight());
+  CurvatureEstimate e =
+      estimateCurvature(matrixProduct(h), std::vector<uint8_t>(4, 1), tight());
   EXPECT_NEAR(e.topEigenvalue, -5.0, 1e-5);
 }
 
@@ -75,8 +75,8 @@ TEST(Curvature, ExactTraceIsTheDiagonalSum) {
   auto h = withEigenvalues({4.0, 1.0, -2.0, 0.5, 3.0});
   CurvatureOptions options = tight();
   options.exactTrace = true;
-  CurvatureEstimate e = estimateCurvature(matrixProduct(h),
-                                          std::vector<uint8_t>(5, 1), options);
+  CurvatureEstimate e =
+      estimateCurvature(matrixProduct(h), std::vector<uint8_t>(5, 1), options);
   EXPECT_NEAR(e.trace, 6.5, 1e-5);
   EXPECT_EQ(e.traceProducts, 5);
 }
@@ -85,8 +85,8 @@ TEST(Curvature, HutchinsonIsWithinItsStandardError) {
   auto h = withEigenvalues({4.0, 1.0, -2.0, 0.5, 3.0});
   CurvatureOptions options = tight();
   options.probes = 2000;
-  CurvatureEstimate e = estimateCurvature(matrixProduct(h),
-                                          std::vector<uint8_t>(5, 1), options);
+  CurvatureEstimate e =
+      estimateCurvature(matrixProduct(h), std::vector<uint8_t>(5, 1), options);
   EXPECT_GT(e.traceStdError, 0.0);
   EXPECT_NEAR(e.trace, 6.5, 4.0 * e.traceStdError);
 }
@@ -104,8 +104,7 @@ TEST(Curvature, MaskedCoordinatesAreExcluded) {
   std::vector<std::vector<double>> h = {{10, 1, 0}, {1, 1, 0}, {0, 0, 2}};
   CurvatureOptions options = tight();
   options.exactTrace = true;
-  CurvatureEstimate e =
-      estimateCurvature(matrixProduct(h), {0, 1, 1}, options);
+  CurvatureEstimate e = estimateCurvature(matrixProduct(h), {0, 1, 1}, options);
   EXPECT_NEAR(e.topEigenvalue, 2.0, 1e-5);
   EXPECT_NEAR(e.trace, 3.0, 1e-6);
 }

@@ -113,15 +113,13 @@ FailureOr<Value> scalarTangent(OpBuilder &b, Operation *op, ArrayRef<Value> d) {
       .Case<math::ExpM1Op>(
           [&](auto) { return t.mul(d[0], t.add(r, t.constant(r, 1.0))); })
       .Case<math::LogOp>([&](auto) { return t.div(d[0], x[0]); })
-      .Case<math::Log1pOp>([&](auto) {
-        return t.div(d[0], t.add(x[0], t.constant(r, 1.0)));
-      })
+      .Case<math::Log1pOp>(
+          [&](auto) { return t.div(d[0], t.add(x[0], t.constant(r, 1.0))); })
       .Case<math::TanhOp>([&](auto) {
         return t.mul(d[0], t.sub(t.constant(r, 1.0), t.mul(r, r)));
       })
-      .Case<math::SqrtOp>([&](auto) {
-        return t.div(t.mul(d[0], t.constant(r, 0.5)), r);
-      })
+      .Case<math::SqrtOp>(
+          [&](auto) { return t.div(t.mul(d[0], t.constant(r, 0.5)), r); })
       .Case<math::RsqrtOp>([&](auto) {
         // d(a^-1/2) = -a^-3/2 / 2 · da
         return t.mul(d[0], t.mul(t.constant(r, -0.5), t.mul(r, t.mul(r, r))));
@@ -129,12 +127,12 @@ FailureOr<Value> scalarTangent(OpBuilder &b, Operation *op, ArrayRef<Value> d) {
       .Case<math::PowFOp>([&](auto) {
         Value exponent = t.sub(x[1], t.constant(r, 1.0));
         Value dBase = t.mul(
-            d[0], t.mul(x[1], math::PowFOp::create(b, op->getLoc(), x[0],
-                                                   exponent)));
-        Value dExponent = d[1] ? t.mul(d[1], t.mul(r, math::LogOp::create(
-                                                          b, op->getLoc(),
-                                                          x[0])))
-                               : Value();
+            d[0],
+            t.mul(x[1], math::PowFOp::create(b, op->getLoc(), x[0], exponent)));
+        Value dExponent =
+            d[1] ? t.mul(d[1],
+                         t.mul(r, math::LogOp::create(b, op->getLoc(), x[0])))
+                 : Value();
         return t.add(dBase, dExponent);
       })
       .Case<math::AbsFOp>([&](auto) {
@@ -237,8 +235,8 @@ private:
               return success();
             })
         .Case<tensor::PadOp>([&](tensor::PadOp pad) {
-          auto yield = cast<tensor::YieldOp>(
-              pad.getRegion().front().getTerminator());
+          auto yield =
+              cast<tensor::YieldOp>(pad.getRegion().front().getTerminator());
           if (tangent(yield.getValue()))
             return unsupported(op);
           auto t = cast<tensor::PadOp>(b.clone(*op));
@@ -293,7 +291,8 @@ private:
     int64_t numInputs = op.getNumDpsInputs();
     SmallVector<Value> inputs(op.getInputs()), outputs(op.getOutputs());
     SmallVector<AffineMap> newMaps(maps.begin(), maps.begin() + numInputs);
-    // Block argument of each input's and output's tangent, -1 for none.
+    // Block argument of each input's tangent, position among the outputs of
+    // each output's tangent; -1 for none.
     SmallVector<int64_t> inputTangent(numInputs, -1);
     for (int64_t i = 0; i < numInputs; ++i)
       if (Value d = tangent(inputs[i])) {
@@ -309,16 +308,15 @@ private:
       Value init = op.getOutputs()[j];
       if (!hasTangentType(init.getType()))
         continue;
-      outputTangent[j] = inputs.size() + outputs.size();
+      outputTangent[j] = outputs.size();
       // The body reads the output only in reductions: their tangent starts
       // from the init's.
       bool read = !body.getArgument(numInputs + j).use_empty();
-      outputs.push_back(read ? tangentOrZero(b, loc, init)
-                             : tensor::EmptyOp::create(
-                                   b, loc,
-                                   cast<RankedTensorType>(init.getType())
-                                       .getShape(),
-                                   getElementTypeOrSelf(init.getType())));
+      outputs.push_back(
+          read ? tangentOrZero(b, loc, init)
+               : tensor::EmptyOp::create(
+                     b, loc, cast<RankedTensorType>(init.getType()).getShape(),
+                     getElementTypeOrSelf(init.getType())));
       newMaps.push_back(maps[numInputs + j]);
     }
 
@@ -332,10 +330,10 @@ private:
           inner[body.getArgument(i)] = args[inputTangent[i]];
       }
       for (int64_t j = 0; j < numOutputs; ++j) {
-        mapping.map(body.getArgument(numInputs + j),
-                    args[inputs.size() + j]);
+        mapping.map(body.getArgument(numInputs + j), args[inputs.size() + j]);
         if (outputTangent[j] >= 0)
-          inner[body.getArgument(numInputs + j)] = args[outputTangent[j]];
+          inner[body.getArgument(numInputs + j)] =
+              args[inputs.size() + outputTangent[j]];
       }
       auto tangentIn = [&](Value v) {
         Value t = inner.lookup(v);
@@ -348,18 +346,17 @@ private:
         if (auto extract = dyn_cast<tensor::ExtractOp>(old)) {
           if (Value d = tangent(extract.getTensor()))
             inner[extract] = tensor::ExtractOp::create(
-                nb, nloc, d,
-                cast<tensor::ExtractOp>(primal).getIndices());
+                nb, nloc, d, cast<tensor::ExtractOp>(primal).getIndices());
           continue;
         }
         SmallVector<Value> d =
             llvm::map_to_vector(old.getOperands(), tangentIn);
         if (llvm::all_of(d, [](Value v) { return !v; }))
           continue;
-        FailureOr<Value> t = primal->getNumResults() == 1 &&
-                                     primal->getNumRegions() == 0
-                                 ? scalarTangent(nb, primal, d)
-                                 : FailureOr<Value>(failure());
+        FailureOr<Value> t =
+            primal->getNumResults() == 1 && primal->getNumRegions() == 0
+                ? scalarTangent(nb, primal, d)
+                : FailureOr<Value>(failure());
         if (failed(t)) {
           status = unsupported(&old);
           break;
@@ -368,19 +365,21 @@ private:
           inner[old.getResult(0)] = *t;
       }
       auto yield = cast<linalg::YieldOp>(body.getTerminator());
-      SmallVector<Value> results = llvm::map_to_vector(
-          yield.getValues(), [&](Value v) { return mapping.lookupOrDefault(v); });
+      SmallVector<Value> results =
+          llvm::map_to_vector(yield.getValues(), [&](Value v) {
+            return mapping.lookupOrDefault(v);
+          });
       for (int64_t j = 0; j < numOutputs; ++j)
         if (outputTangent[j] >= 0) {
           Value t = tangentIn(yield.getValues()[j]);
-          results.push_back(t ? t
-                              : floatConstant(nb, nloc, results[j].getType(),
-                                              0.0));
+          results.push_back(
+              t ? t : floatConstant(nb, nloc, results[j].getType(), 0.0));
         }
       linalg::YieldOp::create(nb, nloc, results);
     };
     auto generic = linalg::GenericOp::create(
-        b, loc, TypeRange(ValueRange(outputs)), inputs, outputs, newMaps, op.getIteratorTypesArray(), buildBody);
+        b, loc, TypeRange(ValueRange(outputs)), inputs, outputs, newMaps,
+        op.getIteratorTypesArray(), buildBody);
     if (failed(status)) {
       generic.erase();
       return failure();
@@ -388,10 +387,7 @@ private:
     for (int64_t j = 0; j < numOutputs; ++j) {
       op.getResult(j).replaceAllUsesWith(generic.getResult(j));
       if (outputTangent[j] >= 0)
-        tangents[generic.getResult(j)] =
-            generic.getResult(numOutputs + llvm::count_if(
-                                               ArrayRef(outputTangent).take_front(j),
-                                               [](int64_t k) { return k >= 0; }));
+        tangents[generic.getResult(j)] = generic.getResult(outputTangent[j]);
     }
     op.erase();
     return success();

@@ -31,12 +31,13 @@ LogicalResult addJvp(func::FuncOp f) {
   b.setInsertionPointAfter(f);
   FunctionType type = f.getFunctionType();
   SmallVector<Type> inputs(type.getInputs()), results(type.getResults());
-  llvm::append_range(inputs, llvm::make_filter_range(type.getInputs(),
-                                                     nnc::hasTangentType));
-  llvm::append_range(results, llvm::make_filter_range(type.getResults(),
-                                                      nnc::hasTangentType));
-  auto jvp = func::FuncOp::create(b, f.getLoc(), (f.getSymName() + "_jvp").str(),
-                                  b.getFunctionType(inputs, results));
+  llvm::append_range(
+      inputs, llvm::make_filter_range(type.getInputs(), nnc::hasTangentType));
+  llvm::append_range(
+      results, llvm::make_filter_range(type.getResults(), nnc::hasTangentType));
+  auto jvp =
+      func::FuncOp::create(b, f.getLoc(), (f.getSymName() + "_jvp").str(),
+                           b.getFunctionType(inputs, results));
   Block *entry = jvp.addEntryBlock();
   IRMapping mapping;
   TangentMap tangents;

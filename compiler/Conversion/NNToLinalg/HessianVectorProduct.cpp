@@ -8,9 +8,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "compiler/Conversion/NNToLinalg/HessianVectorProduct.h"
 #include "compiler/Conversion/NNToLinalg/Builders.h"
 #include "compiler/Conversion/NNToLinalg/ForwardMode.h"
-#include "compiler/Conversion/NNToLinalg/HessianVectorProduct.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/IRMapping.h"
@@ -30,9 +30,8 @@ LogicalResult nnc::buildHessianVectorProduct(func::FuncOp gradient) {
   // nnc_hvp(state, x, y, v, hv): v and hv have the state's layout.
   auto hvp = func::FuncOp::create(
       b, loc, "nnc_hvp",
-      b.getFunctionType({types[State], types[X], types[Y], types[State],
-                         types[Grads]},
-                        {}));
+      b.getFunctionType(
+          {types[State], types[X], types[Y], types[State], types[Grads]}, {}));
   Block *entry = hvp.addEntryBlock();
   Value v = entry->getArgument(3), hv = entry->getArgument(4);
   IRMapping mapping;
@@ -70,8 +69,8 @@ LogicalResult nnc::buildHessianVectorProduct(func::FuncOp gradient) {
     if (!hvTensor) {
       // A gradient that does not depend on the parameters: H = 0.
       b.setInsertionPoint(store);
-      hvTensor = filledTensor(b, loc, cast<RankedTensorType>(grads.getType()),
-                              0.0);
+      hvTensor =
+          filledTensor(b, loc, cast<RankedTensorType>(grads.getType()), 0.0);
     }
     store.getSourceMutable().assign(hvTensor);
   }
