@@ -14,6 +14,7 @@
 
 #include "runtime/src/Session.h"
 
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -49,6 +50,9 @@ struct CurvatureEstimate {
   double trace = 0;
   double traceStdError = 0;
   int64_t traceProducts = 0;
+
+  /// The trace, or NaN (null in JSON) when it was not estimated.
+  double reportedTrace() const { return traceProducts > 0 ? trace : NAN; }
 };
 
 /// Power iteration and trace of `product` over the coordinates where

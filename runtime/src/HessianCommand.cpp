@@ -98,7 +98,7 @@ int runHessian(Session &s) {
         {"hessian_top_eigenvalue", e.topEigenvalue},
         {"power_iterations", e.iterations},
         {"converged", e.converged},
-        {"hessian_trace", e.trace},
+        {"hessian_trace", e.reportedTrace()},
         {"trace_std_error", e.traceStdError},
         {"trace_method", options.exactTrace ? "exact" : "hutchinson"},
         {"trace_products", e.traceProducts}};

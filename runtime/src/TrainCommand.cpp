@@ -258,7 +258,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                                               trainable, curvature);
       metrics->write({{"step", position.step + 1},
                       {"hessian_top_eigenvalue", e.topEigenvalue},
-                      {"hessian_trace", e.trace}});
+                      {"hessian_trace", e.reportedTrace()}});
     }
     s.model.trainStep(state.data(), x.data(), y.data(), hyper, trainable.data(),
                       settings.seed, position.step, stepMetrics, output.data());
