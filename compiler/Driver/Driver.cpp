@@ -216,6 +216,7 @@ LogicalResult Compilation::run() {
     return writeText([&](raw_ostream &os) { module->print(os); });
   NNPipelineOptions nnOptions;
   nnOptions.gradcheck = options.gradcheck;
+  nnOptions.hessian = options.hessian;
   if (hasModel && failed(runPipeline([&](OpPassManager &pm) {
         buildNNToLinalgPipeline(pm, nnOptions);
       })))

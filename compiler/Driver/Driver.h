@@ -36,6 +36,8 @@ struct DriverOptions {
   bool fuseBatchNorm = true;
   /// Fold inference BatchNorm into the layer before it (nn-fold-batchnorm).
   bool foldBatchNorm = true;
+  /// Also emit nnc_hvp (Hessian-vector products, docs/curvature.md).
+  bool hessian = false;
   /// LLVM CPU name (`-mcpu`); empty: the host CPU and its features.
   std::string cpu;
   /// --target=nvptx: the GPU architecture of the PTX.

@@ -52,6 +52,11 @@ int nnc::nncMain(int argc, char **argv) {
       cl::desc("Keep inference BatchNorm as its own op (no "
                "nn-fold-batchnorm), for comparison"),
       cl::cat(category));
+  cl::opt<bool> hessian(
+      "hessian",
+      cl::desc("Also compile Hessian-vector products for `./model hessian` "
+               "and `train --hessian-every`"),
+      cl::cat(category));
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name, as for -mcpu (default: the host CPU)"),
       cl::value_desc("name"), cl::cat(category));
@@ -92,6 +97,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.gradcheck = gradcheck;
   options.fuseBatchNorm = !noFuseBN;
   options.foldBatchNorm = !noFoldBN;
+  options.hessian = hessian;
   options.cpu = cpu;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;

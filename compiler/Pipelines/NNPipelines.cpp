@@ -23,6 +23,7 @@ void nnc::buildNNToLinalgPipeline(mlir::OpPassManager &pm,
                                   const NNPipelineOptions &options) {
   nnc::NNLowerToLinalgPassOptions lowering;
   lowering.gradcheck = options.gradcheck;
+  lowering.hessian = options.hessian;
   pm.addPass(nnc::createNNLowerToLinalgPass(lowering));
   pm.addPass(mlir::createCanonicalizerPass());
   pm.addPass(mlir::createCSEPass());
@@ -49,6 +50,10 @@ struct NNToLinalgPipelineOptions
                          llvm::cl::desc("Also emit nnc_gradient and "
                                         "nnc_loss_f64 (./model gradcheck)"),
                          llvm::cl::init(false)};
+  Option<bool> hessian{*this, "hessian",
+                       llvm::cl::desc("Also emit nnc_hvp (Hessian-vector "
+                                      "products)"),
+                       llvm::cl::init(false)};
 };
 } // namespace
 
@@ -61,6 +66,6 @@ void nnc::registerNNPipelines() {
   mlir::PassPipelineRegistration<NNToLinalgPipelineOptions>(
       "nn-to-linalg", "nn functions -> linalg on tensors with the model ABI",
       [](mlir::OpPassManager &pm, const NNToLinalgPipelineOptions &opts) {
-        buildNNToLinalgPipeline(pm, {opts.gradcheck});
+        buildNNToLinalgPipeline(pm, {opts.gradcheck, opts.hessian});
       });
 }

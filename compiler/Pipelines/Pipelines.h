@@ -14,6 +14,8 @@ struct NNPipelineOptions {
   /// Also emit `nnc_gradient` and `nnc_loss_f64` (docs/abi.md) for
   /// `./model gradcheck`.
   bool gradcheck = false;
+  /// Also emit `nnc_hvp`, Hessian-vector products (docs/curvature.md).
+  bool hessian = false;
 };
 
 struct NNTrainingOptions {

@@ -38,6 +38,8 @@ public:
   void lossF64(const double *state, const float *x, const void *y,
                double *loss);
   void syncState(float *state);
+  void hvp(const float *state, const float *x, const void *y, const float *v,
+           float *hv);
 
   ModelEntryPoints entryPoints;
 
@@ -53,7 +55,7 @@ private:
   cuda::Device &device;
   ModelEntryPoints compiled;
   Buffer state, x, y, hyper, trainable, metrics, output, grads, loss,
-      stateF64, lossF64Buffer;
+      stateF64, lossF64Buffer, vector, product;
   /// The host state whose copy the device holds, and whether the device's
   /// is newer (trained since).
   const float *mirrored = nullptr;
@@ -82,6 +84,10 @@ void lossF64Entry(const double *state, const float *x, const void *y,
   current->lossF64(state, x, y, loss);
 }
 void syncStateEntry(float *state) { current->syncState(state); }
+void hvpEntry(const float *state, const float *x, const void *y,
+              const float *v, float *hv) {
+  current->hvp(state, x, y, v, hv);
+}
 
 size_t floatBytes(const Shape &shape) {
   return static_cast<size_t>(numElements(shape)) * sizeof(float);
@@ -90,7 +96,7 @@ size_t floatBytes(const Shape &shape) {
 DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
     : device(cuda::Device::open()), compiled(compiled) {
   size_t stateBytes = static_cast<size_t>(m.stateSize) * sizeof(float);
-  state.bytes = grads.bytes = stateBytes;
+  state.bytes = grads.bytes = vector.bytes = product.bytes = stateBytes;
   stateF64.bytes = static_cast<size_t>(m.stateSize) * sizeof(double);
   x.bytes = floatBytes(m.input);
   // int32 labels and float targets have the same size.
@@ -107,7 +113,8 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
                  predictEntry,
                  compiled.gradient ? gradientEntry : nullptr,
                  compiled.lossF64 ? lossF64Entry : nullptr,
-                 syncStateEntry};
+                 syncStateEntry,
+                 compiled.hvp ? hvpEntry : nullptr};
 }
 
 void DeviceModel::upload(Buffer &buffer, const void *data) {
@@ -186,6 +193,19 @@ void DeviceModel::lossF64(const double *hostState, const float *hostX,
                    lossF64Buffer.get<double>());
   finish("nnc_loss_f64");
   download(hostLoss, lossF64Buffer);
+}
+
+void DeviceModel::hvp(const float *hostState, const float *hostX,
+                      const void *hostY, const float *hostV, float *hostHv) {
+  // The device's state is the current one when the host's is behind.
+  useState(hostState);
+  upload(x, hostX);
+  upload(y, hostY);
+  upload(vector, hostV);
+  compiled.hvp(state.get<float>(), x.get<float>(), y.get<void>(),
+               vector.get<float>(), product.get<float>());
+  finish("nnc_hvp");
+  download(hostHv, product);
 }
 
 void DeviceModel::syncState(float *host) {

@@ -27,6 +27,16 @@ const OptionSpec kThreads{"threads", K::Count, "N",
 const OptionSpec kLoad{"load", K::Text, "FILE",
                        "checkpoint to use (default: the initial weights)"};
 
+// Curvature (Curvature.h).
+const OptionSpec kHessianIters{"hessian-iters", K::Count, "N",
+                               "at most N power iterations (100)"};
+const OptionSpec kHessianTol{"hessian-tol", K::Number, "X",
+                             "stop power iteration at a relative change "
+                             "below X (1e-4)"};
+const OptionSpec kHessianProbes{"hessian-probes", K::Count, "K",
+                                "Hutchinson trace with K Rademacher probes "
+                                "(10; 0: no trace)"};
+
 struct Command {
   const char *name;
   const char *summary;
@@ -54,6 +64,12 @@ const std::vector<Command> &commands() {
         {"reinit", K::List, "A,B",
          "with --init-from: initialize these tensors afresh"},
         {"freeze", K::List, "A,B", "do not train these tensors"},
+        {"hessian-every", K::Count, "N",
+         "add the top Hessian eigenvalue and trace of the batch to the "
+         "metrics every N steps (nnc --hessian)"},
+        kHessianIters,
+        kHessianTol,
+        kHessianProbes,
         kThreads,
         kData}},
       {"eval",
@@ -79,6 +95,24 @@ const std::vector<Command> &commands() {
         {"max-elements", K::Count, "N",
          "check at most N elements per tensor (2000; 0: all)"},
         {"fd-step", K::Number, "H", "relative finite-difference step (1e-5)"},
+        kThreads}},
+      {"hessian",
+       "top Hessian eigenvalue and trace of the loss (nnc --hessian)",
+       runHessian,
+       {kLoad,
+        kData,
+        kSeed,
+        {"batch-size", K::Count, "N",
+         "use the first N training samples (a multiple of the batch)"},
+        kHessianIters,
+        kHessianTol,
+        kHessianProbes,
+        {"exact-trace", K::Flag, nullptr,
+         "trace as the sum of e_i'He_i (one product per parameter)"},
+        {"json", K::Text, "FILE", "write the results as JSON to FILE"},
+        {"vector", K::Text, "FILE",
+         "instead: H·v for v in FILE (.npy, the state's layout) ..."},
+        {"product", K::Text, "FILE", "... written to FILE (.npy)"},
         kThreads}},
   };
   return table;

@@ -29,6 +29,9 @@ struct ModelEntryPoints {
   /// and is updated there: the runtime calls this to bring it back into
   /// `state` before reading it, and never writes `state` after passing it.
   void (*syncState)(float *state);
+  /// hv = H·v (nnc_hvp); null unless compiled with nnc --hessian.
+  void (*hvp)(const float *state, const float *x, const void *y,
+              const float *v, float *hv) = nullptr;
 };
 
 } // namespace nnrt

@@ -24,7 +24,8 @@ enum class Stream : uint32_t {
   Init = 0,
   Noise = 1,
   Shuffle = 2,
-  Synthetic = 3
+  Synthetic = 3,
+  Curvature = 4
 };
 
 PhiloxCounter philox4x32_10(PhiloxCounter counter, PhiloxKey key);

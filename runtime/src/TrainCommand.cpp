@@ -13,6 +13,7 @@
 #include "runtime/src/Error.h"
 #include "runtime/src/Evaluate.h"
 #include "runtime/src/FileIO.h"
+#include "runtime/src/Curvature.h"
 #include "runtime/src/MetricsLog.h"
 #include "runtime/src/Progress.h"
 #include "runtime/src/Shuffle.h"
@@ -242,6 +243,8 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                                       settings.noise};
   float stepMetrics[NNRT_METRIC_COUNT];
   std::optional<int64_t> logEvery = s.options.count("log-every");
+  std::optional<int64_t> hessianEvery = s.options.count("hessian-every");
+  CurvatureOptions curvature = curvatureOptions(s);
   Clock::time_point start = Clock::now();
 
   while (position.epochStep < stepsPerEpoch &&
@@ -249,6 +252,14 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
     const int64_t *indices = order.data() + position.epochStep * batch;
     train.x.fill(indices, batch, batch, x.data());
     train.y.fill(indices, batch, batch, y.data());
+    // At the weights and on the batch of this step's loss.
+    if (hessianEvery && (position.step + 1) % *hessianEvery == 0) {
+      CurvatureEstimate e = estimateCurvature(s, state, x.data(), y.data(), 1,
+                                              trainable, curvature);
+      metrics->write({{"step", position.step + 1},
+                      {"hessian_top_eigenvalue", e.topEigenvalue},
+                      {"hessian_trace", e.reportedTrace()}});
+    }
     s.model.trainStep(state.data(), x.data(), y.data(), hyper, trainable.data(),
                       settings.seed, position.step, stepMetrics, output.data());
     ++position.step;
@@ -417,6 +428,12 @@ int runTrain(Session &s) {
     throw UsageError("--log-every", "must be at least 1");
   if (o.has("log-every") && !o.has("metrics"))
     throw UsageError("--log-every", "needs --metrics FILE");
+  if (std::optional<int64_t> every = o.count("hessian-every")) {
+    if (*every < 1 || !o.has("metrics"))
+      throw UsageError("--hessian-every",
+                       *every < 1 ? "must be at least 1" : "needs --metrics FILE");
+    requireHessianProducts(s);
+  }
 
   std::optional<SafetensorsFile> resumed;
   std::vector<float> state;

@@ -321,3 +321,9 @@ FailureOr<SmallVector<Entry>> nnc::buildEntryPoints(ModuleOp module,
     return failure();
   return entries;
 }
+
+FailureOr<Entry> nnc::buildGradientEntry(ModuleOp module,
+                                         const StateLayout &layout,
+                                         func::FuncOp gradient) {
+  return EntryBuilder(module, layout).gradient(gradient);
+}

@@ -34,6 +34,11 @@ void emitManifestGlobal(mlir::ModuleOp module, llvm::StringRef text);
 mlir::FailureOr<llvm::SmallVector<Entry>>
 buildEntryPoints(mlir::ModuleOp module, const StateLayout &layout,
                  ModelFunctions funcs, bool gradcheck);
+
+/// nnc_gradient alone, which nnc_hvp is derived from.
+mlir::FailureOr<Entry> buildGradientEntry(mlir::ModuleOp module,
+                                          const StateLayout &layout,
+                                          mlir::func::FuncOp gradient);
 } // namespace nnc
 
 #endif // NNC_CONVERSION_NNTOLINALG_ENTRYPOINTS_H

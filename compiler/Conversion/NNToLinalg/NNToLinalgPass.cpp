@@ -1,6 +1,7 @@
 //===- NNToLinalgPass.cpp - nn-lower-to-linalg ----------------------------===//
 
 #include "compiler/Conversion/NNToLinalg/EntryPoints.h"
+#include "compiler/Conversion/NNToLinalg/HessianVectorProduct.h"
 #include "compiler/Conversion/NNToLinalg/NNToLinalg.h"
 #include "compiler/Conversion/Passes.h"
 #include "dialects/NN/IR/NNOps.h"
@@ -58,10 +59,19 @@ struct NNLowerToLinalgPass
     auto manifest = nnc::buildManifest(model, layout, *funcs, gradcheck);
     if (failed(manifest))
       return signalPassFailure();
+    // nnc_hvp is derived from nnc_gradient once that is lowered.
+    if (hessian)
+      *manifest += "hvp 1\n";
     nnc::emitManifestGlobal(module, *manifest);
     auto entries = nnc::buildEntryPoints(module, layout, *funcs, gradcheck);
     if (failed(entries))
       return signalPassFailure();
+    if (hessian && !gradcheck) {
+      auto gradient = nnc::buildGradientEntry(module, layout, funcs->gradient);
+      if (failed(gradient))
+        return signalPassFailure();
+      entries->push_back(*gradient);
+    }
     model.erase();
 
     RewritePatternSet patterns(&getContext());
@@ -90,6 +100,13 @@ struct NNLowerToLinalgPass
         return signalPassFailure();
       if (entry.func.getSymName() == "nnc_loss_f64")
         nnc::widenToF64(entry.func, /*keepF32=*/{1, 2}); // x and y
+    }
+    if (hessian) {
+      auto gradient = module.lookupSymbol<func::FuncOp>("nnc_gradient");
+      if (failed(nnc::buildHessianVectorProduct(gradient)))
+        return signalPassFailure();
+      if (!gradcheck)
+        gradient.erase();
     }
     WalkResult left = module.walk([](Operation *op) {
       if (isa<NNDialect>(op->getDialect())) {

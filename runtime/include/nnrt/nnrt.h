@@ -64,6 +64,14 @@ void nnc_gradient(const float *state, const float *x, const void *y,
 void nnc_loss_f64(const double *state, const float *x, const void *y,
                   double *loss);
 
+/* Present only when the manifest says `hvp 1` (nnc --hessian):
+ * hv = H·v, the Hessian of the batch's mean loss with respect to the state
+ * (as nnc_gradient differentiates it) times v; v and hv have the state's
+ * layout. Derived by forward-mode differentiation of the gradient
+ * (docs/curvature.md). Referenced weakly, like nnc_gradient. */
+void nnc_hvp(const float *state, const float *x, const void *y,
+             const float *v, float *hv);
+
 /* GPU models (nnc --target=nvptx, manifest record `device cuda <arch>`)
  * define the same four functions, but every pointer argument is a CUDA
  * device pointer; libnnrt owns those buffers and keeps the state on the
