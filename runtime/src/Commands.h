@@ -13,6 +13,7 @@ int runEval(Session &session);
 int runPredict(Session &session);
 int runInfo(Session &session);
 int runGradcheck(Session &session);
+int runDiagnose(Session &session);
 
 } // namespace nnrt
 

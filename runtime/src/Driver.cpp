@@ -80,6 +80,20 @@ const std::vector<Command> &commands() {
          "check at most N elements per tensor (2000; 0: all)"},
         {"fd-step", K::Number, "H", "relative finite-difference step (1e-5)"},
         kThreads}},
+      {"diagnose",
+       "signal propagation per layer on a batch (docs/diagnostics.md)",
+       runDiagnose,
+       {kLoad,
+        kData,
+        kSeed,
+        {"batch-size", K::Count, "N",
+         "samples: a multiple of the compiled batch (default: one batch)"},
+        {"init", K::Text, "KIND",
+         "model (the model's initializers) or lsuv (rescaled on the batch)"},
+        {"json", K::Text, "FILE", "write the report as JSON"},
+        {"plot", K::Text, "FILE", "plot the report as SVG"},
+        {"save", K::Text, "FILE", "save the weights that were diagnosed"},
+        kThreads}},
   };
   return table;
 }

@@ -11,10 +11,12 @@
 // Only gradcheck builds define these; elsewhere their addresses are null.
 #pragma weak nnc_gradient
 #pragma weak nnc_loss_f64
+// Older objects lack it.
+#pragma weak nnc_diagnose
 
 int nnrt_main(int argc, char **argv) {
   nnrt::ModelEntryPoints model{nnc_manifest, nnc_train_step, nnc_predict,
                                nnc_gradient, nnc_loss_f64,
-                               /*syncState=*/nullptr};
+                               /*syncState=*/nullptr, nnc_diagnose};
   return nnrt::runCommandLine(model, argc, argv);
 }

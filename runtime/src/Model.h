@@ -29,6 +29,11 @@ struct ModelEntryPoints {
   /// and is updated there: the runtime calls this to bring it back into
   /// `state` before reading it, and never writes `state` after passing it.
   void (*syncState)(float *state);
+  /// The loss, every gradient (as `gradient`) and the tape of layer
+  /// activations described by the manifest's `layer` records. Null for
+  /// GPU models and models compiled before it existed.
+  void (*diagnose)(const float *state, const float *x, const void *y,
+                   float *loss, float *grads, float *tape) = nullptr;
 };
 
 } // namespace nnrt

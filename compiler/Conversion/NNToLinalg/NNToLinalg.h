@@ -44,6 +44,8 @@ void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
 void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateGramLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                  const StateLayout &layout);
 
 /// Per-channel (dimension 1) mean and biased variance of `x`, as [C] tensors.
 std::pair<mlir::Value, mlir::Value>
