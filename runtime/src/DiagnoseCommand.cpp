@@ -114,9 +114,7 @@ int runDiagnose(Session &s) {
     throw UsageError("--batch-size",
                      "must be a multiple of the compiled batch size " +
                          std::to_string(m.batchSize()));
-  std::string init = o.text("init").value_or("model");
-  if (init != "model" && init != "lsuv")
-    throw UsageError("--init", "must be 'model' or 'lsuv', not '" + init + "'");
+  bool lsuv = wantsLsuv(o);
   for (const char *option : {"json", "plot", "save"})
     if (std::optional<std::string> path = o.text(option))
       checkWritable(*path);
@@ -125,7 +123,7 @@ int runDiagnose(Session &s) {
   Batches batches = firstSamples(s, count);
   std::printf("batch: the first %lld samples of %s\n",
               static_cast<long long>(count), batches.description.c_str());
-  if (init == "lsuv")
+  if (lsuv)
     std::printf("%s", formatLsuv(applyLsuv(s.model, m, state, batches.x.data(),
                                            batches.y.data()))
                           .c_str());
@@ -139,7 +137,7 @@ int runDiagnose(Session &s) {
     saveCheckpoint(*path, m, state.data(),
                    {{"model", m.model},
                     {"seed", std::to_string(defaultSeed(s))},
-                    {"init", init}});
+                    {"init", lsuv ? "lsuv" : "model"}});
   return ExitOk;
 }
 

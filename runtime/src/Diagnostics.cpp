@@ -130,8 +130,10 @@ std::string jsonString(const std::string &s) {
   return out + "\"";
 }
 
-/// Left-aligned first column, right-aligned others, widths from the cells.
-std::string alignRows(const std::vector<std::vector<std::string>> &rows) {
+/// Columns whose bit is set in `left` are left-aligned (names), the others
+/// right-aligned (numbers); widths come from the cells.
+std::string alignRows(const std::vector<std::vector<std::string>> &rows,
+                      unsigned left) {
   std::vector<size_t> width;
   for (const auto &row : rows)
     for (size_t c = 0; c < row.size(); ++c) {
@@ -142,7 +144,7 @@ std::string alignRows(const std::vector<std::vector<std::string>> &rows) {
   for (const auto &row : rows) {
     for (size_t c = 0; c < row.size(); ++c) {
       std::string pad(width[c] - row[c].size(), ' ');
-      os << (c ? "  " : "") << (c < 2 ? row[c] + pad : pad + row[c]);
+      os << (c ? "  " : "") << (left >> c & 1 ? row[c] + pad : pad + row[c]);
     }
     os << "\n";
   }
@@ -168,10 +170,11 @@ std::string formatTable(const DiagnoseReport &r) {
   std::ostringstream os;
   os << "model " << r.model << ", batch " << r.batch << ", loss "
      << number(r.loss) << "\n\n"
-     << alignRows(layers) << "\n"
-     << alignRows(grads) << "\n"
+     << alignRows(layers, 0b110) << "\n"
+     << alignRows(grads, 0b011) << "\n"
      << alignRows({{"hessian_top_eigenvalue", orNa(r.curvature.topEigenvalue)},
-                   {"hessian_trace", orNa(r.curvature.trace)}});
+                   {"hessian_trace", orNa(r.curvature.trace)}},
+                  0b11);
   return os.str();
 }
 

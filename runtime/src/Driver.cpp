@@ -54,6 +54,9 @@ const std::vector<Command> &commands() {
         {"reinit", K::List, "A,B",
          "with --init-from: initialize these tensors afresh"},
         {"freeze", K::List, "A,B", "do not train these tensors"},
+        {"init", K::Text, "KIND",
+         "model (default) or lsuv: rescale the initial weights on the first "
+         "batch"},
         kThreads,
         kData}},
       {"eval",

@@ -4,8 +4,10 @@
 
 #include "runtime/src/Diagnostics.h"
 #include "runtime/src/Error.h"
+#include "runtime/src/Shuffle.h"
 
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 namespace nnrt {
@@ -63,6 +65,30 @@ std::vector<LsuvStep> applyLsuv(const ModelEntryPoints &model,
     steps.push_back(step);
   }
   return steps;
+}
+
+bool wantsLsuv(const Options &options) {
+  std::string init = options.text("init").value_or("model");
+  if (init != "model" && init != "lsuv")
+    throw UsageError("--init", "must be 'model' or 'lsuv', not '" + init + "'");
+  return init == "lsuv";
+}
+
+void applyLsuvOnFirstBatch(const Session &s, std::vector<float> &state) {
+  const Manifest &m = s.manifest;
+  if (!s.model.diagnose || m.tapeSize < 0)
+    throw Error("--init=lsuv", "needs nnc_diagnose, which this model (a GPU "
+                               "model or an older one) lacks");
+  Dataset train = loadData(s, Split::Train);
+  int64_t batch = m.batchSize();
+  if (train.count() < batch)
+    throw Error(train.description, "fewer samples than one batch");
+  std::vector<float> x(numElements(m.input)), y(numElements(m.target));
+  std::vector<int64_t> first = fileOrder(batch);
+  train.x.fill(first.data(), batch, batch, x.data());
+  train.y.fill(first.data(), batch, batch, y.data());
+  std::printf("%s", formatLsuv(applyLsuv(s.model, m, state, x.data(), y.data()))
+                        .c_str());
 }
 
 std::string formatLsuv(const std::vector<LsuvStep> &steps) {

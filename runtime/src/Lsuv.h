@@ -16,6 +16,7 @@
 
 #include "runtime/src/Manifest.h"
 #include "runtime/src/Model.h"
+#include "runtime/src/Session.h"
 
 #include <string>
 #include <vector>
@@ -35,6 +36,14 @@ std::vector<LsuvStep> applyLsuv(const ModelEntryPoints &model,
                                 const float *x, const void *y,
                                 double tolerance = 0.05,
                                 int maxIterations = 10);
+
+/// Whether --init asks for LSUV: "model" (the default: the model's own
+/// initializers) or "lsuv"; anything else is a usage error.
+bool wantsLsuv(const Options &options);
+
+/// `train --init=lsuv`: applyLsuv on the first training batch (file
+/// order), printing what it did; the model must have nnc_diagnose.
+void applyLsuvOnFirstBatch(const Session &session, std::vector<float> &state);
 
 /// "lsuv: fc1.weight ×1.23 (variance 0.66 → 1.00, 2 passes)" lines.
 std::string formatLsuv(const std::vector<LsuvStep> &steps);
