@@ -27,6 +27,7 @@ struct Panel {
   bool logScale;
   /// Fixed y range for quantities in [0, 1]; else from the data.
   bool unitRange;
+  const char *xLabel = "layer";
 };
 
 void drawPanel(std::ostringstream &svg, const Panel &p, double x0, double y0) {
@@ -77,7 +78,7 @@ void drawPanel(std::ostringstream &svg, const Panel &p, double x0, double y0) {
     svg << "<text x=\"" << px(i) << "\" y=\"" << top + h + 16
         << "\" text-anchor=\"middle\">" << i + 1 << "</text>\n";
   svg << "<text x=\"" << left + w / 2 << "\" y=\"" << top + h + 32
-      << "\" text-anchor=\"middle\">layer</text>\n";
+      << "\" text-anchor=\"middle\">" << p.xLabel << "</text>\n";
   std::string path;
   bool pen = false;
   for (size_t i = 0; i < n; ++i) {
@@ -103,7 +104,8 @@ std::string plotReport(const DiagnoseReport &r) {
   panels[1] = {"variance / mean square", {}, true, false};
   panels[2] = {"mean cosine similarity", {}, false, true};
   panels[3] = {"dead ReLU fraction", {}, false, true};
-  panels[4] = {"gradient norm of each weight", {}, true, false};
+  panels[4] = {"gradient norm of each weight", {}, true, false,
+               "weight (fc1.weight, ...)"};
   for (const LayerStats &l : r.layers) {
     panels[0].values.push_back(l.variance);
     panels[1].values.push_back(l.varianceRatio);

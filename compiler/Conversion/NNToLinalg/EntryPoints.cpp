@@ -143,54 +143,12 @@ public:
   }
 
   FailureOr<Entry> gradient(func::FuncOp src) {
-    Location loc = src.getLoc();
-    Type f32 = b.getF32Type();
-    auto in = src.getArgumentTypes();
-    auto func = create("nnc_gradient",
-                       {stateType(f32), memrefOf(in[0]), memrefOf(in[1]),
-                        MemRefType::get({1}, f32), stateType(f32)},
-                       loc);
-    auto a = func.getArguments();
-    StateAccess access{toTensor(b, loc, a[0], false), nullptr, nullptr};
-    auto ret = inlineBody(
-        b, src, {toTensor(b, loc, a[1], false), toTensor(b, loc, a[2], false)});
-    store(b, loc, gather(b, loc, {ret[0]}), a[3]);
-    store(b, loc, scatterGradients(src, ret, loc), a[4]);
-    func::ReturnOp::create(b, loc);
-    return Entry{func, access};
+    return gradientEntry("nnc_gradient", src, nullptr);
   }
 
   /// nnc_gradient plus the tape: every layer's activations (Tape.h).
   FailureOr<Entry> diagnose(func::FuncOp src, const Tape &tape) {
-    Location loc = src.getLoc();
-    Type f32 = b.getF32Type();
-    auto in = src.getArgumentTypes();
-    auto func = create("nnc_diagnose",
-                       {stateType(f32), memrefOf(in[0]), memrefOf(in[1]),
-                        MemRefType::get({1}, f32), stateType(f32),
-                        MemRefType::get({std::max<int64_t>(tape.size, 1)}, f32)},
-                       loc);
-    auto a = func.getArguments();
-    StateAccess access{toTensor(b, loc, a[0], false), nullptr, nullptr};
-    IRMapping mapping;
-    auto ret = inlineBody(
-        b, src, {toTensor(b, loc, a[1], false), toTensor(b, loc, a[2], false)},
-        mapping);
-    store(b, loc, gather(b, loc, {ret[0]}), a[3]);
-    store(b, loc, scatterGradients(src, ret, loc), a[4]);
-    Value record = nnc::filledTensor(
-        b, loc, RankedTensorType::get({std::max<int64_t>(tape.size, 1)}, f32),
-        0.0);
-    for (const TapeLayer &layer : tape.layers) {
-      record = insertFlat(mapping.lookup(layer.pre), record, layer.preOffset,
-                          loc);
-      if (layer.post)
-        record = insertFlat(mapping.lookup(layer.post), record,
-                            layer.postOffset, loc);
-    }
-    store(b, loc, record, a[5]);
-    func::ReturnOp::create(b, loc);
-    return Entry{func, access};
+    return gradientEntry("nnc_diagnose", src, &tape);
   }
 
   /// Built in f32 like the others; widenToF64 turns it into f64 once lowered.
@@ -212,6 +170,43 @@ public:
   }
 
 private:
+  /// The loss and the gradients of @gradient `src` (and with `tape`, the
+  /// layers' activations into one more buffer argument).
+  FailureOr<Entry> gradientEntry(StringRef name, func::FuncOp src,
+                                 const Tape *tape) {
+    Location loc = src.getLoc();
+    Type f32 = b.getF32Type();
+    auto in = src.getArgumentTypes();
+    SmallVector<Type> args{stateType(f32), memrefOf(in[0]), memrefOf(in[1]),
+                           MemRefType::get({1}, f32), stateType(f32)};
+    auto tapeType =
+        RankedTensorType::get({tape ? std::max<int64_t>(tape->size, 1) : 0}, f32);
+    if (tape)
+      args.push_back(memrefOf(tapeType));
+    auto func = create(name, args, loc);
+    auto a = func.getArguments();
+    StateAccess access{toTensor(b, loc, a[0], false), nullptr, nullptr};
+    IRMapping mapping;
+    auto ret = inlineBody(
+        b, src, {toTensor(b, loc, a[1], false), toTensor(b, loc, a[2], false)},
+        mapping);
+    store(b, loc, gather(b, loc, {ret[0]}), a[3]);
+    store(b, loc, scatterGradients(src, ret, loc), a[4]);
+    if (tape) {
+      Value record = nnc::filledTensor(b, loc, tapeType, 0.0);
+      for (const TapeLayer &layer : tape->layers) {
+        record = insertFlat(mapping.lookup(layer.pre), record,
+                            layer.preOffset, loc);
+        if (layer.post)
+          record = insertFlat(mapping.lookup(layer.post), record,
+                              layer.postOffset, loc);
+      }
+      store(b, loc, record, a[5]);
+    }
+    func::ReturnOp::create(b, loc);
+    return Entry{func, access};
+  }
+
   /// `value` flattened into `into` at `offset`.
   Value insertFlat(Value value, Value into, int64_t offset, Location loc) {
     auto type = cast<RankedTensorType>(value.getType());
