@@ -24,7 +24,6 @@ KIND_FLAGS = {
     "plain": [],
     "bn": ["--bn"],
     "residual": ["--residual"],
-    "residual_bn": ["--residual", "--bn"],
 }
 
 
@@ -88,9 +87,6 @@ def main():
         for depth in depths:
             cells = []
             for kind in kinds:
-                if kind.startswith("residual") and depth % 2:
-                    cells.append(f"{'-':>14}")
-                    continue
                 wall, cpu = measure(args.nnc, generate(workdir, kind, depth),
                                     workdir, args.repeats)
                 cells.append(f"{wall:7.1f} /{cpu:5.1f}")

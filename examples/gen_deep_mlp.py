@@ -1,182 +1,98 @@
 #!/usr/bin/env python3
-"""Writes an N-layer ReLU MLP for Fashion-MNIST as an `nn` model (.mlir).
+"""Writes a deep ReLU MLP in the nn dialect (to stdout, or -o FILE).
 
-    examples/gen_deep_mlp.py --depth 50 --bn > deep50_bn.mlir
-    examples/gen_deep_mlp.py --depth 50 --residual -o deep50_res.mlir
+gen_deep_mlp.py --depth 50 --width 256 --init kaiming [--bn | --residual] [-o FILE]
 
-`--depth` counts the dense layers: 784->W, depth-2 hidden W->W layers, W->10.
-Plain and --bn models chain dense [-> batch_norm] -> relu, as in
-examples/deep_relu_kaiming.mlir and examples/deep_relu_bn.mlir.
---residual groups the hidden layers into blocks of two,
-    h <- h + f2(relu(f1(relu(h))))    fk = dense [-> batch_norm],
-as in examples/residual_mlp.mlir; the dialect has no scaling op, so each
-block's output is scaled by 1/sqrt(blocks) at initialization: through the
-init gain of its second dense layer, or through its second BatchNorm's
-weight (gamma) when --bn is on, since BN would undo the gain.
-Parameter names follow PyTorch's state_dict for the same nn.Sequential-like
-naming (fc<i>.weight, bn<i>.running_mean, blocks.<b>.fc1.weight, ...).
+depth counts the dense layers: fc1 (784 -> width), fc2 .. fc{depth-1}
+(width -> width), fc{depth} (width -> 10); every layer but the last is
+followed by a ReLU.
+  --bn        BatchNorm (bn1 .. bn{depth-1}) between each hidden dense and its ReLU
+  --residual  fc2 .. fc{depth-1} become L = depth-2 pre-activation residual
+              blocks h <- h + fc_k(relu(h)) whose branch is scaled by 1/sqrt(L):
+              the scale is folded into the initializer's gain (sqrt(2/L)
+              for Kaiming, 1/sqrt(L) for Xavier), which is the same function
+              at initialization.
+Names are those of a PyTorch module with attributes fc1, bn1, ... so that
+checkpoints load into it (test/Integration/diagnose/deep_mlp.py).
 """
 import argparse
 import math
-import sys
-
-INITS = {
-    "kaiming": "#nn.kaiming_normal",
-    "kaiming_uniform": "#nn.kaiming_uniform",
-    "xavier": "#nn.xavier_uniform",
-    "xavier_normal": "#nn.xavier_normal",
-}
 
 
-class ModelWriter:
-    """Collects params and forward lines, with SSA names numbered in order."""
-
-    def __init__(self, args):
-        self.args = args
-        self.params = []
-        self.body = []
-        self.counter = 0
-        self.act = f"tensor<{args.batch}x{args.width}xf32>"
-
-    def fresh(self, stem):
-        self.counter += 1
-        return f"%{stem}{self.counter}"
-
-    def param(self, name, shape, init, suffix=""):
-        dims = "x".join(str(d) for d in shape)
-        self.params.append(
-            f"  nn.param @{name} : tensor<{dims}xf32> init = {init}{suffix}")
-
-    def dense(self, x, name, fan_in, fan_out, gain=None):
-        init = INITS[self.args.init]
-        if gain is not None:
-            init += f"<gain = {gain:.6g}>"
-        self.param(f"{name}.weight", [fan_out, fan_in], init)
-        self.param(f"{name}.bias", [fan_out], "#nn.zeros")
-        out = self.fresh("h")
-        self.body.append(
-            f"    {out} = nn.dense {x}, @{name}.weight, @{name}.bias : "
-            f"tensor<{self.args.batch}x{fan_in}xf32> -> "
-            f"tensor<{self.args.batch}x{fan_out}xf32>")
-        return out
-
-    def batch_norm(self, x, name, gamma="#nn.ones"):
-        w = self.args.width
-        self.param(f"{name}.weight", [w], gamma)
-        self.param(f"{name}.bias", [w], "#nn.zeros")
-        self.param(f"{name}.running_mean", [w], "#nn.zeros", " buffer")
-        self.param(f"{name}.running_var", [w], "#nn.ones", " buffer")
-        out = self.fresh("n")
-        self.body.append(
-            f"    {out} = nn.batch_norm {x}, @{name}.weight, @{name}.bias, "
-            f"@{name}.running_mean, @{name}.running_var : {self.act}")
-        return out
-
-    def unary(self, op, x, stem):
-        out = self.fresh(stem)
-        self.body.append(f"    {out} = nn.{op} {x} : {self.act}")
-        return out
-
-    def add(self, a, b):
-        out = self.fresh("r")
-        self.body.append(f"    {out} = nn.add {a}, {b} : {self.act}")
-        return out
-
-
-def build_plain(m, x):
-    h = x
-    for i in range(1, m.args.depth):
-        h = m.dense(h, f"fc{i}", 784 if i == 1 else m.args.width, m.args.width)
-        if m.args.bn:
-            h = m.batch_norm(h, f"bn{i}")
-        h = m.unary("relu", h, "a")
-    return h, f"fc{m.args.depth}"
-
-
-def build_residual(m, x):
-    w = m.args.width
-    blocks = (m.args.depth - 2) // 2
-    scale = 1.0 / math.sqrt(blocks)
-    h = m.dense(x, "fc_in", 784, w)
-    for b in range(1, blocks + 1):
-        name = f"blocks.{b}"
-        u = m.dense(m.unary("relu", h, "a"), f"{name}.fc1", w, w)
-        if m.args.bn:
-            u = m.batch_norm(u, f"{name}.bn1")
-            v = m.dense(m.unary("relu", u, "a"), f"{name}.fc2", w, w)
-            v = m.batch_norm(v, f"{name}.bn2", f"#nn.constant<{scale:.6g}>")
-        else:
-            # Kaiming's default gain is sqrt(2); Xavier's is 1.
-            base = math.sqrt(2) if m.args.init.startswith("kaiming") else 1.0
-            v = m.dense(m.unary("relu", u, "a"), f"{name}.fc2", w, w,
-                        gain=base * scale)
-        h = m.add(h, v)
-    return m.unary("relu", h, "a"), "fc_out"
-
-
-def generate(args):
-    m = ModelWriter(args)
-    x = "%x"
-    build = build_residual if args.residual else build_plain
-    h, out_name = build(m, x)
-    logits = m.dense(h, out_name, args.width, 10)
-    kind = ("residual " if args.residual else "") + \
-        ("BatchNorm " if args.bn else "") + "ReLU"
-    name = args.name or (f"deep{args.depth}" + ("_res" if args.residual else "")
-                         + ("_bn" if args.bn else "") + f"_{args.init}")
-    lines = [
-        f"// Generated by examples/gen_deep_mlp.py: a {args.depth}-layer "
-        f"{kind} MLP, width {args.width}, {args.init} init.",
-        f"nn.model @{name} attributes {{lr = {args.lr}, clip_norm = 1.0, "
-        f"epochs = 5}} {{",
-    ]
-    lines += m.params
-    lines.append(f"  nn.forward(%x: tensor<{args.batch}x784xf32>, "
-                 f"%y: tensor<{args.batch}xi32>) {{")
-    lines += m.body
-    lines += [
-        f"    %loss = nn.softmax_cross_entropy {logits}, %y : "
-        f"tensor<{args.batch}x10xf32>, tensor<{args.batch}xi32> -> tensor<f32>",
-        f"    nn.return {logits}, %loss : tensor<{args.batch}x10xf32>, "
-        f"tensor<f32>",
-        "  }",
-        "}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def parse_args(argv):
+def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--depth", type=int, default=20,
-                   help="dense layers, input and output layer included")
+    p.add_argument("--depth", type=int, default=20)
     p.add_argument("--width", type=int, default=256)
+    p.add_argument("--init", choices=["xavier", "kaiming"], default="kaiming")
+    p.add_argument("--bn", action="store_true")
+    p.add_argument("--residual", action="store_true")
     p.add_argument("--batch", type=int, default=128)
-    p.add_argument("--init", choices=sorted(INITS), default="kaiming")
-    p.add_argument("--bn", action="store_true",
-                   help="BatchNorm after every hidden dense layer")
-    p.add_argument("--residual", action="store_true",
-                   help="hidden layers in residual blocks of two")
     p.add_argument("--lr", type=float, default=0.01)
-    p.add_argument("--name", help="model symbol (default from the options)")
-    p.add_argument("-o", "--output", help="output file (default stdout)")
-    args = p.parse_args(argv)
-    if args.depth < 2:
-        p.error("--depth must be at least 2 (input and output layer)")
-    if args.residual and (args.depth < 4 or args.depth % 2):
-        p.error("--residual needs an even --depth >= 4 "
-                "(fc_in, blocks of two, fc_out)")
-    return args
-
-
-def main(argv):
-    args = parse_args(argv)
-    text = generate(args)
-    if args.output:
-        with open(args.output, "w") as f:
+    p.add_argument("-o", dest="output", help="write here instead of stdout")
+    a = p.parse_args()
+    if a.depth < 3:
+        p.error("--depth must be at least 3")
+    if a.bn and a.residual:
+        p.error("--bn and --residual are separate variants")
+    w, n, blocks = a.width, a.batch, a.depth - 2
+    init = "#nn.kaiming_normal" if a.init == "kaiming" else "#nn.xavier_uniform"
+    base_gain = math.sqrt(2.0) if a.init == "kaiming" else 1.0
+    variant = "_bn" if a.bn else "_residual" if a.residual else ""
+    name = f"deep{a.depth}_{a.init}{variant}"
+    out = [f"// {a.depth}-layer width-{w} ReLU MLP ({a.init}{variant.replace('_', ', ')}),",
+           "// generated by examples/gen_deep_mlp.py " +
+           " ".join(f"--{k} {v}" for k, v in [("depth", a.depth), ("width", w), ("init", a.init)]) +
+           (" --bn" if a.bn else "") + (" --residual" if a.residual else ""),
+           f"nn.model @{name} attributes {{lr = {a.lr}, clip_norm = 1.0, epochs = 5}} {{"]
+    t = lambda *dims: "tensor<" + "x".join(map(str, dims)) + "xf32>"
+    for k in range(1, a.depth + 1):
+        fan_in = 784 if k == 1 else w
+        fan_out = 10 if k == a.depth else w
+        weight_init = init
+        if a.residual and 1 < k < a.depth:
+            weight_init += f"<gain = {base_gain / math.sqrt(blocks):.9g}>"
+        out.append(f"  nn.param @fc{k}.weight : {t(fan_out, fan_in)} init = {weight_init}")
+        out.append(f"  nn.param @fc{k}.bias : {t(fan_out)} init = #nn.zeros")
+        if a.bn and k < a.depth:
+            out.append(f"  nn.param @bn{k}.weight : {t(w)} init = #nn.ones")
+            out.append(f"  nn.param @bn{k}.bias : {t(w)} init = #nn.zeros")
+            out.append(f"  nn.param @bn{k}.running_mean : {t(w)} init = #nn.zeros buffer")
+            out.append(f"  nn.param @bn{k}.running_var : {t(w)} init = #nn.ones buffer")
+    out.append(f"  nn.forward(%x: {t(n, 784)}, %y: tensor<{n}xi32>) {{")
+    body = []
+    dense = lambda res, arg, k, fan_in, fan_out: body.append(
+        f"    {res} = nn.dense {arg}, @fc{k}.weight, @fc{k}.bias : {t(n, fan_in)} -> {t(n, fan_out)}")
+    hw = t(n, w)
+    if a.residual:
+        dense("%h1", "%x", 1, 784, w)
+        for k in range(2, a.depth):
+            body.append(f"    %r{k - 1} = nn.relu %h{k - 1} : {hw}")
+            dense(f"%b{k}", f"%r{k - 1}", k, w, w)
+            body.append(f"    %h{k} = nn.add %h{k - 1}, %b{k} : {hw}")
+        body.append(f"    %r{a.depth - 1} = nn.relu %h{a.depth - 1} : {hw}")
+        last = f"%r{a.depth - 1}"
+    else:
+        last = "%x"
+        for k in range(1, a.depth):
+            dense(f"%h{k}", last, k, 784 if k == 1 else w, w)
+            pre = f"%h{k}"
+            if a.bn:
+                body.append(f"    %n{k} = nn.batch_norm %h{k}, @bn{k}.weight, @bn{k}.bias, "
+                            f"@bn{k}.running_mean, @bn{k}.running_var : {hw}")
+                pre = f"%n{k}"
+            body.append(f"    %a{k} = nn.relu {pre} : {hw}")
+            last = f"%a{k}"
+    dense("%logits", last, a.depth, w, 10)
+    body.append(f"    %loss = nn.softmax_cross_entropy %logits, %y : {t(n, 10)}, tensor<{n}xi32> -> tensor<f32>")
+    body.append(f"    nn.return %logits, %loss : {t(n, 10)}, tensor<f32>")
+    out += body + ["  }", "}"]
+    text = "\n".join(out) + "\n"
+    if a.output:
+        with open(a.output, "w") as f:
             f.write(text)
     else:
-        sys.stdout.write(text)
+        print(text, end="")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -14,6 +14,7 @@ int runPredict(Session &session);
 int runInfo(Session &session);
 int runGradcheck(Session &session);
 int runHessian(Session &session);
+int runDiagnose(Session &session);
 
 } // namespace nnrt
 

@@ -12,10 +12,12 @@
 #pragma weak nnc_gradient
 #pragma weak nnc_loss_f64
 #pragma weak nnc_hvp
+// Older objects lack it.
+#pragma weak nnc_diagnose
 
 int nnrt_main(int argc, char **argv) {
   nnrt::ModelEntryPoints model{nnc_manifest, nnc_train_step, nnc_predict,
                                nnc_gradient, nnc_loss_f64,
-                               /*syncState=*/nullptr, nnc_hvp};
+                               /*syncState=*/nullptr, nnc_hvp, nnc_diagnose};
   return nnrt::runCommandLine(model, argc, argv);
 }

@@ -4,6 +4,7 @@
 
 #include "runtime/src/Error.h"
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -127,6 +128,18 @@ TensorInfo parseTensor(const LineParser &line) {
   return t;
 }
 
+LayerInfo parseLayer(const LineParser &line) {
+  line.expectFields(6);
+  LayerInfo l;
+  l.name = line.field(0);
+  l.kind = line.field(1);
+  l.weight = line.field(2) == "-" ? "" : line.field(2);
+  l.preOffset = line.integer(3, 0);
+  l.postOffset = line.integer(4, -1);
+  l.shape = line.shape(5);
+  return l;
+}
+
 void fail(const std::string &what) { throw Error("manifest", what); }
 
 /// Checks what no single line can: shapes agree and tensors tile the state.
@@ -152,6 +165,13 @@ void validate(const Manifest &m, const std::set<std::string> &seen) {
              m.targetSampleSize() != m.outputSampleSize()) {
     fail("mse needs an f32 target with the output's shape " +
          formatShape(m.output));
+  }
+  for (const LayerInfo &l : m.layers) {
+    int64_t last = std::max(l.preOffset, l.postOffset) + l.numel();
+    if (l.shape[0] != m.batchSize() || last > m.tapeSize)
+      fail("layer " + l.name + " " + formatShape(l.shape) +
+           " does not fit a batch on the tape of " +
+           std::to_string(m.tapeSize) + " floats");
   }
   std::set<std::string> names;
   int64_t end = 0;
@@ -184,7 +204,7 @@ Manifest parseManifest(const std::string &text) {
       continue;
     LineParser line(lineNo, fields);
     const std::string &kind = fields[0];
-    bool single = kind != "tensor" && kind != "hparam";
+    bool single = kind != "tensor" && kind != "hparam" && kind != "layer";
     if (single && !seen.insert(kind).second)
       line.fail("record appears twice");
     if (kind == "nnc") {
@@ -234,6 +254,11 @@ Manifest parseManifest(const std::string &text) {
         line.fail("unknown device '" + line.field(0) + "'");
       m.device = line.field(0);
       m.deviceArch = line.field(1);
+    } else if (kind == "tape_size") {
+      line.expectFields(1);
+      m.tapeSize = line.integer(0, 0);
+    } else if (kind == "layer") {
+      m.layers.push_back(parseLayer(line));
     } else if (kind == "tensor") {
       m.tensors.push_back(parseTensor(line));
     }

@@ -38,6 +38,21 @@ struct TensorInfo {
   int64_t numel() const { return numElements(shape); }
 };
 
+/// One layer on the tape of nnc_diagnose (docs/abi.md, `layer` record).
+struct LayerInfo {
+  std::string name;
+  /// The activation (relu, tanh, ...) or "output" for the logits.
+  std::string kind;
+  /// The dense/conv weight that produces the pre-activation, or empty.
+  std::string weight;
+  int64_t preOffset = 0;
+  /// -1 for the output, which has no post-activation.
+  int64_t postOffset = -1;
+  Shape shape;
+
+  int64_t numel() const { return numElements(shape); }
+};
+
 struct Manifest {
   int64_t version = 0;
   std::string model;
@@ -53,6 +68,10 @@ struct Manifest {
   /// The GPU architecture of a `cuda` model (`sm_90`).
   std::string deviceArch;
   std::vector<TensorInfo> tensors;
+  /// Floats written by nnc_diagnose's tape, and what they are; absent
+  /// (-1) in models compiled before nnc_diagnose existed.
+  int64_t tapeSize = -1;
+  std::vector<LayerInfo> layers;
 
   int64_t batchSize() const { return input[0]; }
   /// Elements of one sample of x, y and the output (all but dimension 0).

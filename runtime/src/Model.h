@@ -32,6 +32,11 @@ struct ModelEntryPoints {
   /// hv = H·v (nnc_hvp); null unless compiled with nnc --hessian.
   void (*hvp)(const float *state, const float *x, const void *y,
               const float *v, float *hv) = nullptr;
+  /// The loss, every gradient (as `gradient`) and the tape of layer
+  /// activations described by the manifest's `layer` records. Null for
+  /// GPU models and models compiled before it existed.
+  void (*diagnose)(const float *state, const float *x, const void *y,
+                   float *loss, float *grads, float *tape) = nullptr;
 };
 
 } // namespace nnrt

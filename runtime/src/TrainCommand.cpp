@@ -14,6 +14,7 @@
 #include "runtime/src/Evaluate.h"
 #include "runtime/src/FileIO.h"
 #include "runtime/src/Curvature.h"
+#include "runtime/src/Lsuv.h"
 #include "runtime/src/MetricsLog.h"
 #include "runtime/src/Progress.h"
 #include "runtime/src/Shuffle.h"
@@ -422,6 +423,10 @@ int runTrain(Session &s) {
     throw UsageError("--resume", "cannot be combined with --init-from "
                                  "(--resume continues a run, --init-from "
                                  "starts a new one)");
+  if (o.has("init") && (o.has("resume") || o.has("init-from")))
+    throw UsageError("--init", "starts a new run from the model's "
+                               "initializers; it cannot be combined with "
+                               "--resume or --init-from");
   if (o.has("reinit") && !o.has("init-from"))
     throw UsageError("--reinit", "needs --init-from");
   if (std::optional<int64_t> every = o.count("log-every"); every && *every < 1)
@@ -468,6 +473,8 @@ int runTrain(Session &s) {
     });
     if (initFrom)
       loadTensors(readSafetensors(*initFrom), m, state.data(), reinit);
+    else if (wantsLsuv(o))
+      applyLsuvOnFirstBatch(s, state);
   }
   return Trainer(s, settings, std::move(state), position).run();
 }

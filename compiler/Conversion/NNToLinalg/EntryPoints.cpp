@@ -8,6 +8,7 @@
 
 #include "compiler/Conversion/NNToLinalg/EntryPoints.h"
 #include "compiler/Conversion/NNToLinalg/Builders.h"
+#include "compiler/Conversion/NNToLinalg/Tape.h"
 #include "dialects/NN/IR/NNOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -62,16 +63,21 @@ Value gather(OpBuilder &b, Location loc, ValueRange scalars) {
 }
 
 /// Clones the body of `from` with its arguments bound to `args`; returns
-/// the values it returns.
-SmallVector<Value> inlineBody(OpBuilder &b, func::FuncOp from,
-                              ValueRange args) {
-  IRMapping mapping;
+/// the values it returns. `mapping` receives the clones of all values.
+SmallVector<Value> inlineBody(OpBuilder &b, func::FuncOp from, ValueRange args,
+                              IRMapping &mapping) {
   mapping.map(from.getArguments(), args);
   Block &body = from.getBody().front();
   for (Operation &op : body.without_terminator())
     b.clone(op, mapping);
   return llvm::map_to_vector(body.getTerminator()->getOperands(),
                              [&](Value v) { return mapping.lookup(v); });
+}
+
+SmallVector<Value> inlineBody(OpBuilder &b, func::FuncOp from,
+                              ValueRange args) {
+  IRMapping mapping;
+  return inlineBody(b, from, args, mapping);
 }
 
 class EntryBuilder {
@@ -137,37 +143,12 @@ public:
   }
 
   FailureOr<Entry> gradient(func::FuncOp src) {
-    Location loc = src.getLoc();
-    Type f32 = b.getF32Type();
-    auto in = src.getArgumentTypes();
-    auto func = create("nnc_gradient",
-                       {stateType(f32), memrefOf(in[0]), memrefOf(in[1]),
-                        MemRefType::get({1}, f32), stateType(f32)},
-                       loc);
-    auto a = func.getArguments();
-    StateAccess access{toTensor(b, loc, a[0], false), nullptr, nullptr};
-    auto ret = inlineBody(
-        b, src, {toTensor(b, loc, a[1], false), toTensor(b, loc, a[2], false)});
-    // Gradients go to their parameters' offsets; the rest stays 0.
-    Value grads = nnc::filledTensor(
-        b, loc, RankedTensorType::get({layout.size}, f32), 0.0);
-    auto params = src->getAttrOfType<ArrayAttr>("nn.params");
-    for (auto [param, g] : llvm::zip(params, ArrayRef(ret).drop_front(2))) {
-      const TensorSlot &slot =
-          layout.slots.lookup(cast<FlatSymbolRefAttr>(param).getAttr());
-      int64_t n = slot.type.getNumElements();
-      Value flat =
-          nnc::buildReshape(b, loc, g, RankedTensorType::get({n}, f32));
-      grads = tensor::InsertSliceOp::create(
-          b, loc, flat, grads,
-          ArrayRef<OpFoldResult>{b.getIndexAttr(slot.offset)},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(n)},
-          ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
-    }
-    store(b, loc, gather(b, loc, {ret[0]}), a[3]);
-    store(b, loc, grads, a[4]);
-    func::ReturnOp::create(b, loc);
-    return Entry{func, access};
+    return gradientEntry("nnc_gradient", src, nullptr);
+  }
+
+  /// nnc_gradient plus the tape: every layer's activations (Tape.h).
+  FailureOr<Entry> diagnose(func::FuncOp src, const Tape &tape) {
+    return gradientEntry("nnc_diagnose", src, &tape);
   }
 
   /// Built in f32 like the others; widenToF64 turns it into f64 once lowered.
@@ -189,6 +170,74 @@ public:
   }
 
 private:
+  /// The loss and the gradients of @gradient `src` (and with `tape`, the
+  /// layers' activations into one more buffer argument).
+  FailureOr<Entry> gradientEntry(StringRef name, func::FuncOp src,
+                                 const Tape *tape) {
+    Location loc = src.getLoc();
+    Type f32 = b.getF32Type();
+    auto in = src.getArgumentTypes();
+    SmallVector<Type> args{stateType(f32), memrefOf(in[0]), memrefOf(in[1]),
+                           MemRefType::get({1}, f32), stateType(f32)};
+    auto tapeType =
+        RankedTensorType::get({tape ? std::max<int64_t>(tape->size, 1) : 0}, f32);
+    if (tape)
+      args.push_back(memrefOf(tapeType));
+    auto func = create(name, args, loc);
+    auto a = func.getArguments();
+    StateAccess access{toTensor(b, loc, a[0], false), nullptr, nullptr};
+    IRMapping mapping;
+    auto ret = inlineBody(
+        b, src, {toTensor(b, loc, a[1], false), toTensor(b, loc, a[2], false)},
+        mapping);
+    store(b, loc, gather(b, loc, {ret[0]}), a[3]);
+    store(b, loc, scatterGradients(src, ret, loc), a[4]);
+    if (tape) {
+      Value record = nnc::filledTensor(b, loc, tapeType, 0.0);
+      for (const TapeLayer &layer : tape->layers) {
+        Value pre = mapping.lookup(layer.pre);
+        if (layer.preBeforeFusedActivation) {
+          Operation *withoutActivation = b.clone(*pre.getDefiningOp());
+          withoutActivation->removeAttr("activation");
+          pre = withoutActivation->getResult(0);
+        }
+        record = insertFlat(pre, record, layer.preOffset, loc);
+        if (layer.post)
+          record = insertFlat(mapping.lookup(layer.post), record,
+                              layer.postOffset, loc);
+      }
+      store(b, loc, record, a[5]);
+    }
+    func::ReturnOp::create(b, loc);
+    return Entry{func, access};
+  }
+
+  /// `value` flattened into `into` at `offset`.
+  Value insertFlat(Value value, Value into, int64_t offset, Location loc) {
+    auto type = cast<RankedTensorType>(value.getType());
+    int64_t n = type.getNumElements();
+    Value flat = nnc::buildReshape(
+        b, loc, value, RankedTensorType::get({n}, type.getElementType()));
+    return tensor::InsertSliceOp::create(
+        b, loc, flat, into, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(n)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+  }
+
+  /// The gradients that @gradient returns after the loss and the output, at
+  /// their parameters' offsets in a state-sized tensor; the rest stays 0.
+  Value scatterGradients(func::FuncOp src, ArrayRef<Value> ret, Location loc) {
+    Value grads = nnc::filledTensor(
+        b, loc, RankedTensorType::get({layout.size}, b.getF32Type()), 0.0);
+    auto params = src->getAttrOfType<ArrayAttr>("nn.params");
+    for (auto [param, g] : llvm::zip(params, ret.drop_front(2))) {
+      const TensorSlot &slot =
+          layout.slots.lookup(cast<FlatSymbolRefAttr>(param).getAttr());
+      grads = insertFlat(g, grads, slot.offset, loc);
+    }
+    return grads;
+  }
+
   ModuleOp module;
   const StateLayout &layout;
   OpBuilder b;
@@ -270,6 +319,7 @@ FailureOr<std::string> nnc::buildManifest(ModelOp model,
   }
   os << "flops " << countFlops(funcs.trainStep) << "\n"
      << "gradcheck " << (gradcheck ? 1 : 0) << "\n";
+  printTapeRecords(collectTape(funcs.gradient), os);
   for (ParamOp param : model.getParams()) {
     std::string error;
     auto dist = cast<InitializerAttr>(param.getInit())
@@ -315,6 +365,8 @@ FailureOr<SmallVector<Entry>> nnc::buildEntryPoints(ModuleOp module,
   };
   if (!add(builder.trainStep(funcs.trainStep)) ||
       !add(builder.predict(funcs.predict)))
+    return failure();
+  if (!add(builder.diagnose(funcs.gradient, collectTape(funcs.gradient))))
     return failure();
   if (gradcheck && (!add(builder.gradient(funcs.gradient)) ||
                     !add(builder.lossF64(funcs.loss))))

@@ -28,7 +28,7 @@ mlir::FailureOr<std::string> buildManifest(mlir::nn::ModelOp model,
 /// `nnc_manifest` as an exported, NUL-terminated constant.
 void emitManifestGlobal(mlir::ModuleOp module, llvm::StringRef text);
 
-/// Creates nnc_train_step and nnc_predict (and with `gradcheck`,
+/// Creates nnc_train_step, nnc_predict and nnc_diagnose (and with `gradcheck`,
 /// nnc_gradient and nnc_loss_f64) in `module`, their bodies the nn
 /// functions' inlined; the nn ops in them are lowered afterwards.
 mlir::FailureOr<llvm::SmallVector<Entry>>

@@ -139,7 +139,10 @@ struct LowerMse : OpRewritePattern<MseOp> {
           return arith::MulFOp::create(b, loc, d, d);
         });
     Value total = nnc::buildTotalSum(rewriter, loc, squares);
-    rewriter.replaceOp(op, meanOf(rewriter, loc, total, type.getNumElements()));
+    rewriter.replaceOp(op, op.getReduction() == "sum"
+                               ? total
+                               : meanOf(rewriter, loc, total,
+                                        type.getNumElements()));
     return success();
   }
 };
@@ -155,8 +158,9 @@ struct LowerMseGrad : OpRewritePattern<MseGradOp> {
     auto scalar = AffineMap::get(rank, 0, {}, rewriter.getContext());
     Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
                                           type.getElementType());
-    double count = double(type.getNumElements());
-    // d input = dl · 2 (input − target) / numel
+    double count =
+        op.getReduction() == "sum" ? 1.0 : double(type.getNumElements());
+    // d input = dl · 2 (input − target) / numel (/ 1 for a sum)
     Value grad = nnc::buildGeneric(
         rewriter, loc, {op.getInput(), op.getTarget(), op.getLossGrad()},
         {identity, identity, scalar}, empty, identity,

@@ -46,6 +46,8 @@ void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
 void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateFusedNormLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateGramLoweringPatterns(mlir::RewritePatternSet &patterns,
+                                  const StateLayout &layout);
 
 /// f(x) of an activation inside a linalg.generic body, in x's float type.
 mlir::Value buildActivation(mlir::OpBuilder &b, mlir::Location loc,

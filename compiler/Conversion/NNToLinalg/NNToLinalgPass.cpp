@@ -83,6 +83,7 @@ struct NNLowerToLinalgPass
     nnc::populateNormLoweringPatterns(patterns, layout);
     nnc::populateFusedNormLoweringPatterns(patterns);
     nnc::populateWeightNormLoweringPatterns(patterns);
+    nnc::populateGramLoweringPatterns(patterns, layout);
     // Only nn ops and what their lowering creates are rewritten: the entry
     // points' still unused views of the state must survive until
     // lowerStateAccesses uses them.

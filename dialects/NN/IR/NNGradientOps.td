@@ -116,13 +116,15 @@ def NN_MseGradOp : NN_Op<"mse_grad", [Pure,
     AllTypesMatch<["input", "target", "input_grad"]>]> {
   let summary = "Gradient of the mean squared error w.r.t. its input";
   let description = [{
-    `dloss · 2 (input - target) / numel`.
+    `dloss · 2 (input - target) / numel`, without `/ numel` for
+    `reduction = "sum"` (as `nn.mse`).
 
     ```mlir
     %dp = nn.mse_grad %p, %t, %dl : tensor<32x1xf32>, tensor<f32>
     ```
   }];
-  let arguments = (ins NN_Tensor:$input, NN_Tensor:$target, NN_Scalar:$loss_grad);
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$target, NN_Scalar:$loss_grad,
+                       DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction);
   let results = (outs NN_Tensor:$input_grad);
   let assemblyFormat = [{
     $input `,` $target `,` $loss_grad attr-dict `:` type($input) `,` type($loss_grad)

@@ -69,6 +69,22 @@ LogicalResult AddOp::buildGradient(OpBuilder &, ValueRange resultGrads,
   return success();
 }
 
+LogicalResult GramOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
+                                    GradientSink &sink) {
+  FlatSymbolRefAttr param = getParamAttr();
+  if (!sink.needsParamGradient(param))
+    return success();
+  // d(U Uᵀ) = dU Uᵀ + U dUᵀ, so dU = G U + Gᵀ U.
+  Location loc = getLoc();
+  Value g = resultGrads[0];
+  RankedTensorType type = getParamType();
+  Value u = ReadParamOp::create(b, loc, type, param);
+  Value gu = MatmulOp::create(b, loc, type, g, u, false, false);
+  Value gtu = MatmulOp::create(b, loc, type, g, u, /*transpose_lhs=*/true, false);
+  sink.addParamGradient(param, AddOp::create(b, loc, gu, gtu));
+  return success();
+}
+
 LogicalResult FlattenOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
                                        GradientSink &sink) {
   if (sink.needsOperandGradient(0))
@@ -140,7 +156,7 @@ LogicalResult MseOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
   if (sink.needsOperandGradient(0))
     sink.setOperandGradient(
         0, MseGradOp::create(b, getLoc(), getInput().getType(), getInput(),
-                             getTarget(), resultGrads[0]));
+                             getTarget(), resultGrads[0], getReduction()));
   return success();
 }
 

@@ -616,6 +616,30 @@ BatchNormUpdateStatsOp::verifySymbolUses(SymbolTableCollection &symbols) {
 // Activations and losses
 //===----------------------------------------------------------------------===//
 
+RankedTensorType GramOp::getParamType() {
+  return SymbolTable::lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr())
+      .getTensorType();
+}
+
+LogicalResult GramOp::verifySymbolUses(SymbolTableCollection &symbols) {
+  auto out = getOutput().getType();
+  auto param = symbols.lookupNearestSymbolFrom<ParamOp>(*this, getParamAttr());
+  if (param && (param.getTensorType().getRank() != 2 || out.getRank() != 2 ||
+                out.getDimSize(0) != param.getTensorType().getDimSize(0) ||
+                out.getDimSize(1) != out.getDimSize(0)))
+    return emitOpError("needs an [n, r] parameter and an [n, n] result, got ")
+           << param.getTensorType() << " and " << out;
+  return verifyStateParam(*this, "parameter", getParamAttr(),
+                          param ? param.getTensorType() : out, false, symbols);
+}
+
+LogicalResult MseOp::verify() {
+  if (getReduction() != "mean" && getReduction() != "sum")
+    return emitOpError("reduction must be \"mean\" or \"sum\", got \"")
+           << getReduction() << "\"";
+  return success();
+}
+
 LogicalResult LeakyReluOp::verify() {
   return verifyActivationAlpha(*this, Activation::leaky_relu, getAlpha());
 }

@@ -169,6 +169,30 @@ def NN_AddOp : NN_Op<"add", [Pure, SameOperandsAndResultType,
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
 }
 
+def NN_GramOp : NN_Op<"gram", [
+    MemoryEffects<[MemRead<NN_ParamResource>]>,
+    DeclareOpInterfaceMethods<SymbolUserOpInterface>,
+    DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
+  let summary = "The Gram matrix U Uᵀ of a parameter U";
+  let description = [{
+    For a parameter `U` of shape `[n, r]`, the `[n, n]` matrix `U Uᵀ`: the
+    low-rank factorization of a symmetric matrix (examples/
+    matrix_factorization.mlir). Its gradient is `(G + Gᵀ) U` for the
+    result's gradient `G`.
+
+    ```mlir
+    %m = nn.gram @u : tensor<32x32xf32>
+    ```
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$param);
+  let results = (outs NN_Tensor:$output);
+  let assemblyFormat = "$param attr-dict `:` type($output)";
+  let extraClassDeclaration = [{
+    /// The type of U, looked up in the enclosing nn.model.
+    ::mlir::RankedTensorType getParamType();
+  }];
+}
+
 def NN_FlattenOp : NN_Op<"flatten", [Pure,
     DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
   let summary = "Collapses all dimensions but the first (PyTorch `nn.Flatten`)";
@@ -256,18 +280,22 @@ def NN_SoftmaxCrossEntropyOp : NN_Op<"softmax_cross_entropy", [Pure,
 
 def NN_MseOp : NN_Op<"mse", [Pure, AllTypesMatch<["input", "target"]>,
     DeclareOpInterfaceMethods<NN_DifferentiableOpInterface>]> {
-  let summary = "Mean squared error over all elements";
+  let summary = "Mean (or sum) of the squared errors over all elements";
   let description = [{
-    PyTorch `nn.MSELoss()` (mean reduction): the mean of (input - target)².
+    PyTorch `nn.MSELoss(reduction=...)`: the mean of (input - target)², or
+    with `reduction = "sum"` their sum (a squared Frobenius norm).
 
     ```mlir
     %l = nn.mse %p, %t : tensor<32x1xf32> -> tensor<f32>
+    %f = nn.mse %m, %t {reduction = "sum"} : tensor<32x32xf32> -> tensor<f32>
     ```
   }];
-  let arguments = (ins NN_Tensor:$input, NN_Tensor:$target);
+  let arguments = (ins NN_Tensor:$input, NN_Tensor:$target,
+                       DefaultValuedAttr<StrAttr, "\"mean\"">:$reduction);
   let results = (outs NN_Scalar:$loss);
   let assemblyFormat = "$input `,` $target attr-dict `:` type($input) `->` type($loss)";
-  }
+  let hasVerifier = 1;
+}
 
 include "dialects/NN/IR/NNConvOps.td"
 include "dialects/NN/IR/NNNormOps.td"

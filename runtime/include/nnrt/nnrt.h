@@ -72,6 +72,13 @@ void nnc_loss_f64(const double *state, const float *x, const void *y,
 void nnc_hvp(const float *state, const float *x, const void *y,
              const float *v, float *hv);
 
+/* `./model diagnose`: on one batch, the loss, the gradient of every tensor
+ * (as nnc_gradient) and the tape, `tape_size` floats holding each layer's
+ * pre- and post-activations at the offsets of the manifest's `layer`
+ * records (docs/abi.md). Emitted for CPU models; referenced weakly. */
+void nnc_diagnose(const float *state, const float *x, const void *y,
+                  float *loss, float *grads, float *tape);
+
 /* GPU models (nnc --target=nvptx, manifest record `device cuda <arch>`)
  * define the same four functions, but every pointer argument is a CUDA
  * device pointer; libnnrt owns those buffers and keeps the state on the

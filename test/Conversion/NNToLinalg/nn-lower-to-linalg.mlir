@@ -13,7 +13,7 @@ nn.model @tiny attributes {lr = 0.1, clip_norm = 2.0, epochs = 3} {
 }
 
 // The manifest: xavier_uniform bound sqrt(6/7) = 0.9258201.
-// CHECK: llvm.mlir.global external constant @nnc_manifest("nnc 1\0Amodel tiny\0Ainput 2,4\0Atarget i32 2\0Aoutput 2,3\0Aloss softmax_cross_entropy\0Astate_size 15\0Ahparam lr 0.1\0Ahparam clip_norm 2\0Ahparam epochs 3\0Aflops 96\0Agradcheck 0\0Atensor fc.weight 0 3,4 uniform -0.9258201 0.9258201 trainable\0Atensor fc.bias 12 3 constant 0 0 frozen\0A\00")
+// CHECK: llvm.mlir.global external constant @nnc_manifest("nnc 1\0Amodel tiny\0Ainput 2,4\0Atarget i32 2\0Aoutput 2,3\0Aloss softmax_cross_entropy\0Astate_size 15\0Ahparam lr 0.1\0Ahparam clip_norm 2\0Ahparam epochs 3\0Aflops 96\0Agradcheck 0\0Atape_size 18\0Alayer fc sigmoid fc.weight 0 6 2,3\0Alayer sigmoid output - 12 -1 2,3\0Atensor fc.weight 0 3,4 uniform -0.9258201 0.9258201 trainable\0Atensor fc.bias 12 3 constant 0 0 frozen\0A\00")
 
 // CHECK-LABEL: func.func @nnc_train_step(
 // CHECK-SAME: %[[STATE:.*]]: memref<15xf32>, %[[X:.*]]: memref<2x4xf32>, %[[Y:.*]]: memref<2xi32>, %[[HYPER:.*]]: memref<3xf32>, %[[MASK:.*]]: memref<2xf32>, %[[SEED:.*]]: i64, %[[STEP:.*]]: i64, %[[METRICS:.*]]: memref<2xf32>, %[[OUT:.*]]: memref<2x3xf32>)
