@@ -208,7 +208,8 @@ void requireHessianProducts(const Session &s) {
   if (!s.model.hvp)
     throw Error("hessian", "model " + s.manifest.model +
                                " was not compiled with Hessian-vector "
-                               "products (compile it with nnc --hessian)");
+                               "products (nnc --hessian=false): recompile it "
+                               "without that option");
 }
 
 CurvatureOptions curvatureOptions(const Session &s) {

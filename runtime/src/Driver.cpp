@@ -66,7 +66,7 @@ const std::vector<Command> &commands() {
         {"freeze", K::List, "A,B", "do not train these tensors"},
         {"hessian-every", K::Count, "N",
          "add the top Hessian eigenvalue and trace of the batch to the "
-         "metrics every N steps (nnc --hessian)"},
+         "metrics every N steps"},
         kHessianIters,
         kHessianTol,
         kHessianProbes,
@@ -100,7 +100,7 @@ const std::vector<Command> &commands() {
         {"fd-step", K::Number, "H", "relative finite-difference step (1e-5)"},
         kThreads}},
       {"hessian",
-       "top Hessian eigenvalue and trace of the loss (nnc --hessian)",
+       "top Hessian eigenvalue and trace of the loss",
        runHessian,
        {kLoad,
         kData,
