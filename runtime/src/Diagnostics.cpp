@@ -83,6 +83,7 @@ LayerStats layerStats(const LayerInfo &layer, const float *tape) {
   const float *post = layer.postOffset >= 0 ? tape + layer.postOffset : pre;
   neuronVariance(pre, n, d, s.variance, s.varianceRatio);
   s.cosine = meanPairwiseCosine(post, n, d);
+  s.cosinePre = post == pre ? s.cosine : meanPairwiseCosine(pre, n, d);
   if (layer.kind == "relu")
     s.deadFraction = deadFraction(pre, n, d);
   return s;
@@ -155,12 +156,12 @@ std::string alignRows(const std::vector<std::vector<std::string>> &rows,
 std::string formatTable(const DiagnoseReport &r) {
   std::vector<std::vector<std::string>> layers = {
       {"#", "layer", "kind", "units", "variance", "var/meansq", "cosine",
-       "dead"}};
+       "cos(pre)", "dead"}};
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerStats &l = r.layers[i];
     layers.push_back({std::to_string(i + 1), l.name, l.kind,
                       std::to_string(l.units), number(l.variance),
-                      number(l.varianceRatio), number(l.cosine),
+                      number(l.varianceRatio), number(l.cosine), number(l.cosinePre),
                       l.deadFraction ? number(*l.deadFraction) : "-"});
   }
   std::vector<std::vector<std::string>> grads = {{"parameter", "shape", "grad norm"}};
@@ -194,6 +195,7 @@ std::string formatJson(const DiagnoseReport &r) {
        << ", \"variance\": " << jsonNumber(l.variance)
        << ", \"variance_ratio\": " << jsonNumber(l.varianceRatio)
        << ", \"cosine\": " << jsonNumber(l.cosine)
+       << ", \"cosine_pre\": " << jsonNumber(l.cosinePre)
        << ", \"dead_fraction\": " << jsonNumber(l.deadFraction) << "}";
   }
   os << "\n  ],\n  \"gradients\": [";

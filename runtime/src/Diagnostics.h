@@ -7,7 +7,8 @@
 //   variance      (1/D) Σ_j (1/N) Σ_i (z_ij − μ_j)²,  μ_j = (1/N) Σ_i z_ij
 //   ratio         variance / ((1/(N·D)) Σ_ij z_ij²)
 //   cosine        1/(N(N−1)) Σ_{i≠k} ⟨a_i, a_k⟩ / (‖a_i‖‖a_k‖)
-//                 (a pair with a zero vector counts 0, as torch's eps does)
+//                 (a pair with a zero vector counts 0, as torch's eps does);
+//                 cosine_pre the same of z
 //   dead          for ReLU: the fraction of units j with z_ij ≤ 0 for all i
 //
 //===----------------------------------------------------------------------===//
@@ -29,6 +30,9 @@ struct LayerStats {
   std::string name, kind;
   int64_t units = 0;
   double variance = 0, varianceRatio = 0, cosine = 0;
+  /// The same mean cosine over the pre-activations (uncentered: the
+  /// correlation map c of mean-field analyses).
+  double cosinePre = 0;
   /// Only for ReLU layers.
   std::optional<double> deadFraction;
 };

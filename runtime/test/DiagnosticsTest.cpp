@@ -55,6 +55,12 @@ TEST(DiagnosticsTest, ReportFromManifestLayers) {
   ASSERT_EQ(r.layers.size(), 2u);
   EXPECT_DOUBLE_EQ(*r.layers[0].deadFraction, 0.5);
   EXPECT_FALSE(r.layers[1].deadFraction.has_value());
+  // cosine of the post-activations (a zero row and three along (1, 0)),
+  // cos(pre) of the pre-activations; the output has one tensor for both.
+  EXPECT_DOUBLE_EQ(r.layers[0].cosine, 0.5);
+  EXPECT_DOUBLE_EQ(r.layers[0].cosinePre, meanPairwiseCosine(tape.data(), 4, 2));
+  EXPECT_NE(r.layers[0].cosinePre, r.layers[0].cosine);
+  EXPECT_EQ(r.layers[1].cosinePre, r.layers[1].cosine);
   // Trainable tensors only: w and b, not the buffer s.
   ASSERT_EQ(r.gradients.size(), 2u);
   EXPECT_DOUBLE_EQ(r.gradients[0].norm, 5.0);

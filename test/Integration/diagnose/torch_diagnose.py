@@ -83,8 +83,13 @@ def layer_stats(pre, post):
     u = torch.where(norms > 0, a / norms.clamp_min(1e-300), torch.zeros_like(a))
     gram = u @ u.T
     cosine = ((gram.sum() - gram.diagonal().sum()) / (n * (n - 1))).item()
+    zn = z.norm(dim=1, keepdim=True)
+    uz = torch.where(zn > 0, z / zn.clamp_min(1e-300), torch.zeros_like(z))
+    gz = uz @ uz.T
+    cosine_pre = ((gz.sum() - gz.diagonal().sum()) / (n * (n - 1))).item()
     dead = (z <= 0).all(dim=0).double().mean().item() if post is not None else None
     return {"variance": variance, "variance_ratio": ratio, "cosine": cosine,
+            "cosine_pre": cosine_pre,
             "dead_fraction": dead, "units": z.shape[1]}
 
 
@@ -143,7 +148,7 @@ def main():
         sys.exit(1)
     for i, ((pre, post), ours) in enumerate(zip(tape, report["layers"]), 1):
         theirs = layer_stats(pre, post)
-        for key in ("variance", "variance_ratio", "cosine"):
+        for key in ("variance", "variance_ratio", "cosine", "cosine_pre"):
             compare(f"layer {i} {key}", ours[key], theirs[key])
         compare(f"layer {i} dead_fraction", ours["dead_fraction"],
                 theirs["dead_fraction"], slack=2.0 / theirs["units"])
