@@ -4,6 +4,7 @@
 #include "dialects/NN/IR/NNOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -72,6 +73,15 @@ nnc::Tape nnc::collectTape(func::FuncOp func) {
     else if (isa<SoftmaxCrossEntropyOp, MseOp>(op))
       add(op.getOperand(0), nullptr, "output");
   }
+  // Layers named after an op rather than a parameter (`add` in residual
+  // networks) repeat: number those (add.1, add.2, ...) so every row of the
+  // report and its JSON has its own name.
+  llvm::StringMap<int> count, seen;
+  for (const TapeLayer &layer : tape.layers)
+    ++count[layer.name];
+  for (TapeLayer &layer : tape.layers)
+    if (count[layer.name] > 1)
+      layer.name += "." + std::to_string(++seen[layer.name]);
   return tape;
 }
 
