@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 
+
 namespace nnc::cpu {
 #define GEN_PASS_DEF_CPUPARALLELIZEPASS
 #include "compiler/Backends/CPU/Passes.h.inc"
@@ -31,6 +32,12 @@ private:
 /// many of them count as one against `min-iterations`.
 static constexpr int64_t kMatmulIterationsPerUnit = 4;
 
+/// f32 lanes of one vector register (AVX-512).
+static constexpr int64_t kVectorWidth = 16;
+
+/// An operand larger than this (bytes) does not stay in a core's cache.
+static constexpr int64_t kMaxStreamedBytes = 1 << 20;
+
 /// Splitting `dim` into tiles of `tile` iterations: at least two of them,
 /// all full, so that every tile keeps a static shape.
 static bool isSplittable(ArrayRef<int64_t> ranges, unsigned dim,
@@ -51,16 +58,30 @@ CPUParallelizePass::chooseSplit(linalg::LinalgOp op) const {
   if (isMatmul) {
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
-    if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1)
+    if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+        dims->k.size() != 1)
       return std::nullopt;
     // Each thread reads all of the operand that its split does not cut:
     // cut the larger one (B is K×N, A is M×K).
     Split byN{dims->n[0], tileN}, byM{dims->m[0], tileM};
     if (ranges[byN.dim] < ranges[byM.dim])
       std::swap(byN, byM);
-    for (Split split : {byN, byM})
+    // Cutting M instead of N makes every row tile stream all of B (K×N).
+    // When B is too large for the cache (a convolution's weight gradient
+    // [O, N·H·W]·[N·H·W, C·9], C·9 = 144 not a multiple of 32), N is cut
+    // in a larger tile of whole vectors that divides it, its remainder
+    // peeled inside: B is then read once.
+    int64_t bBytes = ranges[dims->k[0]] * ranges[dims->n[0]] * 4;
+    for (Split split : {byN, byM}) {
       if (isSplittable(ranges, split.dim, split.tile))
         return split;
+      if (split.dim != dims->n[0] || bBytes <= kMaxStreamedBytes)
+        continue;
+      for (int64_t tile = tileN + kVectorWidth; tile <= ranges[split.dim] / 2;
+           tile += kVectorWidth)
+        if (isSplittable(ranges, split.dim, tile))
+          return Split{split.dim, tile};
+    }
     return std::nullopt;
   }
 

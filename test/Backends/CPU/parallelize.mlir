@@ -31,6 +31,20 @@ func.func @split_m(%dy: tensor<32x64xf32>, %x: tensor<32x784xf32>,
   return %r : tensor<64x784xf32>
 }
 
+// A convolution's weight gradient dyᵀ·patches, [32, 25088]·[25088, 144]:
+// 144 columns are no multiple of 32, but cutting the 32 rows would stream
+// the 14 MiB of patches once per row tile; N is cut in 48 columns instead.
+
+// CHECK-LABEL: func.func @split_n_wider
+// CHECK:       scf.forall (%{{.*}}) = (0) to (144) step (48)
+// CHECK:         linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<32x25088xf32>, tensor<25088x48xf32>) outs(%{{.*}} : tensor<32x48xf32>)
+func.func @split_n_wider(%dy: tensor<32x25088xf32>, %cols: tensor<25088x144xf32>,
+                         %c: tensor<32x144xf32>) -> tensor<32x144xf32> {
+  %r = linalg.matmul ins(%dy, %cols : tensor<32x25088xf32>, tensor<25088x144xf32>)
+                     outs(%c : tensor<32x144xf32>) -> tensor<32x144xf32>
+  return %r : tensor<32x144xf32>
+}
+
 // Elementwise ops: one row per iteration; a 1-D op in 64-element chunks.
 
 // CHECK-LABEL: func.func @elementwise
