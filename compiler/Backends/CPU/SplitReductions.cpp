@@ -24,11 +24,11 @@ private:
 };
 } // namespace
 
-/// The single operation that combines the reduction's running value with
-/// the next element (the `addf` of a sum), if the body has that shape.
-static Operation *getCombiner(linalg::GenericOp op) {
+/// The single operation that combines the running value of output `index`
+/// with the next element (the `addf` of a sum), if the body has that shape.
+static Operation *getCombiner(linalg::GenericOp op, unsigned index = 0) {
   SmallVector<Operation *> combiners;
-  Value reduced = matchReduction(op.getRegionOutputArgs(), 0, combiners);
+  Value reduced = matchReduction(op.getRegionOutputArgs(), index, combiners);
   if (!reduced || combiners.size() != 1 ||
       combiners[0]->getNumOperands() != 2)
     return nullptr;
@@ -59,18 +59,19 @@ static Value reshape(RewriterBase &rewriter, Location loc, Value value,
                                        ArrayRef<ReassociationIndices>{all});
 }
 
-/// Combines `partial` into `op`'s init with the combiner of its body (the
-/// running value where it had it), over `iterators`.
+/// Combines `partial` into `op`'s init `index` with the combiner of its
+/// body (the running value where it had it), over `iterators`.
 static Value combinePartials(RewriterBase &rewriter, linalg::GenericOp op,
                              Operation *combiner, Value partial,
                              AffineMap inMap, AffineMap outMap,
-                             ArrayRef<utils::IteratorType> iterators) {
-  Value init = op.getDpsInitOperand(0)->get();
+                             ArrayRef<utils::IteratorType> iterators,
+                             unsigned index = 0) {
+  Value init = op.getDpsInitOperand(index)->get();
   auto total = linalg::GenericOp::create(
       rewriter, op.getLoc(), init.getType(), partial, init,
       ArrayRef<AffineMap>{inMap, outMap}, iterators,
       [&](OpBuilder &b, Location bodyLoc, ValueRange args) {
-        Value running = op.getRegionOutputArgs()[0];
+        Value running = op.getRegionOutputArgs()[index];
         IRMapping mapping;
         for (Value operand : combiner->getOperands())
           mapping.map(operand, operand == running ? args[1] : args[0]);
@@ -84,12 +85,13 @@ static Value combinePartials(RewriterBase &rewriter, linalg::GenericOp op,
 /// contiguous loop, the one vectorized, is a reduction: vectorized as is,
 /// it becomes a chain of dependent scalar additions along that loop. Stage 1
 /// keeps that loop's elements apart, as vector lanes ([..out, lanes]), and
-/// stage 2 combines them: the order depends on the shapes alone.
+/// stage 2 combines them: the order depends on the shapes alone. Several
+/// outputs with the same map (Σx and Σx² of one pass) are split together.
 LogicalResult
 CPUSplitReductionsPass::splitContiguous(RewriterBase &rewriter,
                                         linalg::GenericOp op) const {
   if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
-      op.getNumDpsInits() != 1 || op.getNumParallelLoops() == 0 ||
+      op.getNumDpsInits() == 0 || op.getNumParallelLoops() == 0 ||
       op.getNumReductionLoops() == 0)
     return failure();
   unsigned lane = nnc::cpu::contiguousLoopDim(op);
@@ -98,49 +100,62 @@ CPUSplitReductionsPass::splitContiguous(RewriterBase &rewriter,
   if (op.getIteratorTypesArray()[lane] != utils::IteratorType::reduction ||
       range < 2 || range > lanes || !outMap.isProjectedPermutation())
     return failure();
-  Operation *combiner = getCombiner(op);
-  std::optional<TypedAttr> neutral = getNeutral(combiner);
-  if (!neutral)
-    return failure();
+  unsigned numOutputs = op.getNumDpsInits();
+  SmallVector<Operation *> combiners;
+  SmallVector<TypedAttr> neutrals;
+  for (unsigned k = 0; k < numOutputs; ++k) {
+    Operation *combiner = getCombiner(op, k);
+    std::optional<TypedAttr> neutral = getNeutral(combiner);
+    if (!neutral || op.getMatchingIndexingMap(op.getDpsInitOperand(k)) != outMap)
+      return failure();
+    combiners.push_back(combiner);
+    neutrals.push_back(*neutral);
+  }
 
   // Stage 1: the same iteration space, with the lane loop parallel and
-  // appended to the output.
+  // appended to the outputs.
   Location loc = op.getLoc();
   MLIRContext *ctx = op.getContext();
   rewriter.setInsertionPoint(op);
-  auto initType = cast<RankedTensorType>(op.getDpsInitOperand(0)->get().getType());
-  SmallVector<int64_t> partialShape(initType.getShape());
-  partialShape.push_back(range);
-  Value empty = tensor::EmptyOp::create(rewriter, loc, partialShape,
-                                        initType.getElementType());
-  Value identity = arith::ConstantOp::create(rewriter, loc, *neutral);
-  Value partialInit =
-      linalg::FillOp::create(rewriter, loc, identity, empty).getResult(0);
+  SmallVector<Value> partialInits;
+  for (unsigned k = 0; k < numOutputs; ++k) {
+    auto initType =
+        cast<RankedTensorType>(op.getDpsInitOperand(k)->get().getType());
+    SmallVector<int64_t> partialShape(initType.getShape());
+    partialShape.push_back(range);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, partialShape,
+                                          initType.getElementType());
+    Value identity = arith::ConstantOp::create(rewriter, loc, neutrals[k]);
+    partialInits.push_back(
+        linalg::FillOp::create(rewriter, loc, identity, empty).getResult(0));
+  }
   SmallVector<AffineExpr> partialResults(outMap.getResults());
   partialResults.push_back(getAffineDimExpr(lane, ctx));
   SmallVector<AffineMap> maps;
   for (OpOperand *input : op.getDpsInputOperands())
     maps.push_back(op.getMatchingIndexingMap(input));
-  maps.push_back(AffineMap::get(op.getNumLoops(), 0, partialResults, ctx));
+  maps.append(numOutputs, AffineMap::get(op.getNumLoops(), 0, partialResults, ctx));
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   iterators[lane] = utils::IteratorType::parallel;
   auto partial = linalg::GenericOp::create(
-      rewriter, loc, partialInit.getType(), op.getDpsInputs(), partialInit,
-      maps, iterators);
+      rewriter, loc, ValueRange(partialInits).getTypes(), op.getDpsInputs(),
+      partialInits, maps, iterators);
   rewriter.cloneRegionBefore(op.getRegion(), partial.getRegion(),
                              partial.getRegion().begin());
 
-  // Stage 2: [..out, lanes] into the original init.
-  unsigned rank = initType.getRank() + 1;
+  // Stage 2: [..out, lanes] into each original init.
+  unsigned rank = outMap.getNumResults() + 1;
   SmallVector<utils::IteratorType> combineIterators(
       rank - 1, utils::IteratorType::parallel);
   combineIterators.push_back(utils::IteratorType::reduction);
-  Value total = combinePartials(
-      rewriter, op, combiner, partial.getResult(0),
-      AffineMap::getMultiDimIdentityMap(rank, ctx),
-      AffineMap::getMultiDimIdentityMap(rank, ctx).dropResult(rank - 1),
-      combineIterators);
-  rewriter.replaceOp(op, total);
+  SmallVector<Value> totals;
+  for (unsigned k = 0; k < numOutputs; ++k)
+    totals.push_back(combinePartials(
+        rewriter, op, combiners[k], partial.getResult(k),
+        AffineMap::getMultiDimIdentityMap(rank, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx).dropResult(rank - 1),
+        combineIterators, k));
+  rewriter.replaceOp(op, totals);
   return success();
 }
 

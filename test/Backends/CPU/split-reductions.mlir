@@ -127,3 +127,30 @@ func.func @per_channel(%x: tensor<8x16x28x28xf32>, %init: tensor<16xf64>) -> ten
   } -> tensor<16xf64>
   return %s : tensor<16xf64>
 }
+
+// Σx and Σx² in one pass (fused BatchNorm statistics): both outputs get
+// lane-wise partials in one generic, then each is combined on its own.
+
+// CHECK-LABEL: func.func @per_channel_two_sums
+// CHECK:         %[[P:.*]]:2 = linalg.generic
+// CHECK-SAME:        iterator_types = ["reduction", "parallel", "reduction", "parallel"]
+// CHECK-SAME:        outs(%{{.*}}, %{{.*}} : tensor<16x28xf64>, tensor<16x28xf64>)
+// CHECK:         %[[S:.*]] = linalg.generic {{.*}} ins(%[[P]]#0 : tensor<16x28xf64>)
+// CHECK:         %[[Q:.*]] = linalg.generic {{.*}} ins(%[[P]]#1 : tensor<16x28xf64>)
+// CHECK:         return %[[S]], %[[Q]]
+func.func @per_channel_two_sums(%x: tensor<8x16x28x28xf32>, %init: tensor<16xf64>)
+    -> (tensor<16xf64>, tensor<16xf64>) {
+  %s:2 = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>,
+                                          affine_map<(n, c, h, w) -> (c)>,
+                                          affine_map<(n, c, h, w) -> (c)>],
+                         iterator_types = ["reduction", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<8x16x28x28xf32>) outs(%init, %init : tensor<16xf64>, tensor<16xf64>) {
+  ^bb0(%in: f32, %acc: f64, %acc2: f64):
+    %e = arith.extf %in : f32 to f64
+    %r = arith.addf %acc, %e : f64
+    %sq = arith.mulf %e, %e : f64
+    %r2 = arith.addf %acc2, %sq : f64
+    linalg.yield %r, %r2 : f64, f64
+  } -> (tensor<16xf64>, tensor<16xf64>)
+  return %s#0, %s#1 : tensor<16xf64>, tensor<16xf64>
+}
