@@ -53,12 +53,16 @@ int nnc::nncMain(int argc, char **argv) {
                "nn-fold-batchnorm), for comparison"),
       cl::cat(category));
   // On by default so that `diagnose` reports the curvature of any model;
-  // --hessian=false saves the compile time (30-50% more) when not wanted.
+  // --no-hessian saves the compile time (30-50% more) when not wanted.
   cl::opt<bool> hessian(
       "hessian", cl::init(true),
       cl::desc("Also compile Hessian-vector products for `./model hessian`, "
-               "`diagnose` and `train --hessian-every` (default: on; "
-               "--hessian=false to leave them out)"),
+               "`diagnose` and `train --hessian-every` (the default)"),
+      cl::cat(category));
+  cl::opt<bool> noHessian(
+      "no-hessian",
+      cl::desc("Leave the Hessian-vector products out (same as "
+               "--hessian=false): 20-35% faster compiles"),
       cl::cat(category));
   cl::opt<std::string> cpu(
       "cpu", cl::desc("LLVM CPU name, as for -mcpu (default: the host CPU)"),
@@ -100,7 +104,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.gradcheck = gradcheck;
   options.fuseBatchNorm = !noFuseBN;
   options.foldBatchNorm = !noFoldBN;
-  options.hessian = hessian;
+  options.hessian = hessian && !noHessian;
   options.cpu = cpu;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;

@@ -208,7 +208,7 @@ void requireHessianProducts(const Session &s) {
   if (!s.model.hvp)
     throw Error("hessian", "model " + s.manifest.model +
                                " was not compiled with Hessian-vector "
-                               "products (nnc --hessian=false): recompile it "
+                               "products (nnc --no-hessian): recompile it "
                                "without that option");
 }
 

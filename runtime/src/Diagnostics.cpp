@@ -169,7 +169,7 @@ std::string formatTable(const DiagnoseReport &r) {
     grads.push_back({g.name, formatShape(g.shape), number(g.norm)});
   // Without nnc_hvp the rows say how to get them.
   auto orNa = [](std::optional<double> v) {
-    return v ? number(*v) : std::string("n/a (compiled with --hessian=false)");
+    return v ? number(*v) : std::string("n/a (compiled with --no-hessian)");
   };
   std::ostringstream os;
   os << "model " << r.model << ", batch " << r.batch << ", loss "
