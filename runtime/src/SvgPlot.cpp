@@ -28,6 +28,10 @@ struct Panel {
   /// Fixed y range for quantities in [0, 1]; else from the data.
   bool unitRange;
   const char *xLabel = "layer";
+  /// An optional second series on the same axes (dashed), and the legend
+  /// of both.
+  std::vector<double> second = {};
+  const char *legend = nullptr, *secondLegend = nullptr;
 };
 
 void drawPanel(std::ostringstream &svg, const Panel &p, double x0, double y0) {
@@ -54,7 +58,9 @@ void drawPanel(std::ostringstream &svg, const Panel &p, double x0, double y0) {
   auto px = [&](size_t i) {
     return left + (n > 1 ? w * double(i) / double(n - 1) : w / 2);
   };
-  auto py = [&](double v) { return top + h - h * (scaled(v) - lo) / (hi - lo); };
+  auto py = [&](double v) {
+    return top + h - h * (scaled(v) - lo) / (hi - lo);
+  };
 
   svg << "<text x=\"" << x0 + kPanelW / 2 << "\" y=\"" << y0 + 18
       << "\" text-anchor=\"middle\" font-weight=\"bold\">" << p.title
@@ -67,8 +73,8 @@ void drawPanel(std::ostringstream &svg, const Panel &p, double x0, double y0) {
   for (int t = 0; t <= ticks; t += step) {
     double s = lo + (hi - lo) * t / std::max(ticks, 1);
     double y = top + h - h * (s - lo) / (hi - lo);
-    std::string label =
-        p.logScale ? "1e" + std::to_string(int(std::lround(s))) : fmt("%.2g", s);
+    std::string label = p.logScale ? "1e" + std::to_string(int(std::lround(s)))
+                                   : fmt("%.2g", s);
     svg << "<line x1=\"" << left << "\" y1=\"" << y << "\" x2=\"" << left + w
         << "\" y2=\"" << y << "\" stroke=\"#ddd\"/>\n"
         << "<text x=\"" << left - 4 << "\" y=\"" << y + 4
@@ -79,22 +85,35 @@ void drawPanel(std::ostringstream &svg, const Panel &p, double x0, double y0) {
         << "\" text-anchor=\"middle\">" << i + 1 << "</text>\n";
   svg << "<text x=\"" << left + w / 2 << "\" y=\"" << top + h + 32
       << "\" text-anchor=\"middle\">" << p.xLabel << "</text>\n";
-  std::string path;
-  bool pen = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (!usable(p.values[i])) {
-      pen = false;
-      continue;
+  auto series = [&](const std::vector<double> &values, const char *color,
+                    const char *dash) {
+    std::string path;
+    bool pen = false;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!usable(values[i])) {
+        pen = false;
+        continue;
+      }
+      path += (pen ? " L" : " M") + fmt("%.2f", px(i)) + "," +
+              fmt("%.2f", py(values[i]));
+      pen = true;
+      svg << "<circle cx=\"" << px(i) << "\" cy=\"" << py(values[i])
+          << "\" r=\"2\" fill=\"" << color << "\"/>\n";
     }
-    path += (pen ? " L" : " M") + fmt("%.2f", px(i)) + "," +
-            fmt("%.2f", py(p.values[i]));
-    pen = true;
-    svg << "<circle cx=\"" << px(i) << "\" cy=\"" << py(p.values[i])
-        << "\" r=\"2\" fill=\"#1f77b4\"/>\n";
-  }
-  if (!path.empty())
-    svg << "<path d=\"" << path
-        << "\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>\n";
+    if (!path.empty())
+      svg << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << color
+          << "\" stroke-width=\"1.5\"" << dash << "/>\n";
+  };
+  series(p.values, "#1f77b4", "");
+  if (!p.second.empty())
+    series(p.second, "#ff7f0e", " stroke-dasharray=\"4,3\"");
+  if (p.legend && p.secondLegend)
+    // Bottom right: cosines grow with depth, so that corner is mostly free.
+    svg << "<text x=\"" << left + w - 6 << "\" y=\"" << top + h - 22
+        << "\" text-anchor=\"end\" fill=\"#1f77b4\">" << p.legend << "</text>\n"
+        << "<text x=\"" << left + w - 6 << "\" y=\"" << top + h - 8
+        << "\" text-anchor=\"end\" fill=\"#ff7f0e\">" << p.secondLegend
+        << "</text>\n";
 }
 } // namespace
 
@@ -102,14 +121,20 @@ std::string plotReport(const DiagnoseReport &r) {
   std::vector<Panel> panels(5);
   panels[0] = {"intra-neuron variance", {}, true, false};
   panels[1] = {"variance / mean square", {}, true, false};
-  panels[2] = {"mean cosine similarity", {}, false, true};
+  panels[2] = {
+      "mean cosine similarity", {}, false, true, "layer", {}, "post-activation",
+      "pre-activation"};
   panels[3] = {"dead ReLU fraction", {}, false, true};
-  panels[4] = {"gradient norm of each weight", {}, true, false,
+  panels[4] = {"gradient norm of each weight",
+               {},
+               true,
+               false,
                "weight (fc1.weight, ...)"};
   for (const LayerStats &l : r.layers) {
     panels[0].values.push_back(l.variance);
     panels[1].values.push_back(l.varianceRatio);
     panels[2].values.push_back(l.cosine);
+    panels[2].second.push_back(l.cosinePre);
     panels[3].values.push_back(l.deadFraction.value_or(NAN));
   }
   for (const GradientStats &g : r.gradients)
@@ -123,7 +148,13 @@ std::string plotReport(const DiagnoseReport &r) {
       << "\" font-family=\"sans-serif\" font-size=\"11\">\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<text x=\"10\" y=\"20\" font-size=\"14\">" << r.model << ": batch "
-      << r.batch << ", loss " << fmt("%.6g", r.loss) << "</text>\n";
+      << r.batch << ", loss " << fmt("%.6g", r.loss);
+  if (r.curvature.topEigenvalue)
+    svg << ", top Hessian eigenvalue "
+        << fmt("%.6g", *r.curvature.topEigenvalue);
+  if (r.curvature.trace)
+    svg << ", Hessian trace " << fmt("%.6g", *r.curvature.trace);
+  svg << "</text>\n";
   for (size_t i = 0; i < panels.size(); ++i)
     drawPanel(svg, panels[i], double(i % columns) * kPanelW,
               30 + double(i / columns) * kPanelH);
