@@ -14,7 +14,7 @@
 // AD: nn.batch_norm_act {{.*}} then relu {epsilon = 1.000000e-03 : f32} :
 // AD: func.func @train_step
 // AD: %[[A:.*]] = nn.batch_norm_act %[[H:.*]], @bn.weight, {{.*}} then relu {epsilon = 1.000000e-03 : f32, training}
-// AD: nn.batch_norm_act_grad %[[H]], %[[A]], %{{.*}}, %{{.*}} then relu {epsilon = 1.000000e-03 : f32}
+// AD: nn.batch_norm_act_grad %[[H]], %[[A]], %{{.*}}, %{{.*}}, %{{.*}} then relu {epsilon = 1.000000e-03 : f32}
 // AD-NOT: nn.activation_grad
 // AD: nn.batch_norm_update_stats %[[H]], @bn.running_mean, @bn.running_var {momentum = {{.*}}, single_pass}
 nn.model @relu {

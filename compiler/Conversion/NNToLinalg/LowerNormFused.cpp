@@ -180,14 +180,28 @@ struct LowerBatchNormActGrad : OpRewritePattern<BatchNormActGradOp> {
     auto [mean, var] = nnc::buildChannelMoments(rewriter, loc, x);
     Value invstd =
         inverseStd(rewriter, loc, var, op.getEpsilon().convertToDouble());
-    // Inputs x, y, dy, mean, invstd in every pass: g and x̂ from a[0..4].
-    SmallVector<Value> in{x, op.getOutput(), op.getOutputGrad(), mean, invstd};
-    SmallVector<AffineMap> maps{cm.full, cm.full, cm.full, cm.channel,
-                                cm.channel};
+    // Inputs x, y (or β), dy, mean, invstd, γ in every pass: g and x̂ from
+    // a[0..5]. ReLU's and leaky ReLU's f' depends only on the sign of the
+    // pre-activation z = γ·x̂ + β, which is cheaper to recompute than y to
+    // read: y is then not an input at all.
+    bool signOnly = kind && (*kind == Activation::relu ||
+                             *kind == Activation::leaky_relu);
+    SmallVector<Value> in{x, signOnly ? op.getBias() : op.getOutput(),
+                          op.getOutputGrad(), mean, invstd, op.getWeight()};
+    SmallVector<AffineMap> maps{cm.full,    signOnly ? cm.channel : cm.full,
+                                cm.full,    cm.channel,
+                                cm.channel, cm.channel};
     auto g = [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
-      return kind ? nnc::buildActivationGrad(b, loc, *kind, alpha, a[1], a[1],
-                                             a[2])
-                  : a[2];
+      if (!kind)
+        return a[2];
+      Value y = a[1];
+      if (signOnly)
+        y = arith::AddFOp::create( // as normalizeActivate computes it
+            b, loc,
+            arith::MulFOp::create(b, loc, normalized(b, loc, a[0], a[3], a[4]),
+                                  a[5]),
+            a[1]);
+      return nnc::buildActivationGrad(b, loc, *kind, alpha, y, y, a[2]);
     };
     auto [sumG, sumGX] = channelSums2(
         rewriter, loc, in, maps, cm, type,
@@ -204,8 +218,8 @@ struct LowerBatchNormActGrad : OpRewritePattern<BatchNormActGradOp> {
                          });
     };
     Value dbeta = narrow(sumG), dgamma = narrow(sumGX);
-    in.append({dbeta, dgamma, op.getWeight()});
-    maps.append({cm.channel, cm.channel, cm.channel});
+    in.append({dbeta, dgamma});
+    maps.append({cm.channel, cm.channel});
     Value empty = tensor::EmptyOp::create(rewriter, loc, type.getShape(), f32);
     Value dx = nnc::buildGeneric(
         rewriter, loc, in, maps, empty, cm.full, cm.parallel,
@@ -215,9 +229,9 @@ struct LowerBatchNormActGrad : OpRewritePattern<BatchNormActGradOp> {
           Value inner = arith::SubFOp::create(
               b, loc,
               arith::SubFOp::create(
-                  b, loc, arith::MulFOp::create(b, loc, m, g(b, loc, a)), a[5]),
-              arith::MulFOp::create(b, loc, xhat, a[6]));
-          Value numerator = arith::MulFOp::create(b, loc, a[7], a[4]);
+                  b, loc, arith::MulFOp::create(b, loc, m, g(b, loc, a)), a[6]),
+              arith::MulFOp::create(b, loc, xhat, a[7]));
+          Value numerator = arith::MulFOp::create(b, loc, a[5], a[4]);
           Value scale = arith::DivFOp::create(b, loc, numerator, m);
           return arith::MulFOp::create(b, loc, scale, inner);
         });

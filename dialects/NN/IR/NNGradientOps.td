@@ -227,29 +227,32 @@ def NN_BatchNormGradOp : NN_Op<"batch_norm_grad", [Pure,
 
 def NN_BatchNormActGradOp : NN_Op<"batch_norm_act_grad", [Pure,
     AllTypesMatch<["input", "output", "output_grad", "input_grad"]>,
-    AllTypesMatch<["weight", "weight_grad", "bias_grad"]>]> {
+    AllTypesMatch<["weight", "bias", "weight_grad", "bias_grad"]>]> {
   let summary = "Gradient of training-mode nn.batch_norm_act";
   let description = [{
     With y the op's output, g = dy·f'(y) the gradient through the optional
     activation (written in terms of y), x̂ the input normalized by its batch
     statistics and M the elements per channel: dβ = Σ g, dγ = Σ g·x̂ (one
-    pass), dx = γ/(M·σ) · (M·g − dβ − x̂·dγ) (one pass).
+    pass), dx = γ/(M·σ) · (M·g − dβ − x̂·dγ) (one pass). For ReLU and leaky
+    ReLU, f'(y) is taken from the sign of z = γ·x̂ + β instead, so that
+    neither pass reads y.
 
     ```mlir
-    %dx, %dg, %db = nn.batch_norm_act_grad %x, %y, %dy, %gamma then relu
+    %dx, %dg, %db = nn.batch_norm_act_grad %x, %y, %dy, %gamma, %beta then relu
         {epsilon = 1.0e-5 : f32} : tensor<8x4x6x6xf32>, tensor<4xf32>
     ```
   }];
   let arguments = (ins NN_Tensor:$input, NN_Tensor:$output,
                        NN_Tensor:$output_grad, NN_Tensor:$weight,
+                       NN_Tensor:$bias,
                        OptionalAttr<NN_ActivationAttr>:$activation,
                        DefaultValuedAttr<F32Attr, "0.0">:$alpha,
                        F32Attr:$epsilon);
   let results = (outs NN_Tensor:$input_grad, NN_Tensor:$weight_grad,
                       NN_Tensor:$bias_grad);
   let assemblyFormat = [{
-    $input `,` $output `,` $output_grad `,` $weight (`then` $activation^)?
-    attr-dict `:` type($input) `,` type($weight)
+    $input `,` $output `,` $output_grad `,` $weight `,` $bias
+    (`then` $activation^)? attr-dict `:` type($input) `,` type($weight)
   }];
 }
 

@@ -230,8 +230,9 @@ LogicalResult BatchNormActOp::buildGradient(OpBuilder &b,
   Location loc = getLoc();
   auto channelType = lookupParam(*this, getWeightAttr()).getTensorType();
   Value gamma = ReadParamOp::create(b, loc, channelType, getWeightAttr());
+  Value beta = ReadParamOp::create(b, loc, channelType, getBiasAttr());
   auto grad = BatchNormActGradOp::create(
-      b, loc, getInput(), getOutput(), resultGrads[0], gamma,
+      b, loc, getInput(), getOutput(), resultGrads[0], gamma, beta,
       getActivationAttr(), getAlphaAttr(), getEpsilonAttr());
   if (sink.needsOperandGradient(0))
     sink.setOperandGradient(0, grad.getInputGrad());

@@ -14,8 +14,8 @@ nn.model @m {
     %a = nn.batch_norm_act %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var then leaky_relu {alpha = 0.1 : f32, training} : tensor<4x3x2x2xf32>
     // CHECK: nn.batch_norm_act %{{.*}}, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<4x3x2x2xf32>
     %n = nn.batch_norm_act %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var : tensor<4x3x2x2xf32>
-    // CHECK: nn.batch_norm_act_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} then{{ +}}relu {epsilon = 9.99999974E-6 : f32} : tensor<4x3x2x2xf32>, tensor<3xf32>
-    %dx, %dg, %db = nn.batch_norm_act_grad %x, %a, %dy, %b then relu {epsilon = 1.0e-5 : f32} : tensor<4x3x2x2xf32>, tensor<3xf32>
+    // CHECK: nn.batch_norm_act_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} then{{ +}}relu {epsilon = 9.99999974E-6 : f32} : tensor<4x3x2x2xf32>, tensor<3xf32>
+    %dx, %dg, %db = nn.batch_norm_act_grad %x, %a, %dy, %b, %b then relu {epsilon = 1.0e-5 : f32} : tensor<4x3x2x2xf32>, tensor<3xf32>
     // CHECK: nn.batch_norm_fold @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var into %{{.*}}, %{{.*}} {epsilon = 9.99999974E-6 : f32} : tensor<3x2x3x3xf32>, tensor<3xf32>
     %fw, %fb = nn.batch_norm_fold @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var into %w, %b {epsilon = 1.0e-5 : f32} : tensor<3x2x3x3xf32>, tensor<3xf32>
     // CHECK: nn.batch_norm_fold @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var into %{{.*}} {epsilon = 9.99999974E-6 : f32} : tensor<3x2x3x3xf32>, tensor<3xf32>
