@@ -307,10 +307,22 @@ Value pool(OpBuilder &b, PoolOp op, double padValue) {
       .getResult(0);
 }
 
+linalg::GenericOp windowArgmax(OpBuilder &b, Location loc, Value source,
+                               RankedTensorType dyType, ArrayRef<int64_t> k,
+                               ArrayRef<int64_t> s, ArrayRef<int64_t> pad);
+
 struct LowerMaxPool2d : OpRewritePattern<MaxPool2dOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPool2dOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op->hasAttr(nnc::kSharesArgmaxAttr)) {
+      rewriter.replaceOp(op, windowArgmax(rewriter, op.getLoc(), op.getInput(),
+                                          op.getOutput().getType(),
+                                          op.getKernel(), op.getStrides(),
+                                          op.getPadding())
+                                 .getResult(0));
+      return success();
+    }
     rewriter.replaceOp(op, pool<linalg::PoolingNchwMaxOp>(
                                rewriter, op,
                                -std::numeric_limits<double>::infinity()));
@@ -428,13 +440,15 @@ struct LowerAvgPool2dGrad : OpRewritePattern<AvgPool2dGradOp> {
   }
 };
 
-/// The position i·kw + j of the first maximum of every window: ties go to
-/// the smaller position whatever the order of evaluation.
-Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
-  Location loc = op.getLoc();
-  auto dyType = op.getOutputGrad().getType();
-  ArrayRef<int64_t> k = op.getKernel(), s = op.getStride();
-  Value input = padSpatial(b, loc, op.getInput(), op.getPadding(),
+/// The maximum of every window and the position i·kw + j of its first
+/// occurrence (ties go to the smaller position whatever the order of
+/// evaluation), as the results of one generic over `x`'s windows. The
+/// forward max pooling of a trained model and its gradient build the same
+/// generic on the same input, which CSE then computes once.
+linalg::GenericOp windowArgmax(OpBuilder &b, Location loc, Value source,
+                               RankedTensorType dyType, ArrayRef<int64_t> k,
+                               ArrayRef<int64_t> s, ArrayRef<int64_t> pad) {
+  Value input = padSpatial(b, loc, source, pad,
                            -std::numeric_limits<double>::infinity());
   MLIRContext *ctx = b.getContext();
   AffineExpr n, c, y, x, i, j;
@@ -479,7 +493,14 @@ Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
             ValueRange{arith::SelectOp::create(b, loc, take, v, best),
                        arith::SelectOp::create(b, loc, take, pos, bestPos)});
       });
-  return generic.getResult(1);
+  return generic;
+}
+
+Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
+  return windowArgmax(b, op.getLoc(), op.getInput(),
+                      op.getOutputGrad().getType(), op.getKernel(),
+                      op.getStride(), op.getPadding())
+      .getResult(1);
 }
 
 /// Whether the windows of `op` tile its input exactly: stride = kernel, no
@@ -567,6 +588,21 @@ struct LowerMaxPool2dGrad : OpRewritePattern<MaxPool2dGradOp> {
   }
 };
 } // namespace
+
+void nnc::markSharedArgmax(Operation *root) {
+  root->walk([](MaxPool2dGradOp grad) {
+    for (Operation *user : grad.getInput().getUsers()) {
+      auto pool = dyn_cast<MaxPool2dOp>(user);
+      if (pool && pool->getBlock() == grad->getBlock() &&
+          pool.getKernel() == grad.getKernel() &&
+          pool.getStrides() == grad.getStride() &&
+          pool.getPadding() == grad.getPadding() &&
+          pool.getOutput().getType() == grad.getOutputGrad().getType())
+        pool->setAttr(nnc::kSharesArgmaxAttr,
+                      UnitAttr::get(pool.getContext()));
+    }
+  });
+}
 
 void nnc::populateConvLoweringPatterns(RewritePatternSet &patterns,
                                        const StateLayout &layout) {

@@ -42,6 +42,12 @@ void populateLossLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
+/// Marks (kSharesArgmaxAttr) every nn.max_pool2d whose input also feeds an
+/// nn.max_pool2d_grad of the same windows in its block: lowered as the
+/// gradient's argmax generic, the window maxima are then computed once.
+void markSharedArgmax(mlir::Operation *root);
+inline constexpr llvm::StringLiteral kSharesArgmaxAttr = "nnc.shares_argmax";
+
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
 void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);

@@ -74,6 +74,7 @@ struct NNLowerToLinalgPass
     }
     model.erase();
 
+    nnc::markSharedArgmax(module);
     RewritePatternSet patterns(&getContext());
     nnc::populateLinearLoweringPatterns(patterns);
     nnc::populateElementwiseLoweringPatterns(patterns);
