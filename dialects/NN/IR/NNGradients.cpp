@@ -204,6 +204,19 @@ LogicalResult AvgPool2dOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
   return success();
 }
 
+/// dx, dγ and dβ of a BatchNorm gradient op to whoever needs them.
+template <typename GradOp>
+static void routeBatchNormGradients(GradientSink &sink,
+                                    FlatSymbolRefAttr weight,
+                                    FlatSymbolRefAttr bias, GradOp grad) {
+  if (sink.needsOperandGradient(0))
+    sink.setOperandGradient(0, grad.getInputGrad());
+  if (sink.needsParamGradient(weight))
+    sink.addParamGradient(weight, grad.getWeightGrad());
+  if (sink.needsParamGradient(bias))
+    sink.addParamGradient(bias, grad.getBiasGrad());
+}
+
 LogicalResult BatchNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
                                          GradientSink &sink) {
   if (!getTraining())
@@ -213,12 +226,7 @@ LogicalResult BatchNormOp::buildGradient(OpBuilder &b, ValueRange resultGrads,
   Value gamma = ReadParamOp::create(b, loc, channelType, getWeightAttr());
   auto grad = BatchNormGradOp::create(b, loc, getInput(), resultGrads[0], gamma,
                                       getEpsilonAttr());
-  if (sink.needsOperandGradient(0))
-    sink.setOperandGradient(0, grad.getInputGrad());
-  if (sink.needsParamGradient(getWeightAttr()))
-    sink.addParamGradient(getWeightAttr(), grad.getWeightGrad());
-  if (sink.needsParamGradient(getBiasAttr()))
-    sink.addParamGradient(getBiasAttr(), grad.getBiasGrad());
+  routeBatchNormGradients(sink, getWeightAttr(), getBiasAttr(), grad);
   return success();
 }
 
@@ -234,12 +242,7 @@ LogicalResult BatchNormActOp::buildGradient(OpBuilder &b,
   auto grad = BatchNormActGradOp::create(
       b, loc, getInput(), getOutput(), resultGrads[0], gamma, beta,
       getActivationAttr(), getAlphaAttr(), getEpsilonAttr());
-  if (sink.needsOperandGradient(0))
-    sink.setOperandGradient(0, grad.getInputGrad());
-  if (sink.needsParamGradient(getWeightAttr()))
-    sink.addParamGradient(getWeightAttr(), grad.getWeightGrad());
-  if (sink.needsParamGradient(getBiasAttr()))
-    sink.addParamGradient(getBiasAttr(), grad.getBiasGrad());
+  routeBatchNormGradients(sink, getWeightAttr(), getBiasAttr(), grad);
   return success();
 }
 
