@@ -185,6 +185,13 @@ HessianProduct modelHessianProduct(const Session &s,
   };
 }
 
+std::vector<float> trainableTensors(const Manifest &m) {
+  std::vector<float> trainable;
+  for (const TensorInfo &t : m.tensors)
+    trainable.push_back(t.role == Role::Trainable ? 1.0f : 0.0f);
+  return trainable;
+}
+
 std::vector<uint8_t> trainableMask(const Manifest &m,
                                    const std::vector<float> &trainable) {
   std::vector<uint8_t> mask(m.stateSize, 0);

@@ -69,6 +69,10 @@ HessianProduct modelHessianProduct(const Session &session,
                                    const float *x, const void *y,
                                    int64_t batches);
 
+/// One flag per manifest tensor: 1 for the trainable ones (no freezing), as
+/// `hessian` and `diagnose` differentiate.
+std::vector<float> trainableTensors(const Manifest &manifest);
+
 /// One flag per state element from one per manifest tensor.
 std::vector<uint8_t> trainableMask(const Manifest &manifest,
                                    const std::vector<float> &trainable);

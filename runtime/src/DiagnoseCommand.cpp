@@ -105,12 +105,10 @@ CurvatureStats batchCurvature(const Session &s, const std::vector<float> &state,
   CurvatureStats stats;
   if (!s.model.hvp)
     return stats;
-  std::vector<float> trainable;
-  for (const TensorInfo &t : s.manifest.tensors)
-    trainable.push_back(t.role == Role::Trainable ? 1.0f : 0.0f);
   CurvatureEstimate e = estimateCurvature(
       s, state, batches.x.data(), batches.y.data(),
-      batches.count / s.manifest.batchSize(), trainable, curvatureOptions(s));
+      batches.count / s.manifest.batchSize(), trainableTensors(s.manifest),
+      curvatureOptions(s));
   stats.topEigenvalue = e.topEigenvalue;
   if (e.traceProducts > 0)
     stats.trace = e.trace;

@@ -67,9 +67,7 @@ int runHessian(Session &s) {
   train.x.fill(first.data(), samples, samples, x.data());
   train.y.fill(first.data(), samples, samples, y.data());
 
-  std::vector<float> trainable;
-  for (const TensorInfo &t : m.tensors)
-    trainable.push_back(t.role == Role::Trainable ? 1.0f : 0.0f);
+  std::vector<float> trainable = trainableTensors(m);
   if (std::optional<std::string> in = s.options.text("vector")) {
     writeProduct(s, *in,
                  modelHessianProduct(s, state, x.data(), y.data(), batches),
