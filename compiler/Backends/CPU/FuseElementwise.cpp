@@ -29,13 +29,17 @@ struct CPUFuseElementwisePass
 };
 } // namespace
 
+/// Contractions and stencils (direct convolutions), which the register
+/// tiling recognizes by their indexing maps: a fused producer (the weight
+/// in the layout that the stencil reads) would change them.
 static bool isContraction(Operation *op) {
   auto linalgOp = dyn_cast_if_present<linalg::LinalgOp>(op);
-  return linalgOp && linalg::isaContractionOpInterface(linalgOp);
+  return linalgOp && (linalg::isaContractionOpInterface(linalgOp) ||
+                      nnc::cpu::getStencilLoops(linalgOp));
 }
 
 /// Fuses a producer with one use into its consumer unless either side is a
-/// contraction.
+/// contraction or stencil.
 static bool shouldFuse(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
   return producer && producer->hasOneUse() && !isContraction(producer) &&

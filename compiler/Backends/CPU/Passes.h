@@ -28,6 +28,16 @@ inline constexpr int64_t kTransposeBlock = 16;
 /// op's largest operand: nnc-cpu-tile-and-vectorize puts its vectors along
 /// it, so vectors become plain loads and stores.
 unsigned contiguousLoopDim(mlir::linalg::LinalgOp op);
+
+/// The loops of a stencil: a reduction whose input windows slide with the
+/// output (a direct convolution, out[n, o, y, x] += in[n, c, y + i, x + j] ·
+/// w[c, i, j, o]). `column` walks the output's innermost dimension (x; the
+/// sliding inputs advance along theirs with stride 1), `row` the one before
+/// (y), `channel` a parallel loop that no sliding input depends on (o).
+struct StencilLoops {
+  unsigned row, column, channel;
+};
+std::optional<StencilLoops> getStencilLoops(mlir::linalg::LinalgOp op);
 } // namespace nnc::cpu
 
 #endif // NNC_BACKENDS_CPU_PASSES_H

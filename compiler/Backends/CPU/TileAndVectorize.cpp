@@ -65,6 +65,71 @@ getMatmulDims(linalg::LinalgOp op) {
   return *dims;
 }
 
+std::optional<nnc::cpu::StencilLoops>
+nnc::cpu::getStencilLoops(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0 || op.getNumDpsInits() != 1)
+    return std::nullopt;
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!outMap.isProjectedPermutation() || outMap.getNumResults() < 2)
+    return std::nullopt;
+  for (OpOperand &init : op.getDpsInitsMutable())
+    if (op.getMatchingIndexingMap(&init) != outMap)
+      return std::nullopt;
+  unsigned numLoops = op.getNumLoops();
+  ArrayRef<AffineExpr> outResults = outMap.getResults();
+  StencilLoops loops;
+  loops.column = cast<AffineDimExpr>(outResults.back()).getPosition();
+  loops.row = cast<AffineDimExpr>(outResults.drop_back().back()).getPosition();
+  AffineExpr column = getAffineDimExpr(loops.column, op.getContext());
+
+  // Loops that some sliding input depends on.
+  SmallVector<bool> slides(numLoops, false);
+  bool anySliding = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (map.isProjectedPermutation())
+      continue;
+    anySliding = true;
+    if (map.getNumResults() == 0)
+      return std::nullopt;
+    // Only its innermost dimension follows the column, one element per
+    // step: the column block's inputs are one contiguous row.
+    ArrayRef<AffineExpr> results = map.getResults();
+    AffineExpr rest = simplifyAffineExpr(results.back() - column, numLoops, 0);
+    if (!results.back().isFunctionOfDim(loops.column) ||
+        rest.isFunctionOfDim(loops.column))
+      return std::nullopt;
+    for (AffineExpr outer : results.drop_back())
+      if (outer.isFunctionOfDim(loops.column))
+        return std::nullopt;
+    for (unsigned d = 0; d < numLoops; ++d)
+      slides[d] = slides[d] || map.isFunctionOfDim(d);
+  }
+  if (!anySliding)
+    return std::nullopt;
+
+  // The channel: the largest parallel loop of the output that the sliding
+  // inputs do not depend on (none in a pooling).
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  std::optional<unsigned> channel;
+  for (AffineExpr result : outResults) {
+    unsigned d = cast<AffineDimExpr>(result).getPosition();
+    if (d == loops.column || d == loops.row || slides[d])
+      continue;
+    if (!channel || ranges[d] > ranges[*channel])
+      channel = d;
+  }
+  if (!channel)
+    return std::nullopt;
+  loops.channel = *channel;
+  return loops;
+}
+
+/// f32 lanes of one vector register (AVX-512), and the vector registers
+/// (of 32) that hold a stencil's accumulator block.
+static constexpr int64_t kLanes = 16;
+static constexpr int64_t kAccumulatorRegisters = 16;
+
 /// Tile sizes per loop (0: the loop stays whole).
 SmallVector<int64_t>
 CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
@@ -73,6 +138,29 @@ CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
     sizes[dims->m[0]] = tileM;
     sizes[dims->n[0]] = tileN;
     sizes[dims->k[0]] = tileK;
+  } else if (std::optional<nnc::cpu::StencilLoops> stencil =
+                 nnc::cpu::getStencilLoops(op)) {
+    // A block of [channels × columns] accumulators of one output row per
+    // output, summed over the whole reduction (one loop iteration per tap
+    // and input channel, each reading a row of the input) before it is
+    // stored.
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    // At most one vector per row: wider rows are cut in the largest piece
+    // of at least half a vector that divides them (28 → 14), else in whole
+    // vectors; a block of two vectors per row (28 = 16 + 12) would be
+    // shuffled through the stack.
+    int64_t columns = ranges[stencil->column];
+    if (columns > kLanes) {
+      int64_t piece = kLanes;
+      while (piece > kLanes / 2 && columns % piece != 0)
+        --piece;
+      columns = columns % piece == 0 ? piece : kLanes;
+    }
+    int64_t rowVectors =
+        llvm::divideCeil(columns, kLanes) * op.getNumDpsInits();
+    sizes[stencil->channel] =
+        std::max<int64_t>(1, kAccumulatorRegisters / rowVectors);
+    sizes[stencil->column] = columns;
   } else if (auto transpose = dyn_cast<linalg::TransposeOp>(*op)) {
     // Block the loops that walk the innermost dimension of the input and of
     // the output; each block becomes one 2-D vector.transpose.
@@ -167,6 +255,110 @@ static void blockReductions(RewriterBase &rewriter, func::FuncOp func) {
   }
 }
 
+/// A stencil tile sums over reduction loops of one iteration each (one tap
+/// and input channel): without its unit loops but one reduction it is a
+/// matmul [channels × 1]·[1 × columns] into the accumulator block, whose
+/// maps vectorize (sliding windows do not).
+static void dropStencilReductions(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<linalg::GenericOp> tiles;
+  func.walk([&](linalg::GenericOp op) {
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        !nnc::cpu::getStencilLoops(op))
+      return;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    for (auto [range, iterator] :
+         llvm::zip(ranges, op.getIteratorTypesArray()))
+      if (iterator == utils::IteratorType::reduction && range != 1)
+        return;
+    tiles.push_back(op);
+  });
+  linalg::ControlDropUnitDims control;
+  control.rankReductionStrategy =
+      linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
+  control.controlFn = [](Operation *op) {
+    auto generic = cast<linalg::GenericOp>(op);
+    SmallVector<unsigned> dims;
+    // Kept: a reduction that no window slides along (the input channel),
+    // so that the maps left are those of a matmul.
+    auto indexesPlainly = [&](unsigned dim) {
+      for (AffineMap map : generic.getIndexingMapsArray())
+        for (AffineExpr result : map.getResults())
+          if (result.isFunctionOfDim(dim) && !isa<AffineDimExpr>(result))
+            return false;
+      return true;
+    };
+    std::optional<unsigned> keep;
+    for (auto [dim, iterator] :
+         llvm::enumerate(generic.getIteratorTypesArray()))
+      if (iterator == utils::IteratorType::reduction && !keep &&
+          indexesPlainly(dim))
+        keep = dim;
+    for (unsigned dim = 0; dim < generic.getNumLoops(); ++dim)
+      if (dim != keep)
+        dims.push_back(dim);
+    return dims;
+  };
+  for (linalg::GenericOp op : tiles) {
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::DropUnitDimsResult> dropped =
+        linalg::dropUnitDims(rewriter, op, control);
+    if (failed(dropped))
+      continue;
+    rewriter.replaceOp(op, dropped->replacements);
+    // As a named matmul, it vectorizes into a vector.contract of outer
+    // products (a generic would become a multiply and a unit reduction).
+    auto tile = cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+    if (!getMatmulDims(tile) || tile.getNumDpsInputs() != 2 ||
+        tile.getNumDpsInits() != 1)
+      continue;
+    rewriter.setInsertionPoint(tile);
+    SmallVector<Attribute> maps = llvm::map_to_vector(
+        tile.getIndexingMapsArray(),
+        [](AffineMap map) -> Attribute { return AffineMapAttr::get(map); });
+    auto matmul = linalg::MatmulOp::create(
+        rewriter, tile.getLoc(), tile.getResultTypes(), tile.getDpsInputs(),
+        tile.getDpsInits(),
+        {rewriter.getNamedAttr("indexing_maps", rewriter.getArrayAttr(maps))});
+    rewriter.replaceOp(tile, matmul);
+  }
+}
+
+namespace {
+/// insert_slice(transfer_write(v, extract_slice(T)[0…]), T) with the same
+/// slice → transfer_write(v, T) at the slice's offsets. A stencil's
+/// accumulator block is written so (its tile has unit dimensions, which
+/// upstream's folding of a write into an insert_slice does not take), and
+/// the hoisting of the block out of its reduction loops needs the read and
+/// the write of T to match.
+struct FoldWriteIntoReinsertedSlice
+    : OpRewritePattern<tensor::InsertSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::InsertSliceOp insert,
+                                PatternRewriter &rewriter) const override {
+    auto write = insert.getSource().getDefiningOp<vector::TransferWriteOp>();
+    if (!write || write.getMask() || !write->hasOneUse())
+      return failure();
+    auto extract = write.getBase().getDefiningOp<tensor::ExtractSliceOp>();
+    if (!extract || extract.getSource() != insert.getDest() ||
+        extract.getSourceType().getRank() != extract.getType().getRank() ||
+        !extract.hasUnitStride() ||
+        extract.getMixedOffsets() != insert.getMixedOffsets() ||
+        extract.getMixedSizes() != insert.getMixedSizes() ||
+        !insert.hasUnitStride())
+      return failure();
+    for (Value index : write.getIndices())
+      if (!isConstantIntValue(index, 0))
+        return failure();
+    SmallVector<Value> offsets = getValueOrCreateConstantIndexOp(
+        rewriter, insert.getLoc(), insert.getMixedOffsets());
+    rewriter.replaceOpWithNewOp<vector::TransferWriteOp>(
+        insert, write.getVector(), insert.getDest(), offsets,
+        write.getPermutationMapAttr(), write.getInBoundsAttr());
+    return success();
+  }
+};
+} // namespace
+
 void CPUTileAndVectorizePass::runOnOperation() {
   func::FuncOp func = getOperation();
   IRRewriter rewriter(&getContext());
@@ -185,6 +377,7 @@ void CPUTileAndVectorizePass::runOnOperation() {
     }
   }
   canonicalize(func);
+  dropStencilReductions(rewriter, func);
 
   ops.clear();
   func.walk([&](linalg::LinalgOp op) {
@@ -220,6 +413,7 @@ void CPUTileAndVectorizePass::runOnOperation() {
   // bufferization the transfers index the function's buffers directly.
   RewritePatternSet patterns(&getContext());
   tensor::populateFoldTensorSubsetIntoVectorTransferPatterns(patterns);
+  patterns.add<FoldWriteIntoReinsertedSlice>(&getContext());
   vector::populateVectorReductionToContractPatterns(patterns);
   vector::populateSinkVectorOpsPatterns(patterns);
   (void)applyPatternsGreedily(func, std::move(patterns));

@@ -98,20 +98,98 @@ Value patchMatrix(OpBuilder &b, Location loc, Value input, int64_t kh,
       b, loc, col, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
 }
 
-/// A convolution of an already padded NCHW input with an OIHW weight, as a
-/// GEMM: the patches of the input ([N·Ho·Wo, C·kh·kw]) times the weight
-/// ([O, C·kh·kw])ᵀ, which the backend's tuned matrix kernels run far faster
-/// than a direct convolution loop nest; the result, [N·Ho·Wo, O], is
-/// transposed back to NCHW. `init` ([N, O, Ho, Wo]) is added.
+/// A stride-1 convolution of an already padded NCHW input as one generic:
+/// out[n, o, y, x] += in[n, c, y + i·d, x + j·d] · w[o, c, i, j]. No patch
+/// matrix is built: the backend tiles it into register blocks of
+/// [output channels × one output row], each step of the reduction an outer
+/// product of a weight column and a contiguous input row
+/// (nnc-cpu-tile-and-vectorize, "stencils"). The weight is read as
+/// [C, kh, kw, O], so that a block's output channels are contiguous.
+Value convolveDirect(OpBuilder &b, Location loc, Value input, Value weight,
+                     Value init, ArrayRef<int64_t> dilation) {
+  auto wType = cast<RankedTensorType>(weight.getType());
+  Type elem = wType.getElementType();
+  int64_t o = wType.getDimSize(0), c = wType.getDimSize(1),
+          kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+  MLIRContext *ctx = b.getContext();
+  AffineExpr tc, ti, tj, to;
+  bindDims(ctx, tc, ti, tj, to);
+  Value channelsLast = nnc::buildGeneric(
+      b, loc, weight, AffineMap::get(4, 0, {to, tc, ti, tj}, ctx),
+      tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{c, kh, kw, o}, elem),
+      b.getMultiDimIdentityMap(4),
+      SmallVector<IteratorType>(4, IteratorType::parallel),
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  AffineExpr dn, dout, dy, dx, dc, di, dj;
+  bindDims(ctx, dn, dout, dy, dx, dc, di, dj);
+  // The weight first: a register block is then the matmul-shaped
+  // [channels × 1]·[1 × row] of the backend's tuned path.
+  SmallVector<AffineMap> inputMaps = {
+      AffineMap::get(7, 0, {dc, di, dj, dout}, ctx),
+      AffineMap::get(7, 0,
+                     {dn, dc, dy + di * dilation[0], dx + dj * dilation[1]},
+                     ctx)};
+  SmallVector<IteratorType> iterators(4, IteratorType::parallel);
+  iterators.append(3, IteratorType::reduction);
+  return nnc::buildGeneric(
+      b, loc, {channelsLast, input}, inputMaps, init,
+      AffineMap::get(7, 0, {dn, dout, dy, dx}, ctx), iterators,
+      [](OpBuilder &b, Location loc, ValueRange args) {
+        Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+        return arith::AddFOp::create(b, loc, args[2], product);
+      });
+}
+
+/// Output rows narrower than this use the GEMM path: a register block of
+/// the direct convolution is one row wide, and would leave most vector
+/// lanes idle.
+constexpr int64_t kMinDirectRowWidth = 8;
+
+/// A convolution of an already padded NCHW input with an OIHW weight, into
+/// `outType` ([N, O, Ho, Wo]), plus the per-channel `bias` if there is one.
+/// Stride 1 with rows of a useful vector width: directly (convolveDirect).
+/// Otherwise as a GEMM: the patches of the input ([N·Ho·Wo, C·kh·kw]) times
+/// the weight ([O, C·kh·kw])ᵀ, the result, [N·Ho·Wo, O], transposed back to
+/// NCHW. Either way the bias is added to the finished sum, as PyTorch does:
+/// summed from the bias, every partial sum would carry the bias's rounding,
+/// which a following BatchNorm (subtracting the mean, bias included)
+/// magnifies.
 Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
-               Value init, ArrayRef<int64_t> stride,
+               Value bias, RankedTensorType outType, ArrayRef<int64_t> stride,
                ArrayRef<int64_t> dilation) {
   auto wType = cast<RankedTensorType>(weight.getType());
-  auto outType = cast<RankedTensorType>(init.getType());
   Type elem = outType.getElementType();
   int64_t n = outType.getDimSize(0), o = wType.getDimSize(0),
           ho = outType.getDimSize(2), wo = outType.getDimSize(3);
   MLIRContext *ctx = b.getContext();
+  AffineExpr an, ao, ay, ax;
+  bindDims(ctx, an, ao, ay, ax);
+  auto identity = b.getMultiDimIdentityMap(4);
+  auto perChannel = AffineMap::get(4, 0, {ao}, ctx);
+  SmallVector<IteratorType> parallel(4, IteratorType::parallel);
+  auto addBias = [&](Value sum, AffineMap sumMap) -> Value {
+    SmallVector<Value> inputs = {sum};
+    SmallVector<AffineMap> maps = {sumMap};
+    if (bias) {
+      inputs.push_back(bias);
+      maps.push_back(perChannel);
+    }
+    Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(), elem);
+    return nnc::buildGeneric(
+        b, loc, inputs, maps, empty, identity, parallel,
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          if (!bias)
+            return args[0];
+          return arith::AddFOp::create(b, loc, args[0], args[1]);
+        });
+  };
+
+  if (stride[0] == 1 && stride[1] == 1 && wo >= kMinDirectRowWidth) {
+    Value sum = convolveDirect(b, loc, input, weight,
+                               nnc::filledTensor(b, loc, outType, 0.0),
+                               dilation);
+    return bias ? addBias(sum, identity) : sum;
+  }
   Value cols = patchMatrix(b, loc, input, wType.getDimSize(2),
                            wType.getDimSize(3), ho, wo, stride, dilation);
   Value filters = tensor::CollapseShapeOp::create(
@@ -123,32 +201,8 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
   Value nhwc = tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get({n, ho, wo, o}, elem), rows,
       SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
-  // out[n, o, y, x] = init[n, o, y, x] + nhwc[n, y, x, o]
-  AffineExpr an, ao, ay, ax;
-  bindDims(ctx, an, ao, ay, ax);
-  auto fromNhwc = AffineMap::get(4, 0, {an, ay, ax, ao}, ctx);
-  auto identity = b.getMultiDimIdentityMap(4);
-  Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(), elem);
-  return nnc::buildGeneric(
-      b, loc, {nhwc, init}, {fromNhwc, identity}, empty, identity,
-      SmallVector<IteratorType>(4, IteratorType::parallel),
-      [](OpBuilder &b, Location loc, ValueRange args) {
-        return arith::AddFOp::create(b, loc, args[0], args[1]);
-      });
-}
-
-/// A per-channel vector broadcast to an NCHW tensor of `type`.
-Value broadcastChannels(OpBuilder &b, Location loc, Value channels,
-                        RankedTensorType type) {
-  MLIRContext *ctx = b.getContext();
-  int64_t rank = type.getRank();
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
-  return nnc::buildGeneric(
-      b, loc, channels, AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
-      empty, b.getMultiDimIdentityMap(rank),
-      SmallVector<IteratorType>(rank, IteratorType::parallel),
-      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
+  // out[n, o, y, x] = nhwc[n, y, x, o] (+ bias[o])
+  return addBias(nhwc, AffineMap::get(4, 0, {an, ay, ax, ao}, ctx));
 }
 
 /// The model is gone by the time patterns run: parameter types come from
@@ -169,18 +223,15 @@ struct LowerConv2d : OpRewritePattern<Conv2dOp> {
       weight = ReadParamOp::create(rewriter, loc, slot->second.type,
                                    op.getWeightAttr());
     }
-    Value init;
+    Value bias;
     if (auto biasSym = op.getBiasAttr()) {
       auto biasType = RankedTensorType::get({outType.getDimSize(1)},
                                             outType.getElementType());
-      Value bias = ReadParamOp::create(rewriter, loc, biasType, biasSym);
-      init = broadcastChannels(rewriter, loc, bias, outType);
-    } else {
-      init = nnc::filledTensor(rewriter, loc, outType, 0.0);
+      bias = ReadParamOp::create(rewriter, loc, biasType, biasSym);
     }
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    rewriter.replaceOp(op, convolve(rewriter, loc, input, weight, init,
-                                    op.getStride(), op.getDilation()));
+    rewriter.replaceOp(op, convolve(rewriter, loc, input, weight, bias,
+                                    outType, op.getStride(), op.getDilation()));
     return success();
   }
 
@@ -237,10 +288,9 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
               b, loc, weight,
               ValueRange{idx(1), idx(0), reversed(2, kh), reversed(3, kw)});
         });
-    Value dxPadded = convolve(
-        rewriter, loc, buf, flipped,
-        nnc::filledTensor(rewriter, loc, RankedTensorType::get(padded, elem), 0.0),
-        {1, 1}, d);
+    Value dxPadded =
+        convolve(rewriter, loc, buf, flipped, /*bias=*/nullptr,
+                 RankedTensorType::get(padded, elem), {1, 1}, d);
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, dxType, dxPadded, indexAttrs(rewriter, crop),
         indexAttrs(rewriter, dxType.getShape()),

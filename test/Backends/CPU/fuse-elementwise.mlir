@@ -64,3 +64,39 @@ func.func @chain(%x: tensor<16x32xf32>) -> tensor<16x32xf32> {
   } -> tensor<16x32xf32>
   return %b : tensor<16x32xf32>
 }
+
+// The channels-last copy of a weight stays apart from the direct
+// convolution (a stencil) that reads it: fused, the stencil would read the
+// OIHW weight, and its register blocks would gather output channels.
+
+// CHECK-LABEL: func.func @weight_into_stencil
+// CHECK:         %[[WT:.*]] = linalg.generic
+// CHECK-SAME:        ins(%{{.*}} : tensor<8x2x3x3xf32>) outs(%{{.*}} : tensor<2x3x3x8xf32>)
+// CHECK:         linalg.generic
+// CHECK-SAME:        ins(%[[WT]], %{{.*}} : tensor<2x3x3x8xf32>, tensor<1x2x10x10xf32>)
+func.func @weight_into_stencil(%w: tensor<8x2x3x3xf32>, %x: tensor<1x2x10x10xf32>,
+                               %acc: tensor<1x8x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %e = tensor.empty() : tensor<2x3x3x8xf32>
+  %wt = linalg.generic {
+      indexing_maps = [affine_map<(c, i, j, o) -> (o, c, i, j)>,
+                       affine_map<(c, i, j, o) -> (c, i, j, o)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%w : tensor<8x2x3x3xf32>) outs(%e : tensor<2x3x3x8xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<2x3x3x8xf32>
+  %r = linalg.generic {
+      indexing_maps = [affine_map<(n, o, y, x, c, i, j) -> (c, i, j, o)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, c, y + i, x + j)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, o, y, x)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%wt, %x : tensor<2x3x3x8xf32>, tensor<1x2x10x10xf32>)
+      outs(%acc : tensor<1x8x8x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %s: f32):
+    %p = arith.mulf %a, %b : f32
+    %t = arith.addf %s, %p : f32
+    linalg.yield %t : f32
+  } -> tensor<1x8x8x8xf32>
+  return %r : tensor<1x8x8x8xf32>
+}

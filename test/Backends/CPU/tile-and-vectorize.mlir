@@ -92,3 +92,60 @@ func.func @column_sum(%x: tensor<128x64xf32>, %init: tensor<64xf32>) -> tensor<6
   } -> tensor<64xf32>
   return %r : tensor<64xf32>
 }
+
+// A direct convolution (a stencil) gets register blocks of 16 output
+// channels × one output row of 14: its reduction loops (input channel, tap
+// row, tap column) carry the block in registers, and each step is the
+// [16 × 1]·[1 × 14] outer product of a weight column and an input row.
+
+// CHECK-LABEL: func.func @stencil
+// CHECK:       scf.for %{{.*}} = %c0 to %c32 step %c16
+// CHECK:         scf.for %{{.*}} = %c0 to %c14 step %c1
+// CHECK:           %[[BLOCK:.*]] = vector.transfer_read {{.*}} : tensor<1x32x14x14xf32>, vector<16x14xf32>
+// CHECK:           scf.for %{{.*}} = %c0 to %c16 step %c1 iter_args(%{{.*}} = %[[BLOCK]]) -> (vector<16x14xf32>)
+// CHECK:             scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args
+// CHECK:               scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args
+// CHECK:                 vector.contract {{.*}} : vector<1x16xf32>, vector<1x14xf32> into vector<16x14xf32>
+// CHECK:           vector.transfer_write {{.*}} : vector<16x14xf32>, tensor<1x32x14x14xf32>
+// CHECK-NOT:   linalg.generic
+func.func @stencil(%w: tensor<16x3x3x32xf32>, %in: tensor<1x16x16x16xf32>,
+                   %out: tensor<1x32x14x14xf32>) -> tensor<1x32x14x14xf32> {
+  %r = linalg.generic {
+      indexing_maps = [affine_map<(n, o, y, x, c, i, j) -> (c, i, j, o)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, c, y + i, x + j)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, o, y, x)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%w, %in : tensor<16x3x3x32xf32>, tensor<1x16x16x16xf32>)
+      outs(%out : tensor<1x32x14x14xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x14x14xf32>
+  return %r : tensor<1x32x14x14xf32>
+}
+
+// Rows of 28 are cut in two blocks of 14 (one vector each; 16 + 12 would
+// be shuffled through the stack).
+
+// CHECK-LABEL: func.func @wide_rows
+// CHECK:       scf.for %{{.*}} = %c0 to %c28 step %c14
+// CHECK:         vector.contract {{.*}} : vector<1x16xf32>, vector<1x14xf32> into vector<16x14xf32>
+func.func @wide_rows(%w: tensor<1x3x3x16xf32>, %in: tensor<1x1x30x30xf32>,
+                     %out: tensor<1x16x28x28xf32>) -> tensor<1x16x28x28xf32> {
+  %r = linalg.generic {
+      indexing_maps = [affine_map<(n, o, y, x, c, i, j) -> (c, i, j, o)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, c, y + i, x + j)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, o, y, x)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%w, %in : tensor<1x3x3x16xf32>, tensor<1x1x30x30xf32>)
+      outs(%out : tensor<1x16x28x28xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x28x28xf32>
+  return %r : tensor<1x16x28x28xf32>
+}
