@@ -147,16 +147,14 @@ constexpr int64_t kMinDirectRowWidth = 8;
 
 /// A convolution of an already padded NCHW input with an OIHW weight, into
 /// `outType` ([N, O, Ho, Wo]), plus the per-channel `bias` if there is one.
-/// Stride 1 with rows of a useful vector width: directly (convolveDirect).
-/// Otherwise as a GEMM: the patches of the input ([N·Ho·Wo, C·kh·kw]) times
-/// the weight ([O, C·kh·kw])ᵀ, the result, [N·Ho·Wo, O], transposed back to
-/// NCHW. Either way the bias is added to the finished sum, as PyTorch does:
-/// summed from the bias, every partial sum would carry the bias's rounding,
-/// which a following BatchNorm (subtracting the mean, bias included)
-/// magnifies.
+/// Stride 1 with rows of a useful vector width: directly (convolveDirect),
+/// the sum starting from the bias unless `biasAfterSum`
+/// (kBiasAfterSumAttr). Otherwise as a GEMM: the patches of the input
+/// ([N·Ho·Wo, C·kh·kw]) times the weight ([O, C·kh·kw])ᵀ, the result,
+/// [N·Ho·Wo, O], transposed back to NCHW and the bias added on the way.
 Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
-               Value bias, RankedTensorType outType, ArrayRef<int64_t> stride,
-               ArrayRef<int64_t> dilation) {
+               Value bias, bool biasAfterSum, RankedTensorType outType,
+               ArrayRef<int64_t> stride, ArrayRef<int64_t> dilation) {
   auto wType = cast<RankedTensorType>(weight.getType());
   Type elem = outType.getElementType();
   int64_t n = outType.getDimSize(0), o = wType.getDimSize(0),
@@ -185,6 +183,10 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
   };
 
   if (stride[0] == 1 && stride[1] == 1 && wo >= kMinDirectRowWidth) {
+    if (bias && !biasAfterSum) {
+      Value init = addBias(nnc::filledTensor(b, loc, outType, 0.0), identity);
+      return convolveDirect(b, loc, input, weight, init, dilation);
+    }
     Value sum = convolveDirect(b, loc, input, weight,
                                nnc::filledTensor(b, loc, outType, 0.0),
                                dilation);
@@ -230,8 +232,10 @@ struct LowerConv2d : OpRewritePattern<Conv2dOp> {
       bias = ReadParamOp::create(rewriter, loc, biasType, biasSym);
     }
     Value input = padSpatial(rewriter, loc, op.getInput(), op.getPadding(), 0.0);
-    rewriter.replaceOp(op, convolve(rewriter, loc, input, weight, bias,
-                                    outType, op.getStride(), op.getDilation()));
+    rewriter.replaceOp(
+        op, convolve(rewriter, loc, input, weight, bias,
+                     op->hasAttr(nnc::kBiasAfterSumAttr), outType,
+                     op.getStride(), op.getDilation()));
     return success();
   }
 
@@ -290,7 +294,8 @@ struct LowerConv2dInputGrad : OpRewritePattern<Conv2dInputGradOp> {
         });
     Value dxPadded =
         convolve(rewriter, loc, buf, flipped, /*bias=*/nullptr,
-                 RankedTensorType::get(padded, elem), {1, 1}, d);
+                 /*biasAfterSum=*/false, RankedTensorType::get(padded, elem),
+                 {1, 1}, d);
     rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
         op, dxType, dxPadded, indexAttrs(rewriter, crop),
         indexAttrs(rewriter, dxType.getShape()),
@@ -651,6 +656,17 @@ void nnc::markSharedArgmax(Operation *root) {
         pool->setAttr(nnc::kSharesArgmaxAttr,
                       UnitAttr::get(pool.getContext()));
     }
+  });
+}
+
+void nnc::markBiasAfterSum(Operation *root) {
+  root->walk([](Conv2dOp conv) {
+    auto normalizes = [](Operation *user) {
+      return isa<BatchNormOp, BatchNormActOp, BatchNormGradOp,
+                 BatchNormActGradOp, BatchNormUpdateStatsOp>(user);
+    };
+    if (conv.getBiasAttr() && llvm::any_of(conv->getUsers(), normalizes))
+      conv->setAttr(nnc::kBiasAfterSumAttr, UnitAttr::get(conv.getContext()));
   });
 }
 

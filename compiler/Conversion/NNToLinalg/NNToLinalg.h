@@ -48,6 +48,15 @@ void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns,
 void markSharedArgmax(mlir::Operation *root);
 inline constexpr llvm::StringLiteral kSharesArgmaxAttr = "nnc.shares_argmax";
 
+/// Marks (kBiasAfterSumAttr) every nn.conv2d with a bias whose output a
+/// BatchNorm normalizes: its lowering adds the bias to the finished sum (as
+/// PyTorch does) rather than starting the sum from it, one more pass but
+/// without the bias's rounding in every partial sum, which the BatchNorm's
+/// subtraction of the mean magnifies. Elsewhere (prediction with folded
+/// BatchNorm, nets without) the sum starts from the bias.
+void markBiasAfterSum(mlir::Operation *root);
+inline constexpr llvm::StringLiteral kBiasAfterSumAttr = "nnc.bias_after_sum";
+
 void populateNormLoweringPatterns(mlir::RewritePatternSet &patterns,
                                   const StateLayout &layout);
 void populateWeightNormLoweringPatterns(mlir::RewritePatternSet &patterns);

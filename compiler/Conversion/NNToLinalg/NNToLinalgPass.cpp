@@ -75,6 +75,7 @@ struct NNLowerToLinalgPass
     model.erase();
 
     nnc::markSharedArgmax(module);
+    nnc::markBiasAfterSum(module);
     RewritePatternSet patterns(&getContext());
     nnc::populateLinearLoweringPatterns(patterns);
     nnc::populateElementwiseLoweringPatterns(patterns);
