@@ -170,6 +170,13 @@ def CPUTileAndVectorizePass
       default: 16 accumulator registers of 16 lanes) and a K step of
       `k-tile`; a right operand over 1 MiB is first cut into blocks of 256
       rows of K, each reused by all register tiles while in cache;
+    * stencils (direct convolutions, see `getStencilLoops`) get blocks of
+      up to 16 output channels × one output row (at most one vector); their
+      unit reduction loops but the input channel are then dropped, which
+      leaves a matmul [channels × 1]·[1 × row] of the tuned kind;
+    * reductions of small 2-D windows (max pooling through the view
+      [N, C, Ho, kh, Wo, kw]) get one output row per tile, one window per
+      lane; without their unit loops they vectorize as elementwise ops;
     * `linalg.transpose` gets 16×16 blocks;
     * every other op gets one vector of up to `vector-lanes` elements along
       the loop dimension that is contiguous in memory for its largest

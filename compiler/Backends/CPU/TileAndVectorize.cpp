@@ -130,6 +130,44 @@ nnc::cpu::getStencilLoops(linalg::LinalgOp op) {
 static constexpr int64_t kLanes = 16;
 static constexpr int64_t kAccumulatorRegisters = 16;
 
+/// The loop of the output's innermost dimension if `op` reduces small 2-D
+/// windows (a max pooling through the view [N, C, Ho, kh, Wo, kw]): its
+/// contiguous loop, the window's column, is a reduction of a few elements,
+/// so vectors go along the output row instead.
+static std::optional<unsigned> getWindowColumn(linalg::LinalgOp op) {
+  if (!isa<linalg::GenericOp>(*op) || op.getNumReductionLoops() < 2 ||
+      op.getNumDpsInits() == 0 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isProjectedPermutation(); }))
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  int64_t window = 1;
+  for (auto [range, iterator] : llvm::zip(ranges, iterators))
+    if (iterator == utils::IteratorType::reduction)
+      window *= range;
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (window > kLanes || outMap.getNumResults() == 0 ||
+      iterators[nnc::cpu::contiguousLoopDim(op)] !=
+          utils::IteratorType::reduction)
+    return std::nullopt;
+  unsigned column = cast<AffineDimExpr>(outMap.getResults().back()).getPosition();
+  return column;
+}
+
+/// Output columns per tile: at most one vector per row, wider rows cut in
+/// the largest piece of at least half a vector that divides them (28 → 14),
+/// else in whole vectors; a tile of two vectors per row (28 = 16 + 12)
+/// would be shuffled through the stack.
+static int64_t rowTile(int64_t columns) {
+  if (columns <= kLanes)
+    return columns;
+  int64_t piece = kLanes;
+  while (piece > kLanes / 2 && columns % piece != 0)
+    --piece;
+  return columns % piece == 0 ? piece : kLanes;
+}
+
 /// Tile sizes per loop (0: the loop stays whole).
 SmallVector<int64_t>
 CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
@@ -144,23 +182,15 @@ CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
     // output, summed over the whole reduction (one loop iteration per tap
     // and input channel, each reading a row of the input) before it is
     // stored.
-    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    // At most one vector per row: wider rows are cut in the largest piece
-    // of at least half a vector that divides them (28 → 14), else in whole
-    // vectors; a block of two vectors per row (28 = 16 + 12) would be
-    // shuffled through the stack.
-    int64_t columns = ranges[stencil->column];
-    if (columns > kLanes) {
-      int64_t piece = kLanes;
-      while (piece > kLanes / 2 && columns % piece != 0)
-        --piece;
-      columns = columns % piece == 0 ? piece : kLanes;
-    }
+    int64_t columns = rowTile(op.getStaticLoopRanges()[stencil->column]);
     int64_t rowVectors =
         llvm::divideCeil(columns, kLanes) * op.getNumDpsInits();
     sizes[stencil->channel] =
         std::max<int64_t>(1, kAccumulatorRegisters / rowVectors);
     sizes[stencil->column] = columns;
+  } else if (std::optional<unsigned> column = getWindowColumn(op)) {
+    // One window per lane, a tile per output row.
+    sizes[*column] = rowTile(op.getStaticLoopRanges()[*column]);
   } else if (auto transpose = dyn_cast<linalg::TransposeOp>(*op)) {
     // Block the loops that walk the innermost dimension of the input and of
     // the output; each block becomes one 2-D vector.transpose.
@@ -258,12 +288,15 @@ static void blockReductions(RewriterBase &rewriter, func::FuncOp func) {
 /// A stencil tile sums over reduction loops of one iteration each (one tap
 /// and input channel): without its unit loops but one reduction it is a
 /// matmul [channels × 1]·[1 × columns] into the accumulator block, whose
-/// maps vectorize (sliding windows do not).
-static void dropStencilReductions(RewriterBase &rewriter, func::FuncOp func) {
+/// maps vectorize (sliding windows do not). A window tile (one element of
+/// each window in the row) without its unit loops is elementwise: its
+/// combining body (a max with its position) is no reduction the vectorizer
+/// knows.
+static void dropUnitReductions(RewriterBase &rewriter, func::FuncOp func) {
   SmallVector<linalg::GenericOp> tiles;
   func.walk([&](linalg::GenericOp op) {
     if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
-        !nnc::cpu::getStencilLoops(op))
+        (!nnc::cpu::getStencilLoops(op) && !getWindowColumn(op)))
       return;
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     for (auto [range, iterator] :
@@ -291,7 +324,7 @@ static void dropStencilReductions(RewriterBase &rewriter, func::FuncOp func) {
     for (auto [dim, iterator] :
          llvm::enumerate(generic.getIteratorTypesArray()))
       if (iterator == utils::IteratorType::reduction && !keep &&
-          indexesPlainly(dim))
+          indexesPlainly(dim) && nnc::cpu::getStencilLoops(generic))
         keep = dim;
     for (unsigned dim = 0; dim < generic.getNumLoops(); ++dim)
       if (dim != keep)
@@ -377,7 +410,7 @@ void CPUTileAndVectorizePass::runOnOperation() {
     }
   }
   canonicalize(func);
-  dropStencilReductions(rewriter, func);
+  dropUnitReductions(rewriter, func);
 
   ops.clear();
   func.walk([&](linalg::LinalgOp op) {

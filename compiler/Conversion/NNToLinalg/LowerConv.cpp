@@ -509,6 +509,22 @@ linalg::GenericOp windowArgmax(OpBuilder &b, Location loc, Value source,
   AffineExpr n, c, y, x, i, j;
   bindDims(ctx, n, c, y, x, i, j);
   auto inMap = AffineMap::get(6, 0, {n, c, y * s[0] + i, x * s[1] + j}, ctx);
+  // Windows that tile the input exactly (kernel = stride, no padding) are
+  // read through the view [N, C, Ho, kh, Wo, kw]: plain dimensions, which
+  // the backend vectorizes along Wo (a strided window map it does not).
+  auto inType = cast<RankedTensorType>(input.getType());
+  if (pad[0] == 0 && pad[1] == 0 && k[0] == s[0] && k[1] == s[1] &&
+      inType.getDimSize(2) == dyType.getDimSize(2) * s[0] &&
+      inType.getDimSize(3) == dyType.getDimSize(3) * s[1]) {
+    input = tensor::ExpandShapeOp::create(
+        b, loc,
+        RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1),
+                               dyType.getDimSize(2), k[0],
+                               dyType.getDimSize(3), k[1]},
+                              inType.getElementType()),
+        input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+    inMap = AffineMap::get(6, 0, {n, c, y, i, x, j}, ctx);
+  }
   auto outMap = AffineMap::get(6, 0, {n, c, y, x}, ctx);
   Value maxInit = nnc::filledTensor(b, loc, dyType,
                                     -std::numeric_limits<double>::infinity());

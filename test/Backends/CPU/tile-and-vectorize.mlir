@@ -149,3 +149,39 @@ func.func @wide_rows(%w: tensor<1x3x3x16xf32>, %in: tensor<1x1x30x30xf32>,
   } -> tensor<1x16x28x28xf32>
   return %r : tensor<1x16x28x28xf32>
 }
+
+// A reduction of small 2-D windows (a max pooling with its argmax, through
+// the view [N, C, Ho, kh, Wo, kw]) is vectorized along the output row, one
+// window per lane, its window loops outside: the contiguous loop is the
+// window's column, two elements long.
+
+// CHECK-LABEL: func.func @windows
+// CHECK:       scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK:         scf.for %{{.*}} = %c0 to %c2 step %c1
+// CHECK:           arith.cmpf ogt, %{{.*}}, %{{.*}} : vector<14xf32>
+// CHECK:           arith.select %{{.*}}, %{{.*}}, %{{.*}} : vector<14xi1>, vector<14xindex>
+// CHECK-NOT:   linalg.generic
+func.func @windows(%in: tensor<1x2x4x2x14x2xf32>, %best: tensor<1x2x4x14xf32>,
+                   %pos: tensor<1x2x4x14xindex>)
+    -> (tensor<1x2x4x14xf32>, tensor<1x2x4x14xindex>) {
+  %r:2 = linalg.generic {
+      indexing_maps = [affine_map<(n, c, y, x, i, j) -> (n, c, y, i, x, j)>,
+                       affine_map<(n, c, y, x, i, j) -> (n, c, y, x)>,
+                       affine_map<(n, c, y, x, i, j) -> (n, c, y, x)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction"]}
+      ins(%in : tensor<1x2x4x2x14x2xf32>)
+      outs(%best, %pos : tensor<1x2x4x14xf32>, tensor<1x2x4x14xindex>) {
+  ^bb0(%v: f32, %m: f32, %p: index):
+    %i = linalg.index 4 : index
+    %j = linalg.index 5 : index
+    %c2 = arith.constant 2 : index
+    %i2 = arith.muli %i, %c2 : index
+    %here = arith.addi %i2, %j : index
+    %gt = arith.cmpf ogt, %v, %m : f32
+    %nm = arith.select %gt, %v, %m : f32
+    %np = arith.select %gt, %here, %p : index
+    linalg.yield %nm, %np : f32, index
+  } -> (tensor<1x2x4x14xf32>, tensor<1x2x4x14xindex>)
+  return %r#0, %r#1 : tensor<1x2x4x14xf32>, tensor<1x2x4x14xindex>
+}

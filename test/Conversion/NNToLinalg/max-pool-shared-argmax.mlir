@@ -16,8 +16,13 @@ nn.model @pool {
   }
 }
 
+// Windows that tile the input (kernel = stride, no padding) are read
+// through the view [N, C, Ho, kh, Wo, kw], with plain indexing maps.
+// CHECK:         #[[PLAIN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d4, d3, d5)>
 // CHECK-LABEL: func.func @nnc_train_step
 // CHECK-NOT:     linalg.pooling_nchw_max
+// CHECK:         %[[VIEW:.*]] = tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3], [4, 5]] output_shape [4, 2, 2, 2, 2, 2] : tensor<4x2x4x4xf32> into tensor<4x2x2x2x2x2xf32>
+// CHECK:         linalg.generic {indexing_maps = [#[[PLAIN]], {{.*}}]{{.*}} ins(%[[VIEW]], %{{.*}} : tensor<4x2x2x2x2x2xf32>, tensor<2x2xf32>)
 // CHECK:         arith.cmpf ogt, %in, %out : f32
 // CHECK-NOT:     arith.cmpf ogt, %in, %out : f32
 // CHECK-LABEL: func.func @nnc_predict
