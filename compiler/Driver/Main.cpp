@@ -92,6 +92,10 @@ int nnc::nncMain(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
+  // --help lists nnc's own options; LLVM's and MLIR's (hundreds, linked in
+  // with the backends) stay usable (--mlir-timing, --mlir-print-ir-after-all)
+  // but unlisted.
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "nnc: compiles an nn model into an executable "
                               "that trains it\n");
