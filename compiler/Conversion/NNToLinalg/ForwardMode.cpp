@@ -189,10 +189,12 @@ private:
     b.setInsertionPointAfter(op);
     Location loc = op->getLoc();
     return llvm::TypeSwitch<Operation *, LogicalResult>(op)
-        .Case<linalg::GenericOp>(
-            [&](linalg::GenericOp g) { return differentiateGeneric(g); })
+        .Case<linalg::GenericOp>([&](linalg::GenericOp g) {
+          return isBilinearSum(g) ? differentiateBilinear(b, g)
+                                  : differentiateGeneric(g);
+        })
         .Case<linalg::MatmulOp>(
-            [&](linalg::MatmulOp m) { return differentiateMatmul(b, m); })
+            [&](linalg::MatmulOp m) { return differentiateBilinear(b, m); })
         .Case<linalg::FillOp>([&](linalg::FillOp fill) {
           if (Value d = tangent(fill.getInputs()[0]))
             tangents[fill.getResult(0)] =
@@ -263,11 +265,36 @@ private:
         });
   }
 
-  /// C = C0 + A·B  ⇒  dC = dC0 + dA·B + A·dB, as matmuls with the same
-  /// indexing maps (transposes included).
-  LogicalResult differentiateMatmul(OpBuilder &b, linalg::MatmulOp op) {
-    Value a = op.getInputs()[0], bMat = op.getInputs()[1],
-          c = op.getOutputs()[0];
+  /// A generic whose body is out + in0·in1 (a direct convolution, any
+  /// contraction): its tangent is two more of the same op.
+  static bool isBilinearSum(linalg::GenericOp op) {
+    if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+        op.hasIndexSemantics())
+      return false;
+    Block &body = op.getRegion().front();
+    if (body.getOperations().size() != 3)
+      return false;
+    auto yield = cast<linalg::YieldOp>(body.getTerminator());
+    auto add = yield.getValues()[0].getDefiningOp<arith::AddFOp>();
+    if (!add)
+      return false;
+    Value out = body.getArgument(2);
+    Value product = add.getLhs() == out ? add.getRhs() : add.getLhs();
+    auto mul = product.getDefiningOp<arith::MulFOp>();
+    if (!mul || (add.getLhs() != out && add.getRhs() != out))
+      return false;
+    Value in0 = body.getArgument(0), in1 = body.getArgument(1);
+    return (mul.getLhs() == in0 && mul.getRhs() == in1) ||
+           (mul.getLhs() == in1 && mul.getRhs() == in0);
+  }
+
+  /// C = C0 + A·B  ⇒  dC = dC0 + dA·B + A·dB, as ops like `op` (a matmul
+  /// with its indexing maps, transposes included, or a bilinear generic):
+  /// each keeps the fast path of the original, where one generic computing
+  /// C and dC together would have two outputs and lose it.
+  LogicalResult differentiateBilinear(OpBuilder &b, linalg::LinalgOp op) {
+    Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1],
+          c = op.getDpsInits()[0];
     Value acc = tangentOrZero(b, op.getLoc(), c);
     auto product = [&](Value lhs, Value rhs) {
       Operation *m = b.clone(*op);
@@ -278,7 +305,7 @@ private:
       product(da, bMat);
     if (Value db = tangent(bMat))
       product(a, db);
-    tangents[op.getResult(0)] = acc;
+    tangents[op->getResult(0)] = acc;
     return success();
   }
 

@@ -72,6 +72,37 @@ func.func @mm(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
   return %r : tensor<2x4xf32>
 }
 
+// A generic whose body is out + in0·in1 (a direct convolution) is bilinear
+// like a matmul: its tangent is two more of the same generic, each keeping
+// the single-output form that the CPU backend tiles as a stencil, rather
+// than one generic computing both.
+// CHECK-LABEL: func.func @conv_jvp(
+// CHECK-SAME: %[[W:.*]]: tensor<2x3x3x4xf32>, %[[X:.*]]: tensor<1x2x6x10xf32>, %[[DW:.*]]: tensor<2x3x3x4xf32>, %[[DX:.*]]: tensor<1x2x6x10xf32>)
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[W]], %[[X]] : {{.*}}) outs(%{{.*}} : tensor<1x4x4x8xf32>)
+// CHECK: %[[Z:.*]] = linalg.fill
+// CHECK: %[[P:.*]] = linalg.generic {{.*}} ins(%[[DW]], %[[X]] : {{.*}}) outs(%[[Z]] : tensor<1x4x4x8xf32>)
+// CHECK: %[[Q:.*]] = linalg.generic {{.*}} ins(%[[W]], %[[DX]] : {{.*}}) outs(%[[P]] : tensor<1x4x4x8xf32>)
+// CHECK: return %[[Y]], %[[Q]]
+func.func @conv(%w: tensor<2x3x3x4xf32>, %x: tensor<1x2x6x10xf32>) -> tensor<1x4x4x8xf32> {
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %c = linalg.fill ins(%z : f32) outs(%e : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %r = linalg.generic {
+      indexing_maps = [affine_map<(n, o, y, x, c, i, j) -> (c, i, j, o)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, c, y + i, x + j)>,
+                       affine_map<(n, o, y, x, c, i, j) -> (n, o, y, x)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel",
+                        "reduction", "reduction", "reduction"]}
+      ins(%w, %x : tensor<2x3x3x4xf32>, tensor<1x2x6x10xf32>)
+      outs(%c : tensor<1x4x4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x8xf32>
+  return %r : tensor<1x4x4x8xf32>
+}
+
 // Structural ops apply to the tangents; padding with a constant pads the
 // tangent with zeros.
 // CHECK-LABEL: func.func @slices_jvp(
