@@ -4,7 +4,6 @@
 
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 
-
 namespace nnc::cpu {
 #define GEN_PASS_DEF_CPUPARALLELIZEPASS
 #include "compiler/Backends/CPU/Passes.h.inc"
@@ -31,9 +30,6 @@ private:
 /// cheaper than an elementwise iteration, which goes through memory: this
 /// many of them count as one against `min-iterations`.
 static constexpr int64_t kMatmulIterationsPerUnit = 4;
-
-/// f32 lanes of one vector register (AVX-512).
-static constexpr int64_t kVectorWidth = 16;
 
 /// An operand larger than this (bytes) does not stay in a core's cache.
 static constexpr int64_t kMaxStreamedBytes = 1 << 20;
@@ -77,8 +73,8 @@ CPUParallelizePass::chooseSplit(linalg::LinalgOp op) const {
         return split;
       if (split.dim != dims->n[0] || bBytes <= kMaxStreamedBytes)
         continue;
-      for (int64_t tile = tileN + kVectorWidth; tile <= ranges[split.dim] / 2;
-           tile += kVectorWidth)
+      for (int64_t tile = tileN + nnc::cpu::kVectorLanes;
+           tile <= ranges[split.dim] / 2; tile += nnc::cpu::kVectorLanes)
         if (isSplittable(ranges, split.dim, tile))
           return Split{split.dim, tile};
     }

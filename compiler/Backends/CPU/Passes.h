@@ -20,6 +20,9 @@ namespace nnc::cpu {
 #define GEN_PASS_REGISTRATION
 #include "compiler/Backends/CPU/Passes.h.inc"
 
+/// f32 lanes of one vector register (AVX-512).
+inline constexpr int64_t kVectorLanes = 16;
+
 /// Side of the square blocks that a transpose is tiled into (16×16 f32
 /// lowers to AVX-512 shuffles); nnc-cpu-parallelize splits along them.
 inline constexpr int64_t kTransposeBlock = 16;

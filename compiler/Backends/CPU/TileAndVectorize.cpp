@@ -125,10 +125,9 @@ nnc::cpu::getStencilLoops(linalg::LinalgOp op) {
   return loops;
 }
 
-/// f32 lanes of one vector register (AVX-512), and the vector registers
-/// (of 32) that hold a stencil's accumulator block.
-static constexpr int64_t kLanes = 16;
+/// The vector registers (of 32) that hold a stencil's accumulator block.
 static constexpr int64_t kAccumulatorRegisters = 16;
+using nnc::cpu::kVectorLanes;
 
 /// The loop of the output's innermost dimension if `op` reduces small 2-D
 /// windows (a max pooling through the view [N, C, Ho, kh, Wo, kw]): its
@@ -147,7 +146,7 @@ static std::optional<unsigned> getWindowColumn(linalg::LinalgOp op) {
     if (iterator == utils::IteratorType::reduction)
       window *= range;
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (window > kLanes || outMap.getNumResults() == 0 ||
+  if (window > kVectorLanes || outMap.getNumResults() == 0 ||
       iterators[nnc::cpu::contiguousLoopDim(op)] !=
           utils::IteratorType::reduction)
     return std::nullopt;
@@ -160,12 +159,12 @@ static std::optional<unsigned> getWindowColumn(linalg::LinalgOp op) {
 /// else in whole vectors; a tile of two vectors per row (28 = 16 + 12)
 /// would be shuffled through the stack.
 static int64_t rowTile(int64_t columns) {
-  if (columns <= kLanes)
+  if (columns <= kVectorLanes)
     return columns;
-  int64_t piece = kLanes;
-  while (piece > kLanes / 2 && columns % piece != 0)
+  int64_t piece = kVectorLanes;
+  while (piece > kVectorLanes / 2 && columns % piece != 0)
     --piece;
-  return columns % piece == 0 ? piece : kLanes;
+  return columns % piece == 0 ? piece : kVectorLanes;
 }
 
 /// Tile sizes per loop (0: the loop stays whole).
@@ -184,7 +183,7 @@ CPUTileAndVectorizePass::chooseTileSizes(linalg::LinalgOp op) const {
     // stored.
     int64_t columns = rowTile(op.getStaticLoopRanges()[stencil->column]);
     int64_t rowVectors =
-        llvm::divideCeil(columns, kLanes) * op.getNumDpsInits();
+        llvm::divideCeil(columns, kVectorLanes) * op.getNumDpsInits();
     sizes[stencil->channel] =
         std::max<int64_t>(1, kAccumulatorRegisters / rowVectors);
     sizes[stencil->column] = columns;
@@ -310,6 +309,7 @@ static void dropUnitReductions(RewriterBase &rewriter, func::FuncOp func) {
       linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
   control.controlFn = [](Operation *op) {
     auto generic = cast<linalg::GenericOp>(op);
+    bool stencil = nnc::cpu::getStencilLoops(generic).has_value();
     SmallVector<unsigned> dims;
     // Kept: a reduction that no window slides along (the input channel),
     // so that the maps left are those of a matmul.
@@ -324,7 +324,7 @@ static void dropUnitReductions(RewriterBase &rewriter, func::FuncOp func) {
     for (auto [dim, iterator] :
          llvm::enumerate(generic.getIteratorTypesArray()))
       if (iterator == utils::IteratorType::reduction && !keep &&
-          indexesPlainly(dim) && nnc::cpu::getStencilLoops(generic))
+          indexesPlainly(dim) && stencil)
         keep = dim;
     for (unsigned dim = 0; dim < generic.getNumLoops(); ++dim)
       if (dim != keep)

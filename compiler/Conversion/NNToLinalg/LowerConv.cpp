@@ -184,7 +184,11 @@ Value convolve(OpBuilder &b, Location loc, Value input, Value weight,
 
   if (stride[0] == 1 && stride[1] == 1 && wo >= kMinDirectRowWidth) {
     if (bias && !biasAfterSum) {
-      Value init = addBias(nnc::filledTensor(b, loc, outType, 0.0), identity);
+      Value init = nnc::buildGeneric(
+          b, loc, bias, perChannel,
+          tensor::EmptyOp::create(b, loc, outType.getShape(), elem), identity,
+          parallel,
+          [](OpBuilder &, Location, ValueRange args) { return args[0]; });
       return convolveDirect(b, loc, input, weight, init, dilation);
     }
     Value sum = convolveDirect(b, loc, input, weight,
@@ -366,6 +370,23 @@ linalg::GenericOp windowArgmax(OpBuilder &b, Location loc, Value source,
                                RankedTensorType dyType, ArrayRef<int64_t> k,
                                ArrayRef<int64_t> s, ArrayRef<int64_t> pad);
 
+/// Whether pooling windows tile the input exactly: stride = kernel, no
+/// padding, no rows or columns left over.
+bool windowsTile(RankedTensorType inType, RankedTensorType outType,
+                 ArrayRef<int64_t> k, ArrayRef<int64_t> s,
+                 ArrayRef<int64_t> pad) {
+  for (int i = 0; i < 2; ++i)
+    if (s[i] != k[i] || pad[i] != 0 ||
+        outType.getDimSize(2 + i) * k[i] != inType.getDimSize(2 + i))
+      return false;
+  return true;
+}
+
+/// [N, C, H, W] as [N, C, Ho, kh, Wo, kw] when the windows tile it.
+SmallVector<ReassociationIndices> windowViewDims() {
+  return {{0}, {1}, {2, 3}, {4, 5}};
+}
+
 struct LowerMaxPool2d : OpRewritePattern<MaxPool2dOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MaxPool2dOp op,
@@ -513,16 +534,14 @@ linalg::GenericOp windowArgmax(OpBuilder &b, Location loc, Value source,
   // read through the view [N, C, Ho, kh, Wo, kw]: plain dimensions, which
   // the backend vectorizes along Wo (a strided window map it does not).
   auto inType = cast<RankedTensorType>(input.getType());
-  if (pad[0] == 0 && pad[1] == 0 && k[0] == s[0] && k[1] == s[1] &&
-      inType.getDimSize(2) == dyType.getDimSize(2) * s[0] &&
-      inType.getDimSize(3) == dyType.getDimSize(3) * s[1]) {
+  if (windowsTile(inType, dyType, k, s, pad)) {
     input = tensor::ExpandShapeOp::create(
         b, loc,
         RankedTensorType::get({inType.getDimSize(0), inType.getDimSize(1),
                                dyType.getDimSize(2), k[0],
                                dyType.getDimSize(3), k[1]},
                               inType.getElementType()),
-        input, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+        input, windowViewDims());
     inMap = AffineMap::get(6, 0, {n, c, y, i, x, j}, ctx);
   }
   auto outMap = AffineMap::get(6, 0, {n, c, y, x}, ctx);
@@ -574,18 +593,9 @@ Value firstArgmax(OpBuilder &b, MaxPool2dGradOp op) {
       .getResult(1);
 }
 
-/// Whether the windows of `op` tile its input exactly: stride = kernel, no
-/// padding, no rows or columns left over.
 bool windowsTileInput(MaxPool2dGradOp op) {
-  auto dxType = op.getInputGrad().getType();
-  auto dyType = op.getOutputGrad().getType();
-  ArrayRef<int64_t> k = op.getKernel(), s = op.getStride(),
-                    p = op.getPadding();
-  for (int i = 0; i < 2; ++i)
-    if (s[i] != k[i] || p[i] != 0 ||
-        dyType.getDimSize(2 + i) * k[i] != dxType.getDimSize(2 + i))
-      return false;
-  return true;
+  return windowsTile(op.getInputGrad().getType(), op.getOutputGrad().getType(),
+                     op.getKernel(), op.getStride(), op.getPadding());
 }
 
 /// The max-pooling gradient when the windows tile the input: every input
@@ -622,9 +632,8 @@ Value scatterToArgmax(OpBuilder &b, MaxPool2dGradOp op, Value argmax) {
         Value zero = nnc::floatConstant(b, loc, args[1].getType(), 0.0);
         return arith::SelectOp::create(b, loc, hit, args[1], zero);
       });
-  return tensor::CollapseShapeOp::create(
-      b, loc, dxType, grad,
-      SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}, {4, 5}});
+  return tensor::CollapseShapeOp::create(b, loc, dxType, grad,
+                                         windowViewDims());
 }
 
 struct LowerMaxPool2dGrad : OpRewritePattern<MaxPool2dGradOp> {
