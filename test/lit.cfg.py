@@ -28,6 +28,11 @@ if os.system('/usr/bin/python3 -c "import torch" >/dev/null 2>&1') == 0:
     config.available_features.add("torch")
 config.substitutions.append(("%examples", os.path.join(config.nnc_src_root, "examples")))
 
+# The CUDA driver API over host copies of the kernels (nnc --gpu-emulate): the
+# GPU path's tests on machines without a GPU.
+config.substitutions.append(
+    ("%cuda_emulator", os.path.join(config.nnc_obj_root, "lib", "libnnc-cuda-emulator.so")))
+
 # GPU tests run only where a GPU answers; elsewhere lit reports them UNSUPPORTED.
 if shutil.which("nvidia-smi") and os.system("nvidia-smi -L >/dev/null 2>&1") == 0:
     config.available_features.add("gpu")

@@ -171,7 +171,8 @@ LogicalResult Compilation::emitExecutable(llvm::Module &llvmModule) {
   std::string runtimeLib = options.runtimeLib.empty()
                                ? getDefaultRuntimeLibrary(argv0)
                                : options.runtimeLib;
-  if (!linkExecutable(objects, runtimeLib, linked, message))
+  if (!linkExecutable(objects, runtimeLib, linked, message,
+                      /*exportSymbols=*/options.gpuEmulate))
     return fail(message);
   if (std::error_code ec = llvm::sys::fs::rename(linked, output))
     return fail("cannot write '" + output + "': " + ec.message());
@@ -186,6 +187,7 @@ LogicalResult Compilation::runCodegen() {
     return fail("--gpu-arch=" + options.gpuArch +
                 ": expected an NVIDIA architecture such as sm_90");
   nvptx.chip = options.gpuArch;
+  nvptx.emulate = options.gpuEmulate;
   nvptx.libdevice = findLibdevice(options.cudaPath);
   if (nvptx.libdevice.empty())
     return fail("libdevice (nvvm/libdevice/libdevice.10.bc of the CUDA "
@@ -200,6 +202,8 @@ LogicalResult Compilation::runCodegen() {
 LogicalResult Compilation::run() {
   if (options.emit == EmitKind::PTX && options.target != TargetKind::NVPTX)
     return fail("-emit=ptx needs --target=nvptx");
+  if (options.gpuEmulate && options.target != TargetKind::NVPTX)
+    return fail("--gpu-emulate needs --target=nvptx");
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   if (failed(parse()))
     return failure();

@@ -45,6 +45,9 @@ struct DriverOptions {
   /// --target=nvptx: the CUDA toolkit whose libdevice is linked; empty:
   /// found as findLibdevice (compiler/Backends/NVPTX) says.
   std::string cudaPath;
+  /// --target=nvptx: also compile the kernels for the host, so that
+  /// tools/cuda-emulator can run the model without a GPU (tests).
+  bool gpuEmulate = false;
   /// Path of libnnrt.a; empty: `<dir of nnc>/../lib/libnnrt.a`.
   std::string runtimeLib;
   /// Threads (and object files) of the executable's code generation; 0:

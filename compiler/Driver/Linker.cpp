@@ -30,7 +30,7 @@ std::string nnc::getDefaultRuntimeLibrary(const char *argv0) {
 
 bool nnc::linkExecutable(ArrayRef<std::string> objectFiles,
                          StringRef runtimeLib, StringRef outputFile,
-                         std::string &error) {
+                         std::string &error, bool exportSymbols) {
   if (!sys::fs::exists(runtimeLib)) {
     error = ("runtime library '" + runtimeLib +
              "' not found (set its path with --runtime-lib=)")
@@ -53,6 +53,8 @@ bool nnc::linkExecutable(ArrayRef<std::string> objectFiles,
   SmallVector<StringRef> args = {driver};
   if (sys::findProgramByName("ld.lld"))
     args.push_back("-fuse-ld=lld");
+  if (exportSymbols)
+    args.push_back("-rdynamic");
   args.append(objectFiles.begin(), objectFiles.end());
   args.push_back(runtimeLib);
   args.append(std::begin(kRuntimeSystemLibraries),

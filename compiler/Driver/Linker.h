@@ -17,9 +17,11 @@ std::string getDefaultRuntimeLibrary(const char *argv0);
 /// executable `outputFile` with the system's C++ compiler driver (the runtime
 /// is C++). The linker's own messages go to stderr. Returns false and sets
 /// `error` when no driver is found or the link fails.
+/// `exportSymbols` makes the executable's symbols visible to dlsym (the
+/// CUDA emulator finds emulated kernels so).
 bool linkExecutable(llvm::ArrayRef<std::string> objectFiles,
                     llvm::StringRef runtimeLib, llvm::StringRef outputFile,
-                    std::string &error);
+                    std::string &error, bool exportSymbols = false);
 } // namespace nnc
 
 #endif // NNC_DRIVER_LINKER_H

@@ -77,6 +77,12 @@ int nnc::nncMain(int argc, char **argv) {
                "$CUDA_HOME, $CUDA_PATH, the toolkit of ptxas, "
                "/usr/local/cuda)"),
       cl::value_desc("dir"), cl::cat(category));
+  cl::opt<bool> gpuEmulate(
+      "gpu-emulate",
+      cl::desc("With --target=nvptx: also compile the kernels for the host, "
+               "so that the model runs without a GPU on the CUDA emulator "
+               "(NNRT_LIBCUDA=<build>/lib/libnnc-cuda-emulator.so; tests)"),
+      cl::cat(category));
   cl::opt<std::string> runtimeLib(
       "runtime-lib",
       cl::desc("libnnrt.a to link (default: <nnc dir>/../lib/libnnrt.a)"),
@@ -112,6 +118,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.cpu = cpu;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
+  options.gpuEmulate = gpuEmulate;
   options.runtimeLib = runtimeLib;
   options.codegenThreads = codegenThreads;
   return runDriver(options, argv[0]);

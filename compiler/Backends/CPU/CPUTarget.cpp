@@ -44,8 +44,12 @@ nnc::createCPUTargetMachine(StringRef cpu, std::string &error) {
       return nullptr;
     }
   }
+  TargetOptions options;
+  // Constructors (the GPU kernels' module loader) in .init_array, which is
+  // what glibc runs; LLVM's default, .ctors, is silently skipped there.
+  options.UseInitArray = true;
   return std::unique_ptr<TargetMachine>(target->createTargetMachine(
-      triple, cpuName, features.getString(), TargetOptions(), Reloc::PIC_,
+      triple, cpuName, features.getString(), options, Reloc::PIC_,
       std::nullopt, CodeGenOptLevel::Aggressive));
 }
 

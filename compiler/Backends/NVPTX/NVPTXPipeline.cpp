@@ -47,7 +47,7 @@ static void addBufferization(OpPassManager &pm) {
 }
 
 /// Loops on device buffers -> gpu.launch -> outlined kernels in a gpu.module.
-static void addMappingToGPU(OpPassManager &pm) {
+static void addMappingToGPU(OpPassManager &pm, bool emulate) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(nnc::nvptx::createNVPTXDeviceBuffersPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
@@ -62,6 +62,8 @@ static void addMappingToGPU(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(nnc::nvptx::createNVPTXMergeKernelModulesPass());
+  if (emulate)
+    pm.addPass(nnc::nvptx::createNVPTXEmulatedKernelsPass());
   // One stream per call: kernels, copies and allocations are queued without
   // waiting, and the host waits only before it reads memory.
   pm.nest<func::FuncOp>().addPass(createGpuAsyncRegionPass());
@@ -81,7 +83,12 @@ static void addKernelLowering(OpPassManager &pm,
     target.linkLibs.push_back(options.libdevice);
   pm.addPass(createGpuNVVMAttachTarget(target));
   OpPassManager &kernelPm = pm.nest<gpu::GPUModuleOp>();
-  kernelPm.addPass(createConvertGpuOpsToNVVMOps());
+  // Kernels take a bare pointer per buffer (shapes are static), on the host
+  // side of the launch too (addHostLowering): fewer parameters, and the
+  // layout the emulator's host copies of the kernels share.
+  ConvertGpuOpsToNVVMOpsOptions nvvm;
+  nvvm.useBarePtrCallConv = true;
+  kernelPm.addPass(createConvertGpuOpsToNVVMOps(nvvm));
   kernelPm.addPass(createCanonicalizerPass());
   kernelPm.addPass(createCSEPass());
   kernelPm.addPass(createReconcileUnrealizedCastsPass());
@@ -93,13 +100,16 @@ static void addKernelLowering(OpPassManager &pm,
 /// Host code -> LLVM dialect with the bare-pointer calling convention of
 /// runtime/include/nnrt/nnrt.h; GPU operations become mgpu* calls, which
 /// libnnrt implements over the CUDA driver API.
-static void addHostLowering(OpPassManager &pm) {
+static void addHostLowering(OpPassManager &pm, bool emulate) {
   nnc::addBarePointerLLVMLowering(pm);
   GpuToLLVMConversionPassOptions gpu;
   gpu.hostBarePtrCallConv = true;
+  gpu.kernelBarePtrCallConv = true;
   pm.addPass(createGpuToLLVMConversionPass(gpu));
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  if (emulate)
+    pm.addPass(nnc::nvptx::createNVPTXEmulatorEntriesPass());
 }
 
 void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
@@ -108,12 +118,12 @@ void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.nest<func::FuncOp>().addPass(createLinalgElementwiseOpFusionPass());
   addBufferization(pm);
-  addMappingToGPU(pm);
+  addMappingToGPU(pm, options.emulate);
   nvptx::NVPTXDeviceManifestPassOptions manifest;
   manifest.chip = options.chip;
   pm.addPass(nvptx::createNVPTXDeviceManifestPass(manifest));
   addKernelLowering(pm, options);
-  addHostLowering(pm);
+  addHostLowering(pm, options.emulate);
 }
 
 LogicalResult nnc::printPTX(ModuleOp module, raw_ostream &os) {
@@ -164,6 +174,10 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
   Option<std::string> features{*this, "features",
                                llvm::cl::desc("PTX ISA version feature"),
                                llvm::cl::init("+ptx80")};
+  Option<bool> emulate{*this, "emulate",
+                       llvm::cl::desc("Also compile the kernels for the host "
+                                      "(tools/cuda-emulator)"),
+                       llvm::cl::init(false)};
   Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "
@@ -186,6 +200,7 @@ void nnc::registerNVPTXPipelines(DialectRegistry &registry) {
       "linalg on tensors -> host LLVM dialect launching PTX kernels",
       [](OpPassManager &pm, const NVPTXPipelineOptions &opts) {
         buildNVPTXCodegenPipeline(
-            pm, {opts.chip, opts.features, findLibdevice(opts.cudaPath)});
+            pm, {opts.chip, opts.features, findLibdevice(opts.cudaPath),
+                 opts.emulate});
       });
 }

@@ -17,6 +17,9 @@ struct NVPTXOptions {
   /// libdevice bitcode to link (exp, log, tanh, ...); empty: none, and
   /// kernels using such functions keep unresolved `__nv_*` calls.
   std::string libdevice;
+  /// Also compile the kernels for the host, for tools/cuda-emulator (tests
+  /// of the GPU pipeline without a GPU).
+  bool emulate = false;
 };
 
 /// linalg/tensor ABI functions -> LLVM dialect host code launching kernels,

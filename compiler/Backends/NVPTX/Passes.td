@@ -159,4 +159,52 @@ def NVPTXDeviceManifestPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def NVPTXEmulatedKernelsPass
+    : Pass<"nnc-nvptx-emulated-kernels", "::mlir::ModuleOp"> {
+  let summary = "Copies every kernel into a host function for the CUDA emulator";
+  let description = [{
+    For `nnc --gpu-emulate` (tests without a GPU, docs/gpu.md): each
+    `gpu.func` kernel also becomes a host function
+    `@nnc_emu_body_<kernel>(%ids: memref<12xindex>, <kernel arguments>)`
+    whose thread, block, block-size and grid-size ids (x, y, z each, in
+    that order) are read from `%ids`; tools/cuda-emulator fills them for
+    every thread it runs. The kernels stay as they are and still become
+    PTX. Kernels with shared or private memory, or GPU operations other
+    than ids, are rejected.
+
+    ```mlir
+    gpu.func @k(%a: memref<4xf32>) kernel {
+      %t = gpu.thread_id x
+      ...
+      gpu.return
+    }
+    // also gives
+    func.func @nnc_emu_body_k(%ids: memref<12xindex>, %a: memref<4xf32>) {
+      %c0 = arith.constant 0 : index
+      %t = memref.load %ids[%c0] : memref<12xindex>
+      ...
+      return
+    }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect"
+  ];
+}
+
+def NVPTXEmulatorEntriesPass
+    : Pass<"nnc-nvptx-emulator-entries", "::mlir::ModuleOp"> {
+  let summary = "Gives each emulated kernel the entry point the emulator calls";
+  let description = [{
+    Runs on the LLVM dialect, after the host lowering. For every
+    `@nnc_emu_body_<kernel>` it defines `@nnc_emu_<kernel>(ptr %params,
+    ptr %ids)`, which loads each argument from the array of pointers that
+    `cuLaunchKernel` receives (as the GPU would) and calls the body: the
+    emulator finds it by name and runs it once per thread.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // NNC_BACKENDS_NVPTX_PASSES_TD
