@@ -50,8 +50,11 @@ static void addBufferization(OpPassManager &pm) {
 static void addMappingToGPU(OpPassManager &pm, bool emulate) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(nnc::nvptx::createNVPTXDeviceBuffersPass());
+  funcPm.addPass(nnc::nvptx::createNVPTXParallelDimsOutermostPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXHostToDevicePass());
+  // After host-to-device: host loops are on one GPU thread by then.
+  funcPm.addPass(nnc::nvptx::createNVPTXPromoteAccumulatorsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
   // The innermost loop dimension is the contiguous one: threadIdx.x.
   funcPm.addPass(createGpuMapParallelLoopsPass(

@@ -79,6 +79,63 @@ def NVPTXHostToDevicePass
   ];
 }
 
+def NVPTXParallelDimsOutermostPass
+    : Pass<"nnc-nvptx-parallel-dims-outermost", "::mlir::func::FuncOp"> {
+  let summary = "Puts the parallel dimensions of every linalg.generic first";
+  let description = [{
+    `convert-linalg-to-parallel-loops` nests loops in the order of the
+    iterators, so a generic whose reduction dimension comes first (a bias
+    gradient summed over the batch: (n, c) with n reduced) became
+    `scf.for n { scf.parallel c }`, which the GPU mapping runs on a single
+    thread. Interchanged, it is `scf.parallel c { scf.for n }`: one thread
+    per output element. Each group keeps its order.
+
+    ```mlir
+    linalg.generic {iterator_types = ["reduction", "parallel"],
+      indexing_maps = [(d0, d1) -> (d0, d1), (d0, d1) -> (d1)]} ...
+    // becomes
+    linalg.generic {iterator_types = ["parallel", "reduction"],
+      indexing_maps = [(d0, d1) -> (d1, d0), (d0, d1) -> (d0)]} ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def NVPTXPromoteAccumulatorsPass
+    : Pass<"nnc-nvptx-promote-accumulators", "::mlir::func::FuncOp"> {
+  let summary = "Keeps reduction accumulators in registers";
+  let description = [{
+    A reduction lowered to loops loads and stores its output element in
+    every iteration; on a GPU that is a round trip through global memory
+    (through L2) per iteration, serialized by the dependence, and LLVM
+    cannot keep the value in a register because it cannot prove that the
+    inputs do not alias the output. Linalg semantics guarantee it (the
+    output of a reduction is never one of its inputs after bufferization),
+    so this pass does it: when the body of an `scf.for` loads and later
+    stores the same element, at indices defined outside the loop, of a
+    buffer that nothing else in the loop touches, the element is loaded
+    before the loop, carried as an iter_arg and stored after it. Inner loops
+    go first, so that a nest of reduction loops carries the value through
+    all of them.
+
+    ```mlir
+    scf.for %k = %c0 to %c784 step %c1 {
+      %c = memref.load %out[%i, %j] : memref<128x256xf32>
+      ...
+      memref.store %s, %out[%i, %j] : memref<128x256xf32>
+    }
+    // becomes
+    %init = memref.load %out[%i, %j] : memref<128x256xf32>
+    %r = scf.for %k = %c0 to %c784 step %c1 iter_args(%c = %init) -> (f32) {
+      ...
+      scf.yield %s : f32
+    }
+    memref.store %r, %out[%i, %j] : memref<128x256xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"];
+}
+
 def NVPTXTileParallelLoopsPass
     : Pass<"nnc-nvptx-tile-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Splits each outermost parallel loop into blocks of threads";
