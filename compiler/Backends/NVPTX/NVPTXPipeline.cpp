@@ -55,6 +55,7 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate) {
   funcPm.addPass(nnc::nvptx::createNVPTXHostToDevicePass());
   // After host-to-device: host loops are on one GPU thread by then.
   funcPm.addPass(nnc::nvptx::createNVPTXPromoteAccumulatorsPass());
+  funcPm.addPass(nnc::nvptx::createNVPTXSplitReductionsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
   // The innermost loop dimension is the contiguous one: threadIdx.x.
   funcPm.addPass(createGpuMapParallelLoopsPass(

@@ -136,6 +136,69 @@ def NVPTXPromoteAccumulatorsPass
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::scf::SCFDialect"];
 }
 
+def NVPTXSplitReductionsPass
+    : Pass<"nnc-nvptx-split-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Spreads long reductions with few outputs over more threads";
+  let description = [{
+    One thread per output element leaves the GPU nearly idle when there are
+    few outputs and long sums: BatchNorm statistics (one per channel, over
+    N·H·W), weight gradients of small convolutions, a parameter's squared
+    gradient norm (one output, on one thread). This pass rewrites such a
+    reduction (as nnc-nvptx-promote-accumulators leaves it: `scf.parallel
+    { load; scf.for iter_args; store }`) in two phases when it has at most
+    a quarter of `target-threads` outputs:
+
+    1. `scf.parallel` over (split, output): each thread folds one chunk of
+       the reduction loop, from the combiner's neutral element, into a
+       partial result in a device buffer [splits, outputs...];
+    2. the original loop, its reduction loop now running over the partials,
+       folded into the output's initial value.
+
+    The number of splits fills `target-threads` but leaves each thread at
+    least `min-work` iterations (counting the loops nested in the reduction
+    loop). Supported combiners: add, mul, max, min (float and integer).
+    Summation order changes, as on any parallel machine; the long sums of
+    nnc accumulate in float64.
+
+    ```mlir
+    scf.parallel (%c) = (%c0) to (%c16) step (%c1) {
+      %init = memref.load %sum[%c] : memref<16xf64>
+      %r = scf.for %n = %c0 to %c128 step %c1 iter_args(%a = %init) -> (f64) {
+        ... %s = arith.addf %a, %x : f64
+        scf.yield %s : f64
+      }
+      memref.store %r, %sum[%c] : memref<16xf64>
+    }
+    // becomes (128 splits)
+    scf.parallel (%s, %c) = (%c0, %c0) to (%c128, %c16) step (%c1, %c1) {
+      %r = scf.for %n = %lo to %hi step %c1 iter_args(%a = %zero) -> (f64) { ... }
+      memref.store %r, %partial[%s, %c] : memref<128x16xf64>
+    }
+    scf.parallel (%c) = (%c0) to (%c16) step (%c1) {
+      %init = memref.load %sum[%c] : memref<16xf64>
+      %r = scf.for %s = %c0 to %c128 step %c1 iter_args(%a = %init) -> (f64) {
+        %p = memref.load %partial[%s, %c] : memref<128x16xf64>
+        %t = arith.addf %a, %p : f64
+        scf.yield %t : f64
+      }
+      memref.store %r, %sum[%c] : memref<16xf64>
+    }
+    ```
+  }];
+  let options = [
+    Option<"targetThreads", "target-threads", "int64_t", /*default=*/"65536",
+           "Threads a reduction is spread over (an H100 runs 270 336 at once)">,
+    Option<"minWorkPerThread", "min-work", "int64_t", /*default=*/"64",
+           "Fewest reduction iterations per thread">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def NVPTXTileParallelLoopsPass
     : Pass<"nnc-nvptx-tile-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Splits each outermost parallel loop into blocks of threads";
