@@ -54,7 +54,7 @@ private:
 
   cuda::Device &device;
   ModelEntryPoints compiled;
-  Buffer state, x, y, hyper, trainable, metrics, output, grads, loss,
+  Buffer state, x, y, metrics, output, grads, loss,
       stateF64, lossF64Buffer, vector, product;
   /// The host state whose copy the device holds, and whether the device's
   /// is newer (trained since).
@@ -102,8 +102,6 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
   // int32 labels and float targets have the same size.
   y.bytes = floatBytes(m.target);
   output.bytes = floatBytes(m.output);
-  hyper.bytes = NNRT_HP_COUNT * sizeof(float);
-  trainable.bytes = m.tensors.size() * sizeof(float);
   metrics.bytes = NNRT_METRIC_COUNT * sizeof(float);
   loss.bytes = sizeof(float);
   lossF64Buffer.bytes = sizeof(double);
@@ -150,10 +148,9 @@ void DeviceModel::trainStep(float *hostState, const float *hostX,
   useState(hostState);
   upload(x, hostX);
   upload(y, hostY);
-  upload(hyper, hostHyper);
-  upload(trainable, hostTrainable);
+  // Hyperparameters and trainable flags are host memory (docs/abi.md).
   compiled.trainStep(state.get<float>(), x.get<float>(), y.get<void>(),
-                     hyper.get<float>(), trainable.get<float>(), seed, step,
+                     hostHyper, hostTrainable, seed, step,
                      metrics.get<float>(), output.get<float>());
   finish("nnc_train_step");
   deviceAhead = true;

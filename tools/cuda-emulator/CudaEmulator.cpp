@@ -13,7 +13,10 @@
 // (NNC_EMU_THREADS caps them), the threads of a block one after the other,
 // which is correct for kernels without barriers (the emulated-kernels pass
 // rejects others). Launch configurations are checked against the limits of
-// the GPU (sm_90), which would reject them too.
+// the GPU (sm_90), which would reject them too. "Device memory" is
+// inaccessible (PROT_NONE) except while the emulator itself copies or runs
+// kernels: host code that dereferences a device pointer crashes, as it
+// would with a real GPU.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +28,9 @@
 #include <cstring>
 #include <dlfcn.h>
 #include <string>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <unordered_map>
 #include <thread>
 #include <vector>
 
@@ -67,6 +73,24 @@ const char *errorName(CUresult result) {
     return nullptr;
   }
 }
+
+/// Device allocations (address -> mapped bytes), accessible only while
+/// `DeviceAccess` objects live.
+std::unordered_map<uintptr_t, size_t> &allocations() {
+  static std::unordered_map<uintptr_t, size_t> map;
+  return map;
+}
+
+void protectAll(int protection) {
+  for (auto [address, bytes] : allocations())
+    mprotect(reinterpret_cast<void *>(address), bytes, protection);
+}
+
+/// Opens device memory to the emulator for its lifetime.
+struct DeviceAccess {
+  DeviceAccess() { protectAll(PROT_READ | PROT_WRITE); }
+  ~DeviceAccess() { protectAll(PROT_NONE); }
+};
 
 unsigned workerCount() {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -156,32 +180,45 @@ CUresult cuCtxSynchronize() { return kSuccess; }
 CUresult cuStreamSynchronize(void *) { return kSuccess; }
 
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
-  // cudaMalloc's alignment.
-  void *memory = std::aligned_alloc(256, (bytes + 255) / 256 * 256);
-  if (!memory)
+  // Whole pages (more than cudaMalloc's 256-byte alignment), so that each
+  // allocation can be protected on its own.
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t mapped = std::max<size_t>(1, (bytes + page - 1) / page) * page;
+  void *memory = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (memory == MAP_FAILED)
     return kOutOfMemory;
   // Garbage, as on a GPU: code must not rely on zeroed buffers.
-  std::memset(memory, 0xA5, bytes);
+  std::memset(memory, 0xA5, mapped);
+  mprotect(memory, mapped, PROT_NONE);
   *pointer = reinterpret_cast<CUdeviceptr>(memory);
+  allocations()[*pointer] = mapped;
   return kSuccess;
 }
 
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
-  std::free(reinterpret_cast<void *>(pointer));
+  auto found = allocations().find(pointer);
+  if (found == allocations().end())
+    return kInvalidValue;
+  munmap(reinterpret_cast<void *>(pointer), found->second);
+  allocations().erase(found);
   return kSuccess;
 }
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
+  DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to), from, bytes);
   return kSuccess;
 }
 
 CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
+  DeviceAccess access;
   std::memcpy(to, reinterpret_cast<const void *>(from), bytes);
   return kSuccess;
 }
 
 CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
+  DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to),
               reinterpret_cast<const void *>(from), bytes);
   return kSuccess;
@@ -225,6 +262,7 @@ CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY,
       blockY > 1024 || blockZ > 64 ||
       size_t(blockX) * blockY * blockZ > 1024)
     return kInvalidConfiguration;
+  DeviceAccess access;
   runGrid(*static_cast<Function *>(function), grid, block, params);
   return kSuccess;
 }

@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
 namespace nnc::nvptx {
 #define GEN_PASS_DEF_NVPTXHOSTTODEVICEPASS
 #include "compiler/Backends/NVPTX/Passes.h.inc"
@@ -62,6 +64,31 @@ static void transferToHost(RewriterBase &rewriter, memref::LoadOp load) {
   rewriter.replaceOp(load, result);
 }
 
+/// The buffer that `value` is a view of.
+static Value getRootBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// The arguments of the ABI functions that are host memory in GPU models
+/// (docs/abi.md, "GPU models"): nnc_train_step's hyperparameters and
+/// trainable flags, a few floats that the host code branches on (noise,
+/// frozen tensors); on the device, each would cost a synchronous copy per
+/// step.
+static bool isHostArgument(Value buffer) {
+  auto arg = dyn_cast<BlockArgument>(buffer);
+  if (!arg)
+    return false;
+  auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  return func && func.getSymName() == "nnc_train_step" &&
+         (arg.getArgNumber() == 3 || arg.getArgNumber() == 4);
+}
+
+static bool isHostMemory(Value buffer) {
+  return isHostArgument(getRootBuffer(buffer));
+}
+
 /// Whether `op` reads or writes memory anywhere inside.
 static bool accessesMemory(Operation *op) {
   return op
@@ -80,7 +107,8 @@ static LogicalResult moveToDevice(RewriterBase &rewriter, Block &block) {
     if (isa<scf::ParallelOp>(op))
       continue;
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
-      transferToHost(rewriter, load);
+      if (!isHostMemory(load.getMemRef()))
+        transferToHost(rewriter, load);
     } else if (isa<memref::StoreOp>(op)) {
       wrap(rewriter, &op);
     } else if (isa<scf::ForOp>(op) && accessesMemory(&op)) {
@@ -104,4 +132,20 @@ void NVPTXHostToDevicePass::runOnOperation() {
   for (Block &block : func.getBody())
     if (failed(moveToDevice(rewriter, block)))
       return signalPassFailure();
+  // Kernels (including the loops wrapped above) cannot read host memory.
+  WalkResult hostInKernel = func.walk([](scf::ParallelOp loop) {
+    WalkResult found = loop.getBody()->walk([](Operation *op) {
+      for (Value operand : op->getOperands())
+        if (isa<MemRefType>(operand.getType()) && isHostMemory(operand)) {
+          op->emitOpError("reads host memory (a hyperparameter or trainable "
+                          "flag) inside a GPU kernel");
+          return WalkResult::interrupt();
+        }
+      return WalkResult::advance();
+    });
+    return found.wasInterrupted() ? WalkResult::interrupt()
+                                  : WalkResult::skip();
+  });
+  if (hostInKernel.wasInterrupted())
+    return signalPassFailure();
 }

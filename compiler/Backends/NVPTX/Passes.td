@@ -56,7 +56,10 @@ def NVPTXHostToDevicePass
     * a `memref.load` whose value the host needs (to branch on, or as a
       scalar argument of later kernels) is copied into a one-element device
       buffer by a one-thread loop and brought to the host with
-      `gpu.memcpy`.
+      `gpu.memcpy`; loads of `nnc_train_step`'s hyperparameters and
+      trainable flags (arguments 3 and 4), which are host memory in GPU
+      models (docs/abi.md), stay as they are, and a kernel that reads them
+      is an error.
 
     ```mlir
     %lr = memref.load %hyper[%c0] : memref<3xf32>

@@ -81,7 +81,7 @@ void nnc_diagnose(const float *state, const float *x, const void *y,
 
 /* GPU models (nnc --target=nvptx, manifest record `device cuda <arch>`)
  * define the same four functions, but every pointer argument is a CUDA
- * device pointer; libnnrt owns those buffers and keeps the state on the
+ * device pointer (except `hyper` and `trainable`: host memory); libnnrt owns those buffers and keeps the state on the
  * device (docs/abi.md, "GPU models"). Such objects also call MLIR's mgpu*
  * host functions, which libnnrt defines over the CUDA driver API, loaded
  * with dlopen("libcuda.so.1") only by GPU models. */

@@ -61,3 +61,51 @@ func.func @yields(%arg0: memref<8xf32>) -> f32 {
   }
   return %sum : f32
 }
+
+// -----
+
+// nnc_train_step's hyperparameters (argument 3) and trainable flags
+// (argument 4) are host memory: their loads stay on the host, no copy; the
+// value is passed to the kernel.
+// CHECK-LABEL: func.func @nnc_train_step
+// CHECK-NOT: gpu.memcpy
+// CHECK: %[[LR:.*]] = memref.load %arg3[%{{.*}}] : memref<3xf32>
+// CHECK: %[[T:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<2xf32, strided<[1], offset: 1>>
+// CHECK: %[[S:.*]] = arith.mulf %[[LR]], %[[T]] : f32
+// CHECK-NOT: gpu.memcpy
+// CHECK: scf.parallel
+// CHECK: arith.mulf %[[S]]
+func.func @nnc_train_step(%state: memref<8xf32>, %x: memref<1xf32>, %y: memref<1xi32>, %hyper: memref<3xf32>, %trainable: memref<3xf32>, %seed: i64, %step: i64, %metrics: memref<2xf32>, %out: memref<1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %lr = memref.load %hyper[%c0] : memref<3xf32>
+  %view = memref.subview %trainable[1] [2] [1] : memref<3xf32> to memref<2xf32, strided<[1], offset: 1>>
+  %t = memref.load %view[%c0] : memref<2xf32, strided<[1], offset: 1>>
+  %s = arith.mulf %lr, %t : f32
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %w = memref.load %state[%i] : memref<8xf32>
+    %u = arith.mulf %s, %w : f32
+    memref.store %u, %state[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A kernel cannot read them.
+func.func @nnc_train_step(%state: memref<8xf32>, %x: memref<1xf32>, %y: memref<1xi32>, %hyper: memref<3xf32>, %trainable: memref<3xf32>, %seed: i64, %step: i64, %metrics: memref<2xf32>, %out: memref<1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    // expected-error @+1 {{reads host memory (a hyperparameter or trainable flag) inside a GPU kernel}}
+    %lr = memref.load %hyper[%c0] : memref<3xf32>
+    %w = memref.load %state[%i] : memref<8xf32>
+    %u = arith.mulf %lr, %w : f32
+    memref.store %u, %state[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
