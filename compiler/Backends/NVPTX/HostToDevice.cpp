@@ -2,6 +2,7 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace nnc::nvptx {
@@ -100,9 +101,57 @@ static bool accessesMemory(Operation *op) {
       .wasInterrupted();
 }
 
+/// Whether `op` may write memory (conservatively: anything that is not a
+/// pure operation or a load).
+static bool mayWrite(Operation *op) {
+  return !isPure(op) && !isa<memref::LoadOp>(op);
+}
+
+/// A host load of what the host itself stored just before (no write in
+/// between) takes the stored value: no round trip through the device.
+static void forwardStores(RewriterBase &rewriter, Block &block) {
+  for (auto load : llvm::make_early_inc_range(block.getOps<memref::LoadOp>())) {
+    for (Operation *op = load->getPrevNode(); op; op = op->getPrevNode()) {
+      auto store = dyn_cast<memref::StoreOp>(op);
+      if (store && store.getMemRef() == load.getMemRef() &&
+          llvm::equal(store.getIndices(), load.getIndices())) {
+        rewriter.replaceOp(load, store.getValueToStore());
+        break;
+      }
+      if (mayWrite(op))
+        break;
+    }
+  }
+}
+
+/// A host load whose value is only stored, once, with nothing in between
+/// that may write memory (a scalar copy between device buffers, as
+/// bufferization makes for 0-d tensors): both run on one GPU thread
+/// instead of a copy to the host and a kernel.
+static void fuseScalarCopies(RewriterBase &rewriter, Block &block) {
+  for (auto load : llvm::make_early_inc_range(block.getOps<memref::LoadOp>())) {
+    if (!load->hasOneUse() || isHostMemory(load.getMemRef()))
+      continue;
+    auto store = dyn_cast<memref::StoreOp>(*load->user_begin());
+    if (!store || store->getBlock() != &block ||
+        store.getValueToStore() != load.getResult())
+      continue;
+    bool clean = true;
+    for (Operation *op = load->getNextNode(); op != store; op = op->getNextNode())
+      clean &= !mayWrite(op);
+    if (!clean)
+      continue;
+    scf::ParallelOp loop = createSingleIteration(rewriter, store);
+    rewriter.moveOpBefore(load, loop.getBody()->getTerminator());
+    rewriter.moveOpBefore(store, loop.getBody()->getTerminator());
+  }
+}
+
 /// Moves the memory accesses of the host code in `block` to the GPU,
 /// recursing into host-side control flow.
 static LogicalResult moveToDevice(RewriterBase &rewriter, Block &block) {
+  forwardStores(rewriter, block);
+  fuseScalarCopies(rewriter, block);
   for (Operation &op : llvm::make_early_inc_range(block)) {
     if (isa<scf::ParallelOp>(op))
       continue;

@@ -61,6 +61,13 @@ def NVPTXHostToDevicePass
       models (docs/abi.md), stay as they are, and a kernel that reads them
       is an error.
 
+    Before that, in each host block: a load of what the host stored just
+    before, with nothing in between that may write memory, takes the
+    stored value; a load whose value is only stored once (a scalar copy
+    between device buffers, as bufferization makes for 0-d tensors) runs
+    with its store on one GPU thread. Together they take an MLP step from
+    20 synchronous copies to 7 (one per parameter norm, one for the loss).
+
     ```mlir
     %lr = memref.load %hyper[%c0] : memref<3xf32>
     // becomes

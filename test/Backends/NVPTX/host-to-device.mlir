@@ -109,3 +109,46 @@ func.func @nnc_train_step(%state: memref<8xf32>, %x: memref<1xf32>, %y: memref<1
   }
   return
 }
+
+// -----
+
+// A scalar copied between device buffers runs on one thread (no copy to the
+// host); a value the host stored and loads back is forwarded.
+// CHECK-LABEL: func.func @scalar_copies
+// CHECK-NOT: gpu.memcpy
+// CHECK: scf.parallel
+// CHECK-NEXT: %[[V:.*]] = memref.load %arg0[] : memref<f64>
+// CHECK-NEXT: memref.store %[[V]], %arg1[] : memref<f64>
+// CHECK: scf.parallel
+// CHECK-NEXT: memref.store %arg3, %arg2[] : memref<f32>
+// CHECK-NOT: gpu.memcpy
+// CHECK: %[[T:.*]] = arith.mulf %arg3, %arg3 : f32
+// CHECK: return %[[T]]
+func.func @scalar_copies(%a: memref<f64>, %b: memref<f64>, %c: memref<f32>, %x: f32) -> f32 {
+  %v = memref.load %a[] : memref<f64>
+  memref.store %v, %b[] : memref<f64>
+  memref.store %x, %c[] : memref<f32>
+  %y = memref.load %c[] : memref<f32>
+  %t = arith.mulf %y, %y : f32
+  return %t : f32
+}
+
+// -----
+
+// Not forwarded past a kernel that may write the buffer.
+// CHECK-LABEL: func.func @kernel_between
+// CHECK: scf.parallel
+// CHECK: gpu.memcpy
+func.func @kernel_between(%c: memref<f32>, %x: f32) -> f32 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  memref.store %x, %c[] : memref<f32>
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    %w = memref.load %c[] : memref<f32>
+    %u = arith.mulf %w, %w : f32
+    memref.store %u, %c[] : memref<f32>
+    scf.reduce
+  }
+  %y = memref.load %c[] : memref<f32>
+  return %y : f32
+}
