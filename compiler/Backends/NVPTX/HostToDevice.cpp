@@ -147,6 +147,135 @@ static void fuseScalarCopies(RewriterBase &rewriter, Block &block) {
   }
 }
 
+/// Whether `op` (or anything inside) may write or free memory rooted at
+/// `root`; unknown effects count as writes.
+static bool writesBuffer(Operation *op, Value root) {
+  WalkResult walk = op->walk([&](Operation *nested) {
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects) {
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    }
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
+        continue;
+      Value value = effect.getValue();
+      if (!value || getRootBuffer(value) == root)
+        return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return walk.wasInterrupted();
+}
+
+/// Clones the computation of `value` (device loads and pure operations in
+/// `scalars`) at the builder's insertion point; other values are the host's
+/// and are used as they are.
+static Value rematerialize(OpBuilder &b, Value value,
+                           const DenseSet<Operation *> &scalars,
+                           IRMapping &mapping) {
+  Operation *def = value.getDefiningOp();
+  if (!def || !scalars.contains(def))
+    return value;
+  if (Value mapped = mapping.lookupOrNull(value))
+    return mapped;
+  for (Value operand : def->getOperands())
+    rematerialize(b, operand, scalars, mapping);
+  b.clone(*def, mapping);
+  return mapping.lookup(value);
+}
+
+/// Scalars that the host would compute from device memory (the gradient
+/// norms, then the clipping scale) although only kernels and device stores
+/// use them: each such kernel recomputes them itself (a few loads that all
+/// its threads share), each store runs on one GPU thread with the
+/// computation, and the host never waits for the device. All or nothing per
+/// block: when the host needs one of them (a branch), or a buffer they read
+/// is written before a use, the block keeps copies to the host.
+static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
+  DenseSet<Operation *> scalars;
+  SmallVector<Operation *> worklist;
+  for (auto load : block.getOps<memref::LoadOp>())
+    if (!isHostMemory(load.getMemRef()) && scalars.insert(load).second)
+      worklist.push_back(load);
+  llvm::SetVector<Operation *> kernels, stores;
+  while (!worklist.empty()) {
+    Operation *op = worklist.pop_back_val();
+    for (Operation *user : op->getUsers()) {
+      if (auto kernel = user->getParentOfType<scf::ParallelOp>()) {
+        while (auto outer = kernel->getParentOfType<scf::ParallelOp>())
+          kernel = outer;
+        kernels.insert(kernel);
+      } else if (auto store = dyn_cast<memref::StoreOp>(user)) {
+        if (llvm::is_contained(store.getIndices(), op->getResult(0)) ||
+            isHostMemory(store.getMemRef()))
+          return;
+        stores.insert(store);
+      } else if (isPure(user) && user->getNumRegions() == 0 &&
+                 user->getNumResults() == 1) {
+        if (scalars.insert(user).second)
+          worklist.push_back(user);
+      } else {
+        return; // The host needs the value.
+      }
+    }
+  }
+  // Each device load must read the same value where it is recomputed.
+  for (Operation *sink : llvm::concat<Operation *const>(kernels, stores)) {
+    Operation *until = block.findAncestorOpInBlock(*sink);
+    for (Operation *op : scalars) {
+      auto load = dyn_cast<memref::LoadOp>(op);
+      if (!load || !load->isBeforeInBlock(until))
+        continue;
+      Value root = getRootBuffer(load.getMemRef());
+      for (Operation *between = load->getNextNode(); between != until->getNextNode();
+           between = between->getNextNode())
+        if (writesBuffer(between, root))
+          return;
+    }
+  }
+
+  auto isScalar = [&](OpOperand &use) {
+    Operation *def = use.get().getDefiningOp();
+    return def && scalars.contains(def);
+  };
+  for (Operation *kernel : kernels) {
+    auto loop = cast<scf::ParallelOp>(kernel);
+    IRMapping mapping;
+    OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
+    loop.getBody()->walk([&](Operation *op) {
+      for (OpOperand &use : op->getOpOperands())
+        if (isScalar(use) && !loop->isAncestor(use.get().getDefiningOp()))
+          use.set(rematerialize(b, use.get(), scalars, mapping));
+    });
+  }
+  for (Operation *op : stores) {
+    auto store = cast<memref::StoreOp>(op);
+    scf::ParallelOp loop = createSingleIteration(rewriter, store);
+    rewriter.moveOpBefore(store, loop.getBody()->getTerminator());
+    IRMapping mapping;
+    OpBuilder b(store);
+    store->setOperand(0, rematerialize(b, store.getValueToStore(), scalars,
+                                       mapping));
+  }
+  // The host's copies are dead now.
+  SmallVector<Operation *> dead(scalars.begin(), scalars.end());
+  while (!dead.empty()) {
+    size_t before = dead.size();
+    llvm::erase_if(dead, [&](Operation *op) {
+      if (!op->use_empty())
+        return false;
+      rewriter.eraseOp(op);
+      return true;
+    });
+    if (dead.size() == before)
+      break;
+  }
+}
+
 /// Moves the memory accesses of the host code in `block` to the GPU,
 /// recursing into host-side control flow.
 static LogicalResult moveToDevice(RewriterBase &rewriter, Block &block) {
@@ -178,6 +307,11 @@ static LogicalResult moveToDevice(RewriterBase &rewriter, Block &block) {
 void NVPTXHostToDevicePass::runOnOperation() {
   func::FuncOp func = getOperation();
   IRRewriter rewriter(&getContext());
+  for (Block &block : func.getBody()) {
+    forwardStores(rewriter, block);
+    fuseScalarCopies(rewriter, block);
+    keepScalarsOnDevice(rewriter, block);
+  }
   for (Block &block : func.getBody())
     if (failed(moveToDevice(rewriter, block)))
       return signalPassFailure();

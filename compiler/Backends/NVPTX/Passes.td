@@ -65,8 +65,13 @@ def NVPTXHostToDevicePass
     before, with nothing in between that may write memory, takes the
     stored value; a load whose value is only stored once (a scalar copy
     between device buffers, as bufferization makes for 0-d tensors) runs
-    with its store on one GPU thread. Together they take an MLP step from
-    20 synchronous copies to 7 (one per parameter norm, one for the loss).
+    with its store on one GPU thread; scalars computed from device memory
+    that only kernels and device stores use (the gradient norms, the
+    clipping scale, the metrics) are recomputed by each kernel that uses
+    them (a few loads its threads share) or stored by a one-thread kernel,
+    instead of being copied to the host, unless a buffer they read is
+    written before the use. An MLP training step went from 29 synchronous
+    copies to none.
 
     ```mlir
     %lr = memref.load %hyper[%c0] : memref<3xf32>

@@ -152,3 +152,65 @@ func.func @kernel_between(%c: memref<f32>, %x: f32) -> f32 {
   %y = memref.load %c[] : memref<f32>
   return %y : f32
 }
+
+// -----
+
+// Scalars computed from device memory that only kernels and device stores
+// use (a gradient norm, the clipping scale): no copy to the host; the
+// kernel recomputes them and the store runs on one thread with them.
+// CHECK-LABEL: func.func @device_scalars
+// CHECK-NOT: gpu.memcpy
+// CHECK: scf.parallel (%[[I:.*]]) =
+// CHECK-NEXT: %[[N:.*]] = memref.load %arg0[] : memref<f32>
+// CHECK-NEXT: %[[R:.*]] = math.sqrt %[[N]] : f32
+// CHECK-NEXT: %[[S:.*]] = arith.mulf %arg3, %[[R]] : f32
+// CHECK: memref.load %arg1[%[[I]]]
+// CHECK: arith.mulf %[[S]]
+// CHECK: scf.parallel
+// CHECK-NEXT: %[[N2:.*]] = memref.load %arg0[] : memref<f32>
+// CHECK-NEXT: %[[R2:.*]] = math.sqrt %[[N2]] : f32
+// CHECK-NEXT: memref.store %[[R2]], %arg2[%{{.*}}] : memref<2xf32>
+// CHECK-NOT: gpu.memcpy
+// CHECK: return
+func.func @device_scalars(%sq: memref<f32>, %w: memref<8xf32>, %metrics: memref<2xf32>, %lr: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %n = memref.load %sq[] : memref<f32>
+  %r = math.sqrt %n : f32
+  %s = arith.mulf %lr, %r : f32
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %w[%i] : memref<8xf32>
+    %u = arith.mulf %s, %v : f32
+    memref.store %u, %w[%i] : memref<8xf32>
+    scf.reduce
+  }
+  memref.store %r, %metrics[%c1] : memref<2xf32>
+  return
+}
+
+// -----
+
+// Not when a kernel writes the buffer before the value is used: the value
+// is copied to the host where it was loaded.
+// CHECK-LABEL: func.func @overwritten
+// CHECK: gpu.memcpy
+// CHECK: scf.parallel
+func.func @overwritten(%sq: memref<f32>, %w: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %n = memref.load %sq[] : memref<f32>
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    %z = arith.constant 0.0 : f32
+    memref.store %z, %sq[] : memref<f32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %v = memref.load %w[%i] : memref<8xf32>
+    %u = arith.mulf %n, %v : f32
+    memref.store %u, %w[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
