@@ -22,6 +22,7 @@
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVM/NVVM/Target.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -56,6 +57,10 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate) {
   // After host-to-device: host loops are on one GPU thread by then.
   funcPm.addPass(nnc::nvptx::createNVPTXPromoteAccumulatorsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXSplitReductionsPass());
+  // Neighbouring loops over the same space become one kernel when the
+  // second reads only what the first wrote at the same element (a fill or
+  // a bias broadcast and the matmul accumulating onto it).
+  funcPm.addPass(createParallelLoopFusionPass());
   funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
   // The innermost loop dimension is the contiguous one: threadIdx.x.
   funcPm.addPass(createGpuMapParallelLoopsPass(
