@@ -41,7 +41,7 @@ def torch_run(python, model, steps, compiled):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--models", default="mlp")
+    ap.add_argument("--models", default="mlp,mlp_bn,cnn")
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--python", default="/usr/bin/python3",

@@ -16,7 +16,9 @@
 // the GPU (sm_90), which would reject them too. "Device memory" is
 // inaccessible (PROT_NONE) except while the emulator itself copies or runs
 // kernels: host code that dereferences a device pointer crashes, as it
-// would with a real GPU.
+// would with a real GPU; each buffer ends at an inaccessible page, so that
+// a kernel reading or writing past its end (by more than the 256-byte
+// rounding) crashes too instead of corrupting a neighbour.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,16 +76,26 @@ const char *errorName(CUresult result) {
   }
 }
 
-/// Device allocations (address -> mapped bytes), accessible only while
-/// `DeviceAccess` objects live.
-std::unordered_map<uintptr_t, size_t> &allocations() {
-  static std::unordered_map<uintptr_t, size_t> map;
+/// A device allocation: its pages, then one guard page that is never
+/// accessible; the buffer ends where the guard begins (rounded up to 256
+/// bytes, cudaMalloc's alignment), so that reading or writing past its end
+/// faults.
+struct Allocation {
+  uintptr_t pages;
+  size_t pageBytes;
+};
+
+/// By the address handed out; accessible only while `DeviceAccess` objects
+/// live.
+std::unordered_map<uintptr_t, Allocation> &allocations() {
+  static std::unordered_map<uintptr_t, Allocation> map;
   return map;
 }
 
 void protectAll(int protection) {
-  for (auto [address, bytes] : allocations())
-    mprotect(reinterpret_cast<void *>(address), bytes, protection);
+  for (const auto &[address, allocation] : allocations())
+    mprotect(reinterpret_cast<void *>(allocation.pages), allocation.pageBytes,
+             protection);
 }
 
 /// Opens device memory to the emulator for its lifetime.
@@ -180,19 +192,20 @@ CUresult cuCtxSynchronize() { return kSuccess; }
 CUresult cuStreamSynchronize(void *) { return kSuccess; }
 
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
-  // Whole pages (more than cudaMalloc's 256-byte alignment), so that each
-  // allocation can be protected on its own.
+  // Pages of its own, so that each allocation can be protected alone.
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  size_t mapped = std::max<size_t>(1, (bytes + page - 1) / page) * page;
-  void *memory = mmap(nullptr, mapped, PROT_READ | PROT_WRITE,
+  size_t aligned = std::max<size_t>(256, (bytes + 255) / 256 * 256);
+  size_t pageBytes = (aligned + page - 1) / page * page;
+  void *memory = mmap(nullptr, pageBytes + page, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED)
     return kOutOfMemory;
   // Garbage, as on a GPU: code must not rely on zeroed buffers.
-  std::memset(memory, 0xA5, mapped);
-  mprotect(memory, mapped, PROT_NONE);
-  *pointer = reinterpret_cast<CUdeviceptr>(memory);
-  allocations()[*pointer] = mapped;
+  std::memset(memory, 0xA5, pageBytes);
+  mprotect(memory, pageBytes + page, PROT_NONE);
+  uintptr_t pages = reinterpret_cast<uintptr_t>(memory);
+  *pointer = pages + pageBytes - aligned;
+  allocations()[*pointer] = {pages, pageBytes};
   return kSuccess;
 }
 
@@ -200,7 +213,9 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
   auto found = allocations().find(pointer);
   if (found == allocations().end())
     return kInvalidValue;
-  munmap(reinterpret_cast<void *>(pointer), found->second);
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  munmap(reinterpret_cast<void *>(found->second.pages),
+         found->second.pageBytes + page);
   allocations().erase(found);
   return kSuccess;
 }
