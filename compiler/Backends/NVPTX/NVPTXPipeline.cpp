@@ -61,6 +61,8 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate) {
   // second reads only what the first wrote at the same element (a fill or
   // a bias broadcast and the matmul accumulating onto it).
   funcPm.addPass(createParallelLoopFusionPass());
+  funcPm.addPass(nnc::nvptx::createNVPTXRegisterTilePass());
+  funcPm.addPass(createCSEPass());
   funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
   // The innermost loop dimension is the contiguous one: threadIdx.x.
   funcPm.addPass(createGpuMapParallelLoopsPass(

@@ -214,6 +214,50 @@ def NVPTXSplitReductionsPass
   ];
 }
 
+def NVPTXRegisterTilePass
+    : Pass<"nnc-nvptx-register-tile", "::mlir::func::FuncOp"> {
+  let summary = "Computes several outputs of a reduction per thread";
+  let description = [{
+    One thread per output element loads both operands of every
+    multiply-add. For a parallel loop with a reduction loop of at least
+    `min-reduction` iterations in its body, this pass gives each thread
+    `factor` consecutive elements of the outermost dimension (the rows of a
+    matmul, the batch of a convolution): that dimension steps by `factor`,
+    an `scf.for` of `factor` iterations runs the old body, and
+    unroll-and-jam fuses its copies of the reduction loop, so that what does
+    not depend on that dimension (the other matrix, the weights) is loaded
+    once for `factor` multiply-adds, the accumulators in registers. Only
+    when the dimension divides by `factor` and at least `min-threads`
+    threads remain.
+
+    ```mlir
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c256) step (%c1, %c1) {
+      %init = memref.load %C[%i, %j]
+      %r = scf.for %k ... iter_args(%acc = %init) { A[%i, %k] * B[%k, %j] ... }
+      memref.store %r, %C[%i, %j]
+    }
+    // becomes (factor 4)
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c256) step (%c4, %c1) {
+      %init0 = memref.load %C[%i, %j] ... %init3 = memref.load %C[%i + 3, %j]
+      %r:4 = scf.for %k ... iter_args(%a0 = %init0, ..., %a3 = %init3) {
+        %b = memref.load %B[%k, %j]   // once
+        ... A[%i + r, %k] * %b for r = 0..3
+      }
+      memref.store %r#0, %C[%i, %j] ... memref.store %r#3, %C[%i + 3, %j]
+    }
+    ```
+  }];
+  let options = [
+    Option<"factor", "factor", "int64_t", /*default=*/"4",
+           "Elements of the outermost dimension per thread">,
+    Option<"minReduction", "min-reduction", "int64_t", /*default=*/"8",
+           "Shortest reduction loop worth it">,
+    Option<"minThreads", "min-threads", "int64_t", /*default=*/"8192",
+           "Fewest threads to leave">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
+}
+
 def NVPTXTileParallelLoopsPass
     : Pass<"nnc-nvptx-tile-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Splits each outermost parallel loop into blocks of threads";
