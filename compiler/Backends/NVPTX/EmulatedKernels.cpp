@@ -96,7 +96,20 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
   RewritePatternSet patterns(ctx);
   math::populateExpansionPatterns(patterns, {"rsqrt"});
   populateMathToLibmConversionPatterns(patterns);
-  return applyPatternsGreedily(body, std::move(patterns));
+  if (failed(applyPatternsGreedily(body, std::move(patterns))))
+    return failure();
+  // LLVM's NVPTX backend contracts a multiply and an add into one fma by
+  // default; the host copy may do the same (where the CPU has FMA), so that
+  // it rounds like the GPU.
+  body.walk([](arith::ArithFastMathInterface op) {
+    auto flags = op.getFastMathFlagsAttr();
+    op->setAttr(op.getFastMathAttrName(),
+                arith::FastMathFlagsAttr::get(
+                    op->getContext(),
+                    (flags ? flags.getValue() : arith::FastMathFlags::none) |
+                        arith::FastMathFlags::contract));
+  });
+  return success();
 }
 
 void NVPTXEmulatedKernelsPass::runOnOperation() {
