@@ -223,19 +223,22 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
       }
     }
   }
-  // Each device load must read the same value where it is recomputed.
-  for (Operation *sink : llvm::concat<Operation *const>(kernels, stores)) {
-    Operation *until = block.findAncestorOpInBlock(*sink);
-    for (Operation *op : scalars) {
-      auto load = dyn_cast<memref::LoadOp>(op);
-      if (!load || !load->isBeforeInBlock(until))
-        continue;
-      Value root = getRootBuffer(load.getMemRef());
-      for (Operation *between = load->getNextNode(); between != until->getNextNode();
-           between = between->getNextNode())
-        if (writesBuffer(between, root))
-          return;
-    }
+  // Each device load must read the same value where it is recomputed: no
+  // sink at or after the first operation that may write its buffer.
+  SmallVector<Operation *> sinkPositions;
+  for (Operation *sink : llvm::concat<Operation *const>(kernels, stores))
+    sinkPositions.push_back(block.findAncestorOpInBlock(*sink));
+  for (auto load : block.getOps<memref::LoadOp>()) {
+    if (!scalars.contains(load))
+      continue;
+    Value root = getRootBuffer(load.getMemRef());
+    Operation *writer = load->getNextNode();
+    while (writer && !writesBuffer(writer, root))
+      writer = writer->getNextNode();
+    if (writer && llvm::any_of(sinkPositions, [&](Operation *until) {
+          return !until->isBeforeInBlock(writer);
+        }))
+      return;
   }
 
   auto isScalar = [&](OpOperand &use) {
