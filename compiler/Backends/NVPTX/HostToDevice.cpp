@@ -176,16 +176,65 @@ static bool writesBuffer(Operation *op, Value root) {
 /// and are used as they are.
 static Value rematerialize(OpBuilder &b, Value value,
                            const DenseSet<Operation *> &scalars,
-                           IRMapping &mapping) {
+                           IRMapping &mapping,
+                           const DenseMap<Value, Value> &spilled) {
   Operation *def = value.getDefiningOp();
   if (!def || !scalars.contains(def))
     return value;
   if (Value mapped = mapping.lookupOrNull(value))
     return mapped;
+  if (Value buffer = spilled.lookup(value)) {
+    Value loaded =
+        memref::LoadOp::create(b, value.getLoc(), buffer, ValueRange());
+    mapping.map(value, loaded);
+    return loaded;
+  }
   for (Value operand : def->getOperands())
-    rematerialize(b, operand, scalars, mapping);
+    rematerialize(b, operand, scalars, mapping, spilled);
   b.clone(*def, mapping);
   return mapping.lookup(value);
+}
+
+/// Kernels recompute a scalar that takes at most this many device loads.
+static constexpr int64_t kMaxRecomputedLoads = 8;
+
+/// Device loads in the computation of `value` (each counted once).
+static int64_t countLoads(Value value, const DenseSet<Operation *> &scalars) {
+  DenseSet<Operation *> seen;
+  SmallVector<Value> worklist{value};
+  int64_t loads = 0;
+  while (!worklist.empty()) {
+    Operation *def = worklist.pop_back_val().getDefiningOp();
+    if (!def || !scalars.contains(def) || !seen.insert(def).second)
+      continue;
+    loads += isa<memref::LoadOp>(def);
+    llvm::append_range(worklist, def->getOperands());
+  }
+  return loads;
+}
+
+/// For a value that takes more than kMaxRecomputedLoads loads, the one to
+/// compute once: following the expensive operand down while there is just
+/// one (lr·scale·mask_t for tensor t leads to the scale, then to the sum of
+/// the squared norms), the value where that stops, which the values of all
+/// tensors share. Null when the value is cheap.
+static Value getSharedExpensiveValue(Value value,
+                                     const DenseSet<Operation *> &scalars) {
+  if (countLoads(value, scalars) <= kMaxRecomputedLoads)
+    return nullptr;
+  while (true) {
+    Value next;
+    for (Value operand : value.getDefiningOp()->getOperands()) {
+      if (countLoads(operand, scalars) <= kMaxRecomputedLoads)
+        continue;
+      if (next)
+        return value;
+      next = operand;
+    }
+    if (!next)
+      return value;
+    value = next;
+  }
 }
 
 /// Scalars that the host would compute from device memory (the gradient
@@ -245,6 +294,40 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     Operation *def = use.get().getDefiningOp();
     return def && scalars.contains(def);
   };
+  // A value that takes many loads (a global norm over many tensors) is
+  // computed once, by one thread right where the host computed it, into a
+  // device scalar that the kernels read; the rest is recomputed by each
+  // kernel that uses it.
+  DenseMap<Value, Value> spilled;
+  for (Operation *kernel : kernels) {
+    kernel->walk([&](Operation *op) {
+      for (OpOperand &use : op->getOpOperands()) {
+        if (!isScalar(use) || kernel->isAncestor(use.get().getDefiningOp()))
+          continue;
+        Value value = getSharedExpensiveValue(use.get(), scalars);
+        if (!value || value.getDefiningOp()->getBlock() != &block ||
+            spilled.count(value))
+          continue;
+        Location loc = value.getLoc();
+        rewriter.setInsertionPointAfter(value.getDefiningOp());
+        auto type = MemRefType::get({}, value.getType());
+        Value buffer =
+            gpu::AllocOp::create(rewriter, loc, type, Type(), ValueRange(),
+                                 ValueRange(), ValueRange(), false)
+                .getMemref();
+        scf::ParallelOp once = createSingleIteration(
+            rewriter, &*rewriter.getInsertionPoint());
+        OpBuilder b(once.getBody()->getTerminator());
+        IRMapping mapping;
+        memref::StoreOp::create(
+            b, loc, rematerialize(b, value, scalars, mapping, spilled), buffer,
+            ValueRange());
+        rewriter.setInsertionPoint(block.getTerminator());
+        gpu::DeallocOp::create(rewriter, loc, Type(), ValueRange(), buffer);
+        spilled[value] = buffer;
+      }
+    });
+  }
   for (Operation *kernel : kernels) {
     auto loop = cast<scf::ParallelOp>(kernel);
     IRMapping mapping;
@@ -252,7 +335,7 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     loop.getBody()->walk([&](Operation *op) {
       for (OpOperand &use : op->getOpOperands())
         if (isScalar(use) && !loop->isAncestor(use.get().getDefiningOp()))
-          use.set(rematerialize(b, use.get(), scalars, mapping));
+          use.set(rematerialize(b, use.get(), scalars, mapping, spilled));
     });
   }
   for (Operation *op : stores) {
@@ -262,7 +345,7 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     IRMapping mapping;
     OpBuilder b(store);
     store->setOperand(0, rematerialize(b, store.getValueToStore(), scalars,
-                                       mapping));
+                                       mapping, spilled));
   }
   // The host's copies are dead now.
   SmallVector<Operation *> dead(scalars.begin(), scalars.end());

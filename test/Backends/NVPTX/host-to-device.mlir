@@ -214,3 +214,70 @@ func.func @overwritten(%sq: memref<f32>, %w: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// A scalar that takes more than 8 device loads (a global norm over many
+// tensors) is computed once, by one thread, into a device scalar that each
+// kernel loads, instead of by every thread of every kernel: the sum of the
+// squares, where the chain of single expensive operands ends; the square
+// root is recomputed.
+// CHECK-LABEL: func.func @many_loads
+// CHECK-NOT: gpu.memcpy
+// CHECK: %[[BUF:.*]] = gpu.alloc () : memref<f32>
+// CHECK: scf.parallel
+// CHECK-COUNT-9: memref.load %arg0
+// CHECK: memref.store %{{.*}}, %[[BUF]][] : memref<f32>
+// CHECK: scf.parallel
+// CHECK-NEXT: %[[SUM:.*]] = memref.load %[[BUF]][] : memref<f32>
+// CHECK-NEXT: %[[S:.*]] = math.sqrt %[[SUM]]
+// CHECK-NOT: memref.load %arg0
+// CHECK: arith.mulf %[[S]]
+// CHECK: scf.parallel
+// CHECK-NEXT: %[[SUM2:.*]] = memref.load %[[BUF]][] : memref<f32>
+// CHECK-NEXT: %[[S2:.*]] = math.sqrt %[[SUM2]]
+// CHECK: arith.mulf %[[S2]]
+// CHECK: gpu.dealloc %[[BUF]]
+// CHECK-NEXT: return
+func.func @many_loads(%norms: memref<9xf32>, %w: memref<8xf32>, %v: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %c4 = arith.constant 4 : index
+  %c5 = arith.constant 5 : index
+  %c6 = arith.constant 6 : index
+  %c7 = arith.constant 7 : index
+  %c8 = arith.constant 8 : index
+  %n0 = memref.load %norms[%c0] : memref<9xf32>
+  %n1 = memref.load %norms[%c1] : memref<9xf32>
+  %n2 = memref.load %norms[%c2] : memref<9xf32>
+  %n3 = memref.load %norms[%c3] : memref<9xf32>
+  %n4 = memref.load %norms[%c4] : memref<9xf32>
+  %n5 = memref.load %norms[%c5] : memref<9xf32>
+  %n6 = memref.load %norms[%c6] : memref<9xf32>
+  %n7 = memref.load %norms[%c7] : memref<9xf32>
+  %n8 = memref.load %norms[%c8] : memref<9xf32>
+  %s1 = arith.addf %n0, %n1 : f32
+  %s2 = arith.addf %s1, %n2 : f32
+  %s3 = arith.addf %s2, %n3 : f32
+  %s4 = arith.addf %s3, %n4 : f32
+  %s5 = arith.addf %s4, %n5 : f32
+  %s6 = arith.addf %s5, %n6 : f32
+  %s7 = arith.addf %s6, %n7 : f32
+  %s8 = arith.addf %s7, %n8 : f32
+  %scale = math.sqrt %s8 : f32
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %x = memref.load %w[%i] : memref<8xf32>
+    %y = arith.mulf %scale, %x : f32
+    memref.store %y, %w[%i] : memref<8xf32>
+    scf.reduce
+  }
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %x = memref.load %v[%i] : memref<8xf32>
+    %y = arith.mulf %scale, %x : f32
+    memref.store %y, %v[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
