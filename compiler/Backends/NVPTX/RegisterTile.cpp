@@ -34,6 +34,19 @@ static bool hasLongReduction(scf::ParallelOp loop, int64_t minTrips) {
   return false;
 }
 
+/// Whether every loop nested in `loop` has bounds defined outside it, which
+/// unroll-and-jam requires.
+static bool hasInvariantInnerBounds(scf::ParallelOp loop) {
+  WalkResult walk = loop.getBody()->walk([&](scf::ForOp inner) {
+    for (Value bound :
+         {inner.getLowerBound(), inner.getUpperBound(), inner.getStep()})
+      if (loop->isAncestor(bound.getParentRegion()->getParentOp()))
+        return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return !walk.wasInterrupted();
+}
+
 /// Makes each thread of `loop` compute `factor` consecutive elements of its
 /// outermost dimension: the dimension steps by `factor`, an inner loop of
 /// `factor` iterations runs the old body, and unroll-and-jam fuses the
@@ -76,7 +89,8 @@ void NVPTXRegisterTilePass::runOnOperation() {
   SmallVector<scf::ParallelOp> loops;
   getOperation().walk([&](scf::ParallelOp loop) {
     if (loop->getParentOfType<scf::ParallelOp>() ||
-        !hasLongReduction(loop, minReduction))
+        !hasLongReduction(loop, minReduction) ||
+        !hasInvariantInnerBounds(loop))
       return;
     std::optional<int64_t> lower =
         getConstantIntValue(loop.getLowerBound()[0]);

@@ -66,7 +66,8 @@ static Operation *findCombiner(scf::ForOp loop, unsigned index,
     if (!trips || use.getOperandNumber() < inner.getNumControlOperands())
       return nullptr;
     unsigned innerIndex = use.getOperandNumber() - inner.getNumControlOperands();
-    if (yielded != inner.getResult(innerIndex))
+    if (yielded != inner.getResult(innerIndex) ||
+        !inner.getResult(innerIndex).hasOneUse())
       return nullptr;
     innerTrips *= *trips;
     return findCombiner(inner, innerIndex, innerTrips);
@@ -92,7 +93,8 @@ static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
        llvm::zip(parallel.getLowerBound(), parallel.getUpperBound(),
                  parallel.getStep())) {
     std::optional<int64_t> ub = getConstantIntValue(upper);
-    if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1) || !ub)
+    if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1) || !ub ||
+        *ub <= 0)
       return std::nullopt;
     reduction.threads *= *ub;
   }
@@ -116,7 +118,10 @@ static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
   for (unsigned i = 0; i < loop.getNumRegionIterArgs(); ++i) {
     auto init = loop.getInitArgs()[i].getDefiningOp<memref::LoadOp>();
     Value result = loop.getResult(i);
-    if (!init || init->getBlock() != body || !result.hasOneUse())
+    // The init feeds the loop only: phase 1 replaces it by the neutral
+    // element.
+    if (!init || init->getBlock() != body || !init->hasOneUse() ||
+        !result.hasOneUse())
       return std::nullopt;
     auto store = dyn_cast<memref::StoreOp>(*result.user_begin());
     if (!store || store->getBlock() != body ||
@@ -132,13 +137,23 @@ static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
     reduction.innerTrips = std::max(reduction.innerTrips, innerTrips);
     reduction.accumulators.push_back({init, store, combiner, *neutral});
   }
-  // Every other memory access: loads only (the stores are the accumulators').
-  for (Operation &op : body->without_terminator())
+  // Every other operation, in the reduction loop too: pure or a load (a
+  // store would run in every chunk's thread at once).
+  WalkResult writes = body->walk([&](Operation *op) {
+    if (op == loop || isa<scf::YieldOp, scf::ReduceOp, memref::LoadOp>(op) ||
+        isPure(op))
+      return WalkResult::advance();
     if (auto store = dyn_cast<memref::StoreOp>(op))
-      if (llvm::none_of(reduction.accumulators, [&](const Accumulator &a) {
+      if (llvm::any_of(reduction.accumulators, [&](const Accumulator &a) {
             return a.store == store;
           }))
-        return std::nullopt;
+        return WalkResult::advance();
+    if (isa<scf::ForOp>(op))
+      return WalkResult::advance();
+    return WalkResult::interrupt();
+  });
+  if (writes.wasInterrupted())
+    return std::nullopt;
   return reduction;
 }
 
@@ -239,8 +254,11 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
       });
 
   // Phase 2: the reduction loop runs over the partial results.
-  rewriter.setInsertionPoint(loop);
+  // Its bound outside the parallel loop: loops inside with bounds of their
+  // own cannot be unrolled and jammed (nnc-nvptx-register-tile).
+  rewriter.setInsertionPoint(parallel);
   Value count = arith::ConstantIndexOp::create(rewriter, loc, splits);
+  rewriter.setInsertionPoint(loop);
   SmallVector<Value> inits(loop.getInitArgs());
   auto combine = scf::ForOp::create(
       rewriter, loc, zero, count, one, inits,

@@ -86,3 +86,26 @@ func.func @left_alone(%a: memref<130x784xf32>, %b: memref<784x256xf32>, %c: memr
   }
   return
 }
+
+// A reduction loop whose bound is defined inside the parallel loop cannot be
+// unrolled and jammed: left alone, no error.
+// CHECK-LABEL: func.func @inner_bound
+// CHECK-NOT: step (%c4
+func.func @inner_bound(%a: memref<128x784xf32>, %c: memref<128x256xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c128 = arith.constant 128 : index
+  %c256 = arith.constant 256 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c256) step (%c1, %c1) {
+    %n = arith.constant 784 : index
+    %init = memref.load %c[%i, %j] : memref<128x256xf32>
+    %r = scf.for %k = %c0 to %n step %c1 iter_args(%acc = %init) -> (f32) {
+      %x = memref.load %a[%i, %k] : memref<128x784xf32>
+      %s = arith.addf %acc, %x : f32
+      scf.yield %s : f32
+    }
+    memref.store %r, %c[%i, %j] : memref<128x256xf32>
+    scf.reduce
+  }
+  return
+}

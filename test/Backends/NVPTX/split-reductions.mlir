@@ -149,3 +149,67 @@ func.func @no_neutral(%x: memref<100xf32>, %m: memref<f32>) {
   }
   return
 }
+
+// -----
+
+// Not split: a store inside the reduction loop (it would run in every
+// chunk's thread at once), an init that is used in the loop too, a
+// parallel loop without iterations.
+// CHECK-LABEL: func.func @store_inside
+// CHECK-NOT: gpu.alloc
+func.func @store_inside(%x: memref<4096xf32>, %s: memref<f32>, %last: memref<f32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    %s0 = memref.load %s[] : memref<f32>
+    %r = scf.for %k = %c0 to %c4096 step %c1 iter_args(%a = %s0) -> (f32) {
+      %v = memref.load %x[%k] : memref<4096xf32>
+      memref.store %v, %last[] : memref<f32>
+      %b = arith.addf %a, %v : f32
+      scf.yield %b : f32
+    }
+    memref.store %r, %s[] : memref<f32>
+    scf.reduce
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @init_used_inside
+// CHECK-NOT: gpu.alloc
+func.func @init_used_inside(%x: memref<4096xf32>, %s: memref<f32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    %s0 = memref.load %s[] : memref<f32>
+    %r = scf.for %k = %c0 to %c4096 step %c1 iter_args(%a = %s0) -> (f32) {
+      %v = memref.load %x[%k] : memref<4096xf32>
+      %w = arith.mulf %v, %s0 : f32
+      %b = arith.addf %a, %w : f32
+      scf.yield %b : f32
+    }
+    memref.store %r, %s[] : memref<f32>
+    scf.reduce
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @no_iterations
+// CHECK-NOT: gpu.alloc
+func.func @no_iterations(%x: memref<4096xf32>, %s: memref<0xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4096 = arith.constant 4096 : index
+  scf.parallel (%i) = (%c0) to (%c0) step (%c1) {
+    %s0 = memref.load %s[%i] : memref<0xf32>
+    %r = scf.for %k = %c0 to %c4096 step %c1 iter_args(%a = %s0) -> (f32) {
+      %v = memref.load %x[%k] : memref<4096xf32>
+      %b = arith.addf %a, %v : f32
+      scf.yield %b : f32
+    }
+    memref.store %r, %s[%i] : memref<0xf32>
+    scf.reduce
+  }
+  return
+}
