@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 namespace nnc::nvptx {
 #define GEN_PASS_DEF_NVPTXDEVICEBUFFERSPASS
 #include "compiler/Backends/NVPTX/Passes.h.inc"
@@ -42,26 +44,14 @@ void NVPTXDeviceBuffersPass::runOnOperation() {
   if (walk.wasInterrupted())
     return signalPassFailure();
 
-  Block &entry = func.getBody().front();
-  SmallVector<Value> buffers;
   for (memref::AllocOp alloc : allocs) {
     for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
       if (isa<memref::DeallocOp>(user))
         rewriter.eraseOp(user);
-    rewriter.setInsertionPointToStart(&entry);
-    auto device = gpu::AllocOp::create(
-        rewriter, alloc.getLoc(), alloc.getType(), /*asyncToken=*/Type(),
-        /*asyncDependencies=*/ValueRange(), /*dynamicSizes=*/ValueRange(),
-        /*symbolOperands=*/ValueRange(), /*hostShared=*/false);
-    rewriter.replaceOp(alloc, device.getMemref());
-    buffers.push_back(device.getMemref());
+    rewriter.replaceOp(alloc, nnc::nvptx::allocateForFunction(
+                                  rewriter, func, alloc.getType(),
+                                  alloc.getLoc()));
   }
-  func.walk([&](func::ReturnOp ret) {
-    rewriter.setInsertionPoint(ret);
-    for (Value buffer : buffers)
-      gpu::DeallocOp::create(rewriter, ret.getLoc(), /*asyncToken=*/Type(),
-                             ValueRange(), buffer);
-  });
 
   func.walk([&](memref::CopyOp copy) {
     rewriter.setInsertionPoint(copy);

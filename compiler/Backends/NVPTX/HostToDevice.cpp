@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -44,11 +46,7 @@ static void transferToHost(RewriterBase &rewriter, memref::LoadOp load) {
   Location loc = load.getLoc();
   auto scalarType = MemRefType::get({}, load.getType());
   rewriter.setInsertionPoint(load);
-  Value device =
-      gpu::AllocOp::create(rewriter, loc, scalarType, /*asyncToken=*/Type(),
-                           ValueRange(), ValueRange(), ValueRange(),
-                           /*hostShared=*/false)
-          .getMemref();
+  Value device = nnc::nvptx::allocateOnDevice(rewriter, loc, scalarType);
   scf::ParallelOp loop = createSingleIteration(rewriter, load);
   rewriter.setInsertionPoint(loop.getBody()->getTerminator());
   Value value = memref::LoadOp::create(rewriter, loc, load.getMemRef(),
@@ -309,21 +307,16 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
             spilled.count(value))
           continue;
         Location loc = value.getLoc();
-        rewriter.setInsertionPointAfter(value.getDefiningOp());
-        auto type = MemRefType::get({}, value.getType());
-        Value buffer =
-            gpu::AllocOp::create(rewriter, loc, type, Type(), ValueRange(),
-                                 ValueRange(), ValueRange(), false)
-                .getMemref();
-        scf::ParallelOp once = createSingleIteration(
-            rewriter, &*rewriter.getInsertionPoint());
+        Value buffer = nnc::nvptx::allocateForFunction(
+            rewriter, cast<func::FuncOp>(block.getParentOp()),
+            MemRefType::get({}, value.getType()), loc);
+        scf::ParallelOp once =
+            createSingleIteration(rewriter, value.getDefiningOp()->getNextNode());
         OpBuilder b(once.getBody()->getTerminator());
         IRMapping mapping;
         memref::StoreOp::create(
             b, loc, rematerialize(b, value, scalars, mapping, spilled), buffer,
             ValueRange());
-        rewriter.setInsertionPoint(block.getTerminator());
-        gpu::DeallocOp::create(rewriter, loc, Type(), ValueRange(), buffer);
         spilled[value] = buffer;
       }
     });

@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -23,15 +25,10 @@ struct NVPTXRegisterTilePass
 /// Whether the body of `loop` (directly) holds a reduction loop of at least
 /// `minTrips` iterations.
 static bool hasLongReduction(scf::ParallelOp loop, int64_t minTrips) {
-  for (auto inner : loop.getBody()->getOps<scf::ForOp>()) {
-    std::optional<int64_t> trips = inner.getStaticTripCount()
-                                       ? std::optional<int64_t>(
-                                             inner.getStaticTripCount()->getSExtValue())
-                                       : std::nullopt;
-    if (inner.getNumRegionIterArgs() > 0 && trips && *trips >= minTrips)
-      return true;
-  }
-  return false;
+  return llvm::any_of(loop.getBody()->getOps<scf::ForOp>(), [&](auto inner) {
+    std::optional<int64_t> trips = nnc::nvptx::getTripCount(inner);
+    return inner.getNumRegionIterArgs() > 0 && trips && *trips >= minTrips;
+  });
 }
 
 /// Whether every loop nested in `loop` has bounds defined outside it, which
@@ -99,15 +96,9 @@ void NVPTXRegisterTilePass::runOnOperation() {
     if (!lower || *lower != 0 || !upper || *upper % factor != 0 ||
         !isConstantIntValue(loop.getStep()[0], 1))
       return;
-    int64_t threads = 1;
-    for (Value bound : loop.getUpperBound()) {
-      std::optional<int64_t> trips = getConstantIntValue(bound);
-      if (!trips)
-        return;
-      threads *= *trips;
-    }
+    std::optional<int64_t> threads = nnc::nvptx::getThreadCount(loop);
     // Keep the GPU busy: enough threads left after the tiling.
-    if (threads / factor >= minThreads)
+    if (threads && *threads / factor >= minThreads)
       loops.push_back(loop);
   });
   for (scf::ParallelOp loop : loops)

@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -41,14 +43,6 @@ struct Reduction {
 };
 } // namespace
 
-static std::optional<int64_t> getTripCount(scf::ForOp loop) {
-  std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound());
-  std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound());
-  std::optional<int64_t> step = getConstantIntValue(loop.getStep());
-  if (!lower || !upper || !step || *step <= 0)
-    return std::nullopt;
-  return llvm::divideCeil(std::max<int64_t>(0, *upper - *lower), *step);
-}
 
 /// The operation that combines iter_arg `index` of `loop` with a new value
 /// (through the loops nested in it), or null when the accumulator is used
@@ -62,7 +56,7 @@ static Operation *findCombiner(scf::ForOp loop, unsigned index,
   OpOperand &use = *acc.use_begin();
   Operation *user = use.getOwner();
   if (auto inner = dyn_cast<scf::ForOp>(user)) {
-    std::optional<int64_t> trips = getTripCount(inner);
+    std::optional<int64_t> trips = nnc::nvptx::getTripCount(inner);
     if (!trips || use.getOperandNumber() < inner.getNumControlOperands())
       return nullptr;
     unsigned innerIndex = use.getOperandNumber() - inner.getNumControlOperands();
@@ -89,15 +83,14 @@ static Operation *findCombiner(scf::ForOp loop, unsigned index,
 /// by 1 (as convert-linalg-to-parallel-loops makes them).
 static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
   Reduction reduction{parallel, nullptr, {}};
-  for (auto [lower, upper, step] :
-       llvm::zip(parallel.getLowerBound(), parallel.getUpperBound(),
-                 parallel.getStep())) {
-    std::optional<int64_t> ub = getConstantIntValue(upper);
-    if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1) || !ub ||
-        *ub <= 0)
+  for (auto [lower, step] :
+       llvm::zip(parallel.getLowerBound(), parallel.getStep()))
+    if (!isConstantIntValue(lower, 0) || !isConstantIntValue(step, 1))
       return std::nullopt;
-    reduction.threads *= *ub;
-  }
+  std::optional<int64_t> threads = nnc::nvptx::getThreadCount(parallel);
+  if (!threads || *threads <= 0)
+    return std::nullopt;
+  reduction.threads = *threads;
   Block *body = parallel.getBody();
   for (Operation &op : body->without_terminator()) {
     if (auto loop = dyn_cast<scf::ForOp>(op)) {
@@ -111,7 +104,7 @@ static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
   scf::ForOp loop = reduction.loop;
   if (!loop || loop.getNumRegionIterArgs() == 0)
     return std::nullopt;
-  std::optional<int64_t> trips = getTripCount(loop);
+  std::optional<int64_t> trips = nnc::nvptx::getTripCount(loop);
   if (!trips)
     return std::nullopt;
   reduction.trips = *trips;
@@ -157,23 +150,6 @@ static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
   return reduction;
 }
 
-/// Allocates `type` on the device for the whole function, like
-/// nnc-nvptx-device-buffers.
-static Value allocateForFunction(RewriterBase &rewriter, func::FuncOp func,
-                                 MemRefType type) {
-  OpBuilder::InsertionGuard guard(rewriter);
-  Location loc = func.getLoc();
-  rewriter.setInsertionPointToStart(&func.getBody().front());
-  Value buffer = gpu::AllocOp::create(rewriter, loc, type, Type(),
-                                      ValueRange(), ValueRange(), ValueRange(),
-                                      /*hostShared=*/false)
-                     .getMemref();
-  func.walk([&](func::ReturnOp ret) {
-    rewriter.setInsertionPoint(ret);
-    gpu::DeallocOp::create(rewriter, loc, Type(), ValueRange(), buffer);
-  });
-  return buffer;
-}
 
 /// Phase 1 reduces `splits` chunks of the loop per output element into
 /// partial results; phase 2 (the original loop, its reduction loop now over
@@ -191,8 +167,8 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
     shape.push_back(*getConstantIntValue(upper));
   SmallVector<Value> partials;
   for (const Accumulator &acc : reduction.accumulators)
-    partials.push_back(allocateForFunction(
-        rewriter, func, MemRefType::get(shape, acc.neutral.getType())));
+    partials.push_back(nnc::nvptx::allocateForFunction(
+        rewriter, func, MemRefType::get(shape, acc.neutral.getType()), loc));
 
   // Phase 1: (split, element) threads; each folds its chunk from the
   // neutral element.

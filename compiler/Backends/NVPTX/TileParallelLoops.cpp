@@ -2,8 +2,9 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
-#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace nnc::nvptx {
 #define GEN_PASS_DEF_NVPTXTILEPARALLELLOOPSPASS
@@ -25,16 +26,13 @@ struct NVPTXTileParallelLoopsPass
 /// innermost dimension outwards; null when a trip count is not static.
 static std::optional<SmallVector<int64_t>> getTileSizes(scf::ParallelOp loop,
                                                         int64_t blockSize) {
+  std::optional<SmallVector<int64_t>> trips = nnc::nvptx::getTripCounts(loop);
+  if (!trips)
+    return std::nullopt;
   SmallVector<int64_t> sizes(loop.getNumLoops(), 1);
   int64_t left = blockSize;
   for (int64_t d = loop.getNumLoops() - 1; d >= 0; --d) {
-    std::optional<int64_t> lower = getConstantIntValue(loop.getLowerBound()[d]);
-    std::optional<int64_t> upper = getConstantIntValue(loop.getUpperBound()[d]);
-    std::optional<int64_t> step = getConstantIntValue(loop.getStep()[d]);
-    if (!lower || !upper || !step || *step <= 0)
-      return std::nullopt;
-    int64_t trips = llvm::divideCeil(*upper - *lower, *step);
-    sizes[d] = std::max<int64_t>(1, std::min(trips, left));
+    sizes[d] = std::max<int64_t>(1, std::min((*trips)[d], left));
     left /= sizes[d];
   }
   return sizes;

@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+from emulated_suite import run_suite
+
 
 def losses(path):
     with open(path) as f:
@@ -20,8 +22,8 @@ def main():
     nnc, emulator, examples, workdir, steps, rtol = sys.argv[1:7]
     steps, rtol = int(steps), float(rtol)
     env = dict(os.environ, NNRT_LIBCUDA=emulator)
-    passed = failed = 0
-    for name in sys.argv[7:]:
+
+    def check(name):
         source = os.path.join(examples, name + ".mlir")
         runs = {}
         for target, flags in (("gpu", ["--target=nvptx", "--gpu-emulate"]), ("cpu", [])):
@@ -34,23 +36,16 @@ def main():
                  "--log-every", "1", "--metrics", metrics],
                 capture_output=True, text=True, env=env)
             if not run or run.returncode != 0:
-                print(f"FAIL {name}: {target} build or run\n{build.stderr}"
-                      f"{run.stderr if run else ''}")
-                break
+                return False, (f"{target} build or run\n{build.stderr}"
+                               f"{run.stderr if run else ''}")
             runs[target] = losses(metrics)
-        if len(runs) != 2:
-            failed += 1
-            continue
         worst = max(abs(runs["gpu"].get(s, float("nan")) - runs["cpu"][s]) / abs(runs["cpu"][s])
                     for s in range(1, steps + 1))
         if worst <= rtol:
-            print(f"ok {name}: largest relative loss difference {worst:.3g}")
-            passed += 1
-        else:
-            print(f"FAIL {name}: largest relative loss difference {worst:.3g} > {rtol}")
-            failed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            return True, f"largest relative loss difference {worst:.3g}"
+        return False, f"largest relative loss difference {worst:.3g} > {rtol}"
+
+    return run_suite(sys.argv[7:], check)
 
 
 if __name__ == "__main__":

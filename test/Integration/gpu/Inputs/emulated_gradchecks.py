@@ -11,6 +11,8 @@ import shlex
 import subprocess
 import sys
 
+from emulated_suite import run_suite
+
 
 def nnc_flags(path):
     """The flags of the file's `RUN: nnc ... %s -o %t` line."""
@@ -25,26 +27,21 @@ def nnc_flags(path):
 def main():
     nnc, emulator, workdir, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     env = dict(os.environ, NNRT_LIBCUDA=emulator)
-    passed = failed = 0
-    for path in files:
-        name = os.path.splitext(os.path.basename(path))[0]
-        exe = os.path.join(workdir, name)
+    paths = {os.path.splitext(os.path.basename(path))[0]: path for path in files}
+
+    def check(name):
+        path, exe = paths[name], os.path.join(workdir, name)
         compile = subprocess.run(
             [nnc, *nnc_flags(path), "--target=nvptx", "--gpu-emulate", path, "-o", exe],
             capture_output=True, text=True)
         if compile.returncode != 0:
-            print(f"FAIL {name}: compile\n{compile.stderr}")
-            failed += 1
-            continue
+            return False, f"compile\n{compile.stderr}"
         run = subprocess.run([exe, "gradcheck"], capture_output=True, text=True, env=env)
         if run.returncode == 0 and "gradcheck: PASS" in run.stdout:
-            print(f"ok {name}")
-            passed += 1
-        else:
-            print(f"FAIL {name}: exit {run.returncode}\n{run.stdout}{run.stderr}")
-            failed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+            return True, "gradcheck: PASS"
+        return False, f"exit {run.returncode}\n{run.stdout}{run.stderr}"
+
+    return run_suite(paths, check)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+//===- KernelUtils.h - helpers shared by the NVPTX loop passes --*- C++ -*-===//
+
+#ifndef NNC_BACKENDS_NVPTX_KERNELUTILS_H
+#define NNC_BACKENDS_NVPTX_KERNELUTILS_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <optional>
+
+namespace nnc::nvptx {
+
+/// Iterations of each dimension of `loop`; null when one is not static.
+std::optional<llvm::SmallVector<int64_t>>
+getTripCounts(mlir::scf::ParallelOp loop);
+
+/// Iterations of all dimensions of `loop` together (its threads once it is
+/// a kernel); null when one is not static.
+std::optional<int64_t> getThreadCount(mlir::scf::ParallelOp loop);
+
+/// Iterations of `loop`; null when not static.
+std::optional<int64_t> getTripCount(mlir::scf::ForOp loop);
+
+/// A `gpu.alloc` of `type` at the builder's insertion point.
+mlir::Value allocateOnDevice(mlir::OpBuilder &builder, mlir::Location loc,
+                             mlir::MemRefType type);
+
+/// Device memory for the whole call of `func`: allocated at its start, freed
+/// before each of its returns (the runtime's allocator caches the blocks).
+mlir::Value allocateForFunction(mlir::RewriterBase &rewriter,
+                                mlir::func::FuncOp func, mlir::MemRefType type,
+                                mlir::Location loc);
+
+} // namespace nnc::nvptx
+
+#endif // NNC_BACKENDS_NVPTX_KERNELUTILS_H
