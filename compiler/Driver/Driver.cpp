@@ -188,6 +188,7 @@ LogicalResult Compilation::runCodegen() {
                 ": expected an NVIDIA architecture such as sm_90");
   nvptx.chip = options.gpuArch;
   nvptx.emulate = options.gpuEmulate;
+  nvptx.tf32 = options.gpuTF32;
   nvptx.libdevice = findLibdevice(options.cudaPath);
   if (nvptx.libdevice.empty())
     return fail("libdevice (nvvm/libdevice/libdevice.10.bc of the CUDA "

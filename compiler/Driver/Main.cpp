@@ -83,6 +83,16 @@ int nnc::nncMain(int argc, char **argv) {
                "so that the model runs without a GPU on the CUDA emulator "
                "(NNRT_LIBCUDA=<build>/lib/libnnc-cuda-emulator.so; tests)"),
       cl::cat(category));
+  enum class MatmulPrecision { TF32, FP32 };
+  cl::opt<MatmulPrecision> gpuMatmul(
+      "gpu-matmul",
+      cl::desc("Precision of matmuls with --target=nvptx"),
+      cl::values(clEnumValN(MatmulPrecision::TF32, "tf32",
+                            "tensor cores, operands rounded to TF32 (10-bit "
+                            "mantissa), f32 sums (default)"),
+                 clEnumValN(MatmulPrecision::FP32, "fp32",
+                            "f32 multiply-adds, summed in the CPU's order")),
+      cl::init(MatmulPrecision::TF32), cl::cat(category));
   cl::opt<std::string> runtimeLib(
       "runtime-lib",
       cl::desc("libnnrt.a to link (default: <nnc dir>/../lib/libnnrt.a)"),
@@ -119,6 +129,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
   options.gpuEmulate = gpuEmulate;
+  options.gpuTF32 = gpuMatmul == MatmulPrecision::TF32;
   options.runtimeLib = runtimeLib;
   options.codegenThreads = codegenThreads;
   return runDriver(options, argv[0]);

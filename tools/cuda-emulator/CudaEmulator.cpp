@@ -10,9 +10,13 @@
 // checked against what the kernel reads.
 //
 // Launches are synchronous; blocks run in parallel on the host's cores
-// (NNC_EMU_THREADS caps them), the threads of a block one after the other,
-// which is correct for kernels without barriers (the emulated-kernels pass
-// rejects others). Launch configurations are checked against the limits of
+// (NNC_EMU_THREADS caps them). The threads of a block run one after the
+// other; those of kernels that synchronize (`nnc_emu_sync_<kernel>`:
+// barriers, shared memory, warp-wide tensor-core multiplies) run as fibers
+// that switch at each barrier, so that every thread reaches it before any
+// goes on, as on the GPU. A warp's `mma.sync.m16n8k8` (TF32) is computed
+// once all its 32 lanes have handed in their fragments, with the fragment
+// layout of the PTX ISA. Launch configurations are checked against the limits of
 // the GPU (sm_90), which would reject them too. "Device memory" is
 // inaccessible (PROT_NONE) except while the emulator itself copies or runs
 // kernels: host code that dereferences a device pointer crashes, as it
@@ -55,7 +59,18 @@ using KernelEntry = void (*)(void **params, const int64_t *ids);
 struct Function {
   std::string name;
   KernelEntry entry;
+  /// Whether its threads synchronize (they then run as fibers).
+  bool synchronizes;
 };
+
+/// The id array of a thread (compiler/Backends/NVPTX/EmulatedKernels.cpp):
+/// thread, block, block size, grid size (x, y, z each), then the
+/// emulator's barrier, the block's shared memory and its warp multiply.
+constexpr int kIdSlots = 15;
+constexpr int kBarrierSlot = 12, kSharedSlot = 13, kMmaSlot = 14;
+/// Shared memory per block (sm_90's static limit).
+constexpr size_t kSharedBytes = 48 * 1024;
+constexpr unsigned kWarpSize = 32;
 
 const char *errorName(CUresult result) {
   switch (result) {
@@ -111,6 +126,297 @@ unsigned workerCount() {
   return cores;
 }
 
+[[noreturn]] void fail(const std::string &message) {
+  std::fprintf(stderr, "nnc CUDA emulator: %s\n", message.c_str());
+  std::fflush(stderr);
+  std::_Exit(70);
+}
+
+//===-- Fibers ------------------------------------------------------------===//
+
+/// A fiber's saved state: its stack pointer (x86-64: callee-saved registers
+/// and the floating-point control words are on its stack).
+#if defined(__x86_64__)
+struct Context {
+  void *sp = nullptr;
+};
+
+extern "C" void nnc_emu_switch(void **save, void *resume);
+// Saves the callee-saved registers, MXCSR and the x87 control word on the
+// current stack, stores its pointer in *save, and resumes the fiber whose
+// stack pointer is `resume` the same way.
+asm(R"(
+  .text
+  .p2align 4
+  .hidden nnc_emu_switch
+  .globl nnc_emu_switch
+  .type nnc_emu_switch, @function
+nnc_emu_switch:
+  pushq %rbp
+  pushq %rbx
+  pushq %r12
+  pushq %r13
+  pushq %r14
+  pushq %r15
+  subq $8, %rsp
+  stmxcsr (%rsp)
+  fnstcw 4(%rsp)
+  movq %rsp, (%rdi)
+  movq %rsi, %rsp
+  ldmxcsr (%rsp)
+  fldcw 4(%rsp)
+  addq $8, %rsp
+  popq %r15
+  popq %r14
+  popq %r13
+  popq %r12
+  popq %rbx
+  popq %rbp
+  ret
+  .size nnc_emu_switch, .-nnc_emu_switch
+)");
+
+void switchContext(Context &from, Context &to) {
+  nnc_emu_switch(&from.sp, to.sp);
+}
+
+/// Makes `context` start `start` on the stack [base, base + bytes).
+void makeContext(Context &context, char *base, size_t bytes, void (*start)()) {
+  auto top = reinterpret_cast<uintptr_t>(base + bytes) & ~uintptr_t(15);
+  auto *sp = reinterpret_cast<uint64_t *>(top);
+  *--sp = 0; // `start`'s return address: it never returns
+  *--sp = reinterpret_cast<uint64_t>(start);
+  for (int i = 0; i < 6; ++i)
+    *--sp = 0; // rbp, rbx, r12-r15
+  uint32_t mxcsr, x87;
+  asm volatile("stmxcsr %0\n\tfnstcw %1" : "=m"(mxcsr), "=m"(x87));
+  *--sp = uint64_t(mxcsr) | uint64_t(x87 & 0xFFFF) << 32;
+  context.sp = sp;
+}
+#else
+} // namespace
+#include <ucontext.h>
+namespace {
+struct Context {
+  ucontext_t context;
+};
+
+void switchContext(Context &from, Context &to) {
+  swapcontext(&from.context, &to.context);
+}
+
+void makeContext(Context &context, char *base, size_t bytes, void (*start)()) {
+  getcontext(&context.context);
+  context.context.uc_stack.ss_sp = base;
+  context.context.uc_stack.ss_size = bytes;
+  context.context.uc_link = nullptr;
+  makecontext(&context.context, start, 0);
+}
+#endif
+
+enum class LaneState { Ready, AtBarrier, AtMma, Done };
+
+/// A thread of a block run as a fiber.
+struct Lane {
+  Context context;
+  LaneState state = LaneState::Ready;
+  int64_t ids[kIdSlots];
+  /// a0-a3, b0, b1 (TF32 bits), c0-c3 in; d0-d3 out.
+  uint32_t mma[14];
+};
+
+/// The block that this host thread is running as fibers.
+struct BlockRun {
+  const Function *function;
+  void **params;
+  std::vector<Lane> *lanes;
+  unsigned count;
+  unsigned running;
+  Context scheduler;
+};
+thread_local BlockRun *currentBlock = nullptr;
+
+constexpr size_t kStackBytes = 64 * 1024;
+
+/// Fiber stacks of this host thread, each above an inaccessible page (an
+/// overflow faults instead of corrupting a neighbour); unmapped when the
+/// thread ends (launches run on fresh host threads).
+struct StackPool {
+  std::vector<char *> stacks;
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  ~StackPool() {
+    for (char *stack : stacks)
+      munmap(stack - page, kStackBytes + page);
+  }
+};
+
+std::vector<char *> &stacks(unsigned count) {
+  thread_local StackPool pool;
+  while (pool.stacks.size() < count) {
+    void *memory = mmap(nullptr, kStackBytes + pool.page,
+                        PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+    if (memory == MAP_FAILED)
+      fail("cannot allocate fiber stacks");
+    mprotect(memory, pool.page, PROT_NONE);
+    pool.stacks.push_back(static_cast<char *>(memory) + pool.page);
+  }
+  return pool.stacks;
+}
+
+void laneMain() {
+  BlockRun &block = *currentBlock;
+  Lane &lane = (*block.lanes)[block.running];
+  block.function->entry(block.params, lane.ids);
+  lane.state = LaneState::Done;
+  switchContext(lane.context, block.scheduler);
+  __builtin_unreachable();
+}
+
+BlockRun &synchronizingBlock(const char *what) {
+  if (!currentBlock)
+    fail(std::string(what) +
+         " in a kernel not compiled as synchronizing (nnc_emu_sync_)");
+  return *currentBlock;
+}
+
+/// __syncthreads: the fiber waits until every thread of the block is here.
+void barrier() {
+  BlockRun &block = synchronizingBlock("barrier");
+  Lane &lane = (*block.lanes)[block.running];
+  lane.state = LaneState::AtBarrier;
+  switchContext(lane.context, block.scheduler);
+}
+
+/// mma.sync.m16n8k8 (TF32): hands in this lane's fragments, waits for the
+/// warp, takes its part of the result.
+void mma(uint32_t *words) {
+  BlockRun &block = synchronizingBlock("mma.sync");
+  Lane &lane = (*block.lanes)[block.running];
+  std::memcpy(lane.mma, words, 10 * sizeof(uint32_t));
+  lane.state = LaneState::AtMma;
+  switchContext(lane.context, block.scheduler);
+  std::memcpy(words + 10, lane.mma + 10, 4 * sizeof(uint32_t));
+}
+
+float asFloat(uint32_t bits) {
+  float value;
+  std::memcpy(&value, &bits, sizeof value);
+  return value;
+}
+
+uint32_t asBits(float value) {
+  uint32_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits;
+}
+
+/// D = A·B + C for the warp whose lanes start at `first`, with the
+/// fragment layout of the PTX ISA ("Matrix Fragments for mma.m16n8k8",
+/// .tf32): groupID = lane / 4, t = lane % 4; a0 (g, t), a1 (g + 8, t),
+/// a2 (g, t + 4), a3 (g + 8, t + 4); b0 (k = t, n = g), b1 (t + 4, g);
+/// c0 (g, 2t), c1 (g, 2t + 1), c2 (g + 8, 2t), c3 (g + 8, 2t + 1). The
+/// multiplicands keep the 19 bits of TF32; products are exact in f32.
+void multiplyWarp(Lane *lanes) {
+  float a[16][8], b[8][8], c[16][8];
+  auto tf32 = [](uint32_t bits) { return asFloat(bits & 0xFFFFE000u); };
+  for (unsigned l = 0; l < kWarpSize; ++l) {
+    const uint32_t *w = lanes[l].mma;
+    unsigned g = l / 4, t = l % 4;
+    a[g][t] = tf32(w[0]);
+    a[g + 8][t] = tf32(w[1]);
+    a[g][t + 4] = tf32(w[2]);
+    a[g + 8][t + 4] = tf32(w[3]);
+    b[t][g] = tf32(w[4]);
+    b[t + 4][g] = tf32(w[5]);
+    c[g][2 * t] = asFloat(w[6]);
+    c[g][2 * t + 1] = asFloat(w[7]);
+    c[g + 8][2 * t] = asFloat(w[8]);
+    c[g + 8][2 * t + 1] = asFloat(w[9]);
+  }
+  float d[16][8];
+  for (int i = 0; i < 16; ++i)
+    for (int j = 0; j < 8; ++j) {
+      float sum = c[i][j];
+      for (int k = 0; k < 8; ++k)
+        sum += a[i][k] * b[k][j];
+      d[i][j] = sum;
+    }
+  for (unsigned l = 0; l < kWarpSize; ++l) {
+    uint32_t *w = lanes[l].mma;
+    unsigned g = l / 4, t = l % 4;
+    w[10] = asBits(d[g][2 * t]);
+    w[11] = asBits(d[g][2 * t + 1]);
+    w[12] = asBits(d[g + 8][2 * t]);
+    w[13] = asBits(d[g + 8][2 * t + 1]);
+  }
+}
+
+/// Runs the `count` threads of one block as fibers: each runs until it
+/// waits (barrier, warp multiply) or ends; a warp whose lanes all wait at
+/// a multiply gets its result; when every thread waits at the barrier,
+/// all go on. Anything else (threads at different barriers, a barrier
+/// that some threads have left the kernel before) would hang or be
+/// undefined on the GPU: an error here.
+void runBlockFibers(const Function &function, void **params,
+                    const int64_t (&ids)[kIdSlots], const unsigned block[3]) {
+  unsigned count = block[0] * block[1] * block[2];
+  thread_local std::vector<Lane> lanes;
+  lanes.resize(count);
+  std::vector<char *> &stack = stacks(count);
+  for (unsigned i = 0; i < count; ++i) {
+    Lane &lane = lanes[i];
+    std::memcpy(lane.ids, ids, sizeof ids);
+    lane.ids[0] = i % block[0];
+    lane.ids[1] = i / block[0] % block[1];
+    lane.ids[2] = i / (block[0] * block[1]);
+    lane.state = LaneState::Ready;
+    makeContext(lane.context, stack[i], kStackBytes, laneMain);
+  }
+  BlockRun run{&function, params, &lanes, count, 0, {}};
+  currentBlock = &run;
+  for (;;) {
+    for (unsigned i = 0; i < count; ++i) {
+      if (lanes[i].state != LaneState::Ready)
+        continue;
+      run.running = i;
+      switchContext(run.scheduler, lanes[i].context);
+    }
+    unsigned done = 0, atBarrier = 0;
+    for (const Lane &lane : lanes) {
+      done += lane.state == LaneState::Done;
+      atBarrier += lane.state == LaneState::AtBarrier;
+    }
+    if (done == count)
+      break;
+    bool released = false;
+    for (unsigned first = 0; first < count; first += kWarpSize) {
+      unsigned waiting = 0;
+      for (unsigned l = first; l < std::min(count, first + kWarpSize); ++l)
+        waiting += lanes[l].state == LaneState::AtMma;
+      if (waiting == 0)
+        continue;
+      if (waiting != kWarpSize)
+        fail("kernel " + function.name + ": mma.sync reached by " +
+             std::to_string(waiting) + " of the 32 lanes of warp " +
+             std::to_string(first / kWarpSize));
+      multiplyWarp(&lanes[first]);
+      for (unsigned l = first; l < first + kWarpSize; ++l)
+        lanes[l].state = LaneState::Ready;
+      released = true;
+    }
+    if (released)
+      continue;
+    if (atBarrier != count)
+      fail("kernel " + function.name + ": a barrier reached by " +
+           std::to_string(atBarrier) + " of " + std::to_string(count) +
+           " threads (" + std::to_string(done) + " have returned)");
+    for (Lane &lane : lanes)
+      lane.state = LaneState::Ready;
+  }
+  currentBlock = nullptr;
+}
+
 /// Runs every thread of every block; blocks are independent (no kernel
 /// synchronizes across blocks), so they are shared among host threads.
 void runGrid(const Function &function, const unsigned grid[3],
@@ -118,12 +424,25 @@ void runGrid(const Function &function, const unsigned grid[3],
   size_t blocks = size_t(grid[0]) * grid[1] * grid[2];
   std::atomic<size_t> next{0};
   auto work = [&] {
-    int64_t ids[12] = {0, 0, 0, 0, 0, 0, block[0], block[1], block[2],
-                       grid[0], grid[1], grid[2]};
+    // Uninitialized, as on the GPU.
+    thread_local std::vector<char> shared(kSharedBytes + 16);
+    char *sharedBase = reinterpret_cast<char *>(
+        (reinterpret_cast<uintptr_t>(shared.data()) + 15) & ~uintptr_t(15));
+    std::memset(sharedBase, 0xA5, kSharedBytes);
+    int64_t ids[kIdSlots] = {0,       0,       0,       0,        0,       0,
+                             block[0], block[1], block[2], grid[0], grid[1],
+                             grid[2]};
+    ids[kBarrierSlot] = reinterpret_cast<int64_t>(&barrier);
+    ids[kSharedSlot] = reinterpret_cast<int64_t>(sharedBase);
+    ids[kMmaSlot] = reinterpret_cast<int64_t>(&mma);
     for (size_t b = next++; b < blocks; b = next++) {
       ids[3] = b % grid[0];
       ids[4] = b / grid[0] % grid[1];
       ids[5] = b / (size_t(grid[0]) * grid[1]);
+      if (function.synchronizes) {
+        runBlockFibers(function, params, ids, block);
+        continue;
+      }
       for (unsigned z = 0; z < block[2]; ++z)
         for (unsigned y = 0; y < block[1]; ++y)
           for (unsigned x = 0; x < block[0]; ++x) {
@@ -252,6 +571,11 @@ CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned,
 CUresult cuModuleGetFunction(void **function, void *, const char *name) {
   std::string symbol = std::string("nnc_emu_") + name;
   void *entry = dlsym(RTLD_DEFAULT, symbol.c_str());
+  bool synchronizes = false;
+  if (!entry) {
+    entry = dlsym(RTLD_DEFAULT, (std::string("nnc_emu_sync_") + name).c_str());
+    synchronizes = entry != nullptr;
+  }
   if (!entry) {
     std::fprintf(stderr,
                  "nnc CUDA emulator: no %s in the executable (was it "
@@ -260,7 +584,8 @@ CUresult cuModuleGetFunction(void **function, void *, const char *name) {
     return kNotFound;
   }
   // Kept for the process, as the driver keeps loaded functions.
-  *function = new Function{name, reinterpret_cast<KernelEntry>(entry)};
+  *function = new Function{name, reinterpret_cast<KernelEntry>(entry),
+                           synchronizes};
   return kSuccess;
 }
 

@@ -11,6 +11,7 @@
 #include "compiler/Backends/NVPTX/Passes.h"
 
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -35,9 +36,25 @@ struct NVPTXEmulatorEntriesPass
 
 static constexpr StringLiteral kBodyPrefix = "nnc_emu_body_";
 static constexpr StringLiteral kEntryPrefix = "nnc_emu_";
+/// Entries of kernels whose threads synchronize (barriers, warp-wide
+/// tensor-core operations): the emulator runs their threads as fibers.
+static constexpr StringLiteral kSyncEntryPrefix = "nnc_emu_sync_";
+static constexpr StringLiteral kSyncAttr = "nnc.emu_sync";
+static constexpr StringLiteral kSharedAttr = "nnc.emu_shared";
+/// The emulator's shared memory per block (sm_90's static limit).
+static constexpr int64_t kSharedLimit = 48 * 1024;
 
-/// Position of an index in the emulator's id array (thread, block, block
-/// size, grid size; x, y, z each), which tools/cuda-emulator fills the same.
+/// The emulator's id array (tools/cuda-emulator fills it the same): thread,
+/// block, block size, grid size (x, y, z each), then the emulator's own
+/// functions and the block's shared memory.
+enum IdSlot : int64_t {
+  kBarrierSlot = 12, // void (*)(void): __syncthreads
+  kSharedSlot = 13,  // the block's shared memory (48 KiB)
+  kMmaSlot = 14,     // void (*)(uint32_t[14]): mma.sync.m16n8k8 tf32, f32
+  kIdSlots = 15
+};
+
+/// Position of an index in the emulator's id array.
 static int64_t getIdSlot(Operation *op) {
   auto slot = [](int64_t base, gpu::Dimension dim) {
     return base + static_cast<int64_t>(dim);
@@ -53,17 +70,84 @@ static int64_t getIdSlot(Operation *op) {
   return -1;
 }
 
-/// func.func @nnc_emu_body_<kernel>(%ids: memref<12xindex>, <kernel args>)
-/// with the kernel's body, ids read from %ids.
+/// The pointer in slot `slot` of the id array.
+static Value loadPointer(OpBuilder &b, Location loc, Value ids, int64_t slot) {
+  Value index = arith::ConstantIndexOp::create(b, loc, slot);
+  Value word = memref::LoadOp::create(b, loc, ids, index);
+  Value bits = arith::IndexCastOp::create(b, loc, b.getI64Type(), word);
+  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+                                  bits);
+}
+
+/// cvt.rna.tf32.f32: the f32 rounded to 10 bits of mantissa, to nearest,
+/// ties away from zero (finite values; the bits of an f32).
+static Value emulateToTF32(OpBuilder &b, Location loc, Value value) {
+  Type i32 = b.getI32Type();
+  Value bits = arith::BitcastOp::create(b, loc, i32, value);
+  Value half = arith::ConstantIntOp::create(b, loc, i32, 0x1000);
+  Value mask = arith::ConstantIntOp::create(b, loc, i32, 0xFFFFE000);
+  return arith::AndIOp::create(b, loc, arith::AddIOp::create(b, loc, bits, half),
+                               mask);
+}
+
+/// nvvm.mma.sync (m16n8k8, tf32 operands, f32 accumulators) as a call of
+/// the emulator's warp-wide multiply: a0..a3, b0, b1, c0..c3 in, d0..d3
+/// out, through `scratch` (14 words).
+static LogicalResult emulateMma(RewriterBase &rewriter, NVVM::MmaOp mma,
+                                Value ids, Value scratch) {
+  auto shape = mma.getShape();
+  if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 8 ||
+      mma.getMultiplicandAPtxType() != NVVM::MMATypes::tf32 ||
+      mma.getMultiplicandBPtxType() != NVVM::MMATypes::tf32 ||
+      mma.getOperandC().size() != 4 ||
+      !mma.getOperandC()[0].getType().isF32())
+    return mma.emitOpError("is not the m16n8k8 tf32 form the emulator runs");
+  Location loc = mma.getLoc();
+  rewriter.setInsertionPoint(mma);
+  Type i32 = rewriter.getI32Type(), f32 = rewriter.getF32Type();
+  auto ptr = LLVM::LLVMPointerType::get(rewriter.getContext());
+  auto slot = [&](int32_t i) {
+    return LLVM::GEPOp::create(rewriter, loc, ptr, i32, scratch,
+                               ArrayRef<LLVM::GEPArg>{i});
+  };
+  int32_t i = 0;
+  for (Value operand : mma.getOperands())
+    LLVM::StoreOp::create(rewriter, loc, operand, slot(i++));
+  Value multiply = loadPointer(rewriter, loc, ids, kMmaSlot);
+  LLVM::CallOp::create(
+      rewriter, loc,
+      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(rewriter.getContext()),
+                                  {ptr}),
+      ValueRange{multiply, scratch});
+  Value result = LLVM::UndefOp::create(rewriter, loc, mma.getType());
+  for (int64_t d = 0; d < 4; ++d) {
+    Value value = LLVM::LoadOp::create(rewriter, loc, f32, slot(10 + d));
+    result = LLVM::InsertValueOp::create(rewriter, loc, result, value, d);
+  }
+  rewriter.replaceOp(mma, result);
+  return success();
+}
+
+/// func.func @nnc_emu_body_<kernel>(%ids: memref<15xindex>, <kernel args>,
+/// <shared buffers>) with the kernel's body, ids read from %ids, barriers
+/// and tensor-core operations calling the emulator.
 static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
-  if (kernel.getNumWorkgroupAttributions() ||
-      kernel.getNumPrivateAttributions())
+  if (kernel.getNumPrivateAttributions())
     return kernel.emitOpError(
-        "has memory attributions, which the emulator does not support");
+        "has private memory attributions, which the emulator does not "
+        "support");
   MLIRContext *ctx = kernel.getContext();
-  auto idsType = MemRefType::get({12}, IndexType::get(ctx));
+  auto idsType = MemRefType::get({kIdSlots}, IndexType::get(ctx));
   SmallVector<Type> inputs{idsType};
   llvm::append_range(inputs, kernel.getArgumentTypes());
+  // Shared buffers are plain host memory that the emulator provides.
+  SmallVector<MemRefType> sharedTypes;
+  for (BlockArgument shared : kernel.getWorkgroupAttributions()) {
+    auto type = cast<MemRefType>(shared.getType());
+    sharedTypes.push_back(MemRefType::get(type.getShape(), type.getElementType(),
+                                          type.getLayout()));
+    inputs.push_back(sharedTypes.back());
+  }
   OpBuilder builder(ctx);
   builder.setInsertionPointToEnd(module.getBody());
   auto body = func::FuncOp::create(builder, kernel.getLoc(),
@@ -73,9 +157,29 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
   kernel.getBody().cloneInto(&body.getBody(), mapping);
   Block &entry = body.getBody().front();
   Value ids = entry.insertArgument(0u, idsType, kernel.getLoc());
+  for (auto [i, type] : llvm::enumerate(sharedTypes))
+    entry.getArgument(1 + kernel.getNumArguments() + i).setType(type);
 
   IRRewriter rewriter(ctx);
-  WalkResult walk = body.walk([&](Operation *op) {
+  // Scratch words for the tensor-core calls, once per thread (an alloca
+  // inside the loops would grow the stack every iteration).
+  Value scratch;
+  auto getScratch = [&] {
+    if (!scratch) {
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPointToStart(&entry);
+      Value count = LLVM::ConstantOp::create(rewriter, kernel.getLoc(),
+                                             rewriter.getI64Type(), 14);
+      scratch = LLVM::AllocaOp::create(
+          rewriter, kernel.getLoc(), LLVM::LLVMPointerType::get(ctx),
+          rewriter.getI32Type(), count);
+    }
+    return scratch;
+  };
+  bool synchronizes = !sharedTypes.empty();
+  SmallVector<Operation *> ops;
+  body.walk([&](Operation *op) { ops.push_back(op); });
+  for (Operation *op : ops) {
     if (int64_t slot = getIdSlot(op); slot >= 0) {
       rewriter.setInsertionPoint(op);
       Value index = arith::ConstantIndexOp::create(rewriter, op->getLoc(), slot);
@@ -83,14 +187,40 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
     } else if (isa<gpu::ReturnOp>(op)) {
       rewriter.setInsertionPoint(op);
       rewriter.replaceOpWithNewOp<func::ReturnOp>(op);
-    } else if (isa<gpu::GPUDialect>(op->getDialect())) {
-      op->emitOpError("cannot be emulated on the host");
-      return WalkResult::interrupt();
+    } else if (isa<gpu::BarrierOp>(op)) {
+      rewriter.setInsertionPoint(op);
+      Value barrier = loadPointer(rewriter, op->getLoc(), ids, kBarrierSlot);
+      LLVM::CallOp::create(
+          rewriter, op->getLoc(),
+          LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {}),
+          ValueRange{barrier});
+      rewriter.eraseOp(op);
+      synchronizes = true;
+    } else if (auto cvt = dyn_cast<NVVM::ConvertFloatToTF32Op>(op)) {
+      if (cvt.getRnd() != NVVM::FPRoundingMode::RNA || cvt.getRelu() ||
+          cvt.getSat() != NVVM::SaturationMode::NONE)
+        return cvt.emitOpError("is not the round-to-nearest-away form the "
+                               "emulator runs");
+      rewriter.setInsertionPoint(op);
+      rewriter.replaceOp(op, emulateToTF32(rewriter, op->getLoc(), cvt.getSrc()));
+    } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
+      if (failed(emulateMma(rewriter, mma, ids, getScratch())))
+        return failure();
+      synchronizes = true;
+    } else if (isa<gpu::GPUDialect, NVVM::NVVMDialect>(op->getDialect())) {
+      return op->emitOpError("cannot be emulated on the host");
     }
-    return WalkResult::advance();
-  });
-  if (walk.wasInterrupted())
-    return failure();
+  }
+  if (synchronizes)
+    body->setAttr(kSyncAttr, UnitAttr::get(ctx));
+  // Byte sizes of the shared buffers, which the entry carves out of the
+  // block's shared memory.
+  SmallVector<int64_t> sharedBytes;
+  for (MemRefType type : sharedTypes)
+    sharedBytes.push_back(type.getNumElements() *
+                          type.getElementTypeBitWidth() / 8);
+  if (!sharedBytes.empty())
+    body->setAttr(kSharedAttr, builder.getDenseI64ArrayAttr(sharedBytes));
   // The host has no libdevice: exp, tanh, ... come from libm, which lacks
   // rsqrt (1 / sqrt).
   RewritePatternSet patterns(ctx);
@@ -124,33 +254,61 @@ void NVPTXEmulatedKernelsPass::runOnOperation() {
       return signalPassFailure();
 }
 
-/// llvm.func @nnc_emu_<kernel>(%params, %ids): loads each argument from
-/// cuLaunchKernel's parameter array (pointers to the values) and calls the
-/// body. Its signature, void(void **, const int64_t *), is the emulator's.
-static void createEntry(LLVM::LLVMFuncOp body, ModuleOp module) {
+/// llvm.func @nnc_emu_<kernel>(%params, %ids) (nnc_emu_sync_<kernel> when
+/// its threads synchronize): loads each argument from cuLaunchKernel's
+/// parameter array (pointers to the values), points the shared buffers into
+/// the block's shared memory (%ids[13]) and calls the body. Its signature,
+/// void(void **, const int64_t *), is the emulator's.
+static LogicalResult createEntry(LLVM::LLVMFuncOp body, ModuleOp module) {
   MLIRContext *ctx = body.getContext();
   Location loc = body.getLoc();
   auto ptr = LLVM::LLVMPointerType::get(ctx);
   OpBuilder builder(ctx);
   builder.setInsertionPointToEnd(module.getBody());
+  StringRef kernel = body.getName().drop_front(kBodyPrefix.size());
   auto entry = LLVM::LLVMFuncOp::create(
       builder, loc,
-      (kEntryPrefix + body.getName().drop_front(kBodyPrefix.size())).str(),
+      ((body->hasAttr(kSyncAttr) ? kSyncEntryPrefix : kEntryPrefix) + kernel)
+          .str(),
       LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr, ptr}));
   Block *block = entry.addEntryBlock(builder);
   builder.setInsertionPointToStart(block);
   Value params = block->getArgument(0);
-  // The body's first argument is the id array (a bare pointer).
-  SmallVector<Value> args{block->getArgument(1)};
+  Value ids = block->getArgument(1);
+  ArrayRef<int64_t> sharedBytes;
+  if (auto attr = body->getAttrOfType<DenseI64ArrayAttr>(kSharedAttr))
+    sharedBytes = attr.asArrayRef();
+  // The body's first argument is the id array (a bare pointer), its last
+  // ones the shared buffers.
+  SmallVector<Value> args{ids};
   ArrayRef<Type> types = body.getFunctionType().getParams();
-  for (auto [i, type] : llvm::enumerate(types.drop_front())) {
+  for (auto [i, type] :
+       llvm::enumerate(types.drop_front().drop_back(sharedBytes.size()))) {
     Value slot = LLVM::GEPOp::create(builder, loc, ptr, ptr, params,
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
     Value address = LLVM::LoadOp::create(builder, loc, ptr, slot);
     args.push_back(LLVM::LoadOp::create(builder, loc, type, address));
   }
+  if (!sharedBytes.empty()) {
+    Type i64 = builder.getI64Type(), i8 = builder.getI8Type();
+    Value slot = LLVM::GEPOp::create(builder, loc, ptr, i64, ids,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(kSharedSlot)});
+    Value base = LLVM::IntToPtrOp::create(
+        builder, loc, ptr, LLVM::LoadOp::create(builder, loc, i64, slot).getResult());
+    int64_t offset = 0;
+    for (int64_t bytes : sharedBytes) {
+      args.push_back(LLVM::GEPOp::create(builder, loc, ptr, i8, base,
+                                         ArrayRef<LLVM::GEPArg>{int32_t(offset)}));
+      offset += llvm::alignTo(bytes, 16);
+    }
+    if (offset > kSharedLimit)
+      return body.emitOpError("needs ")
+             << offset << " bytes of shared memory, more than the "
+             << kSharedLimit << " a block has";
+  }
   LLVM::CallOp::create(builder, loc, body, args);
   LLVM::ReturnOp::create(builder, loc, ValueRange());
+  return success();
 }
 
 void NVPTXEmulatorEntriesPass::runOnOperation() {
@@ -160,5 +318,6 @@ void NVPTXEmulatorEntriesPass::runOnOperation() {
     if (func.getName().starts_with(kBodyPrefix) && !func.isExternal())
       bodies.push_back(func);
   for (LLVM::LLVMFuncOp body : bodies)
-    createEntry(body, module);
+    if (failed(createEntry(body, module)))
+      return signalPassFailure();
 }

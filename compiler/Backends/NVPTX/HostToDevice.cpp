@@ -361,7 +361,8 @@ static LogicalResult moveToDevice(RewriterBase &rewriter, Block &block) {
   forwardStores(rewriter, block);
   fuseScalarCopies(rewriter, block);
   for (Operation &op : llvm::make_early_inc_range(block)) {
-    if (isa<scf::ParallelOp>(op))
+    // Kernels already (nnc-nvptx-tile-matmuls makes some before this pass).
+    if (isa<scf::ParallelOp, gpu::LaunchOp>(op))
       continue;
     if (auto load = dyn_cast<memref::LoadOp>(op)) {
       if (!isHostMemory(load.getMemRef()))

@@ -48,9 +48,12 @@ static void addBufferization(OpPassManager &pm) {
 }
 
 /// Loops on device buffers -> gpu.launch -> outlined kernels in a gpu.module.
-static void addMappingToGPU(OpPassManager &pm, bool emulate) {
+static void addMappingToGPU(OpPassManager &pm, bool emulate, bool tf32) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(nnc::nvptx::createNVPTXDeviceBuffersPass());
+  nnc::nvptx::NVPTXTileMatmulsPassOptions matmuls;
+  matmuls.tf32 = tf32;
+  funcPm.addPass(nnc::nvptx::createNVPTXTileMatmulsPass(matmuls));
   funcPm.addPass(nnc::nvptx::createNVPTXParallelDimsOutermostPass());
   funcPm.addPass(createConvertLinalgToParallelLoopsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXHostToDevicePass());
@@ -129,7 +132,7 @@ void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.nest<func::FuncOp>().addPass(createLinalgElementwiseOpFusionPass());
   addBufferization(pm);
-  addMappingToGPU(pm, options.emulate);
+  addMappingToGPU(pm, options.emulate, options.tf32);
   nvptx::NVPTXDeviceManifestPassOptions manifest;
   manifest.chip = options.chip;
   pm.addPass(nvptx::createNVPTXDeviceManifestPass(manifest));
@@ -189,6 +192,9 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
                        llvm::cl::desc("Also compile the kernels for the host "
                                       "(tools/cuda-emulator)"),
                        llvm::cl::init(false)};
+  Option<bool> tf32{*this, "tf32",
+                    llvm::cl::desc("Matmuls on the tensor cores in TF32"),
+                    llvm::cl::init(true)};
   Option<std::string> cudaPath{
       *this, "cuda-path",
       llvm::cl::desc("CUDA toolkit whose libdevice is linked (default: "
@@ -212,6 +218,6 @@ void nnc::registerNVPTXPipelines(DialectRegistry &registry) {
       [](OpPassManager &pm, const NVPTXPipelineOptions &opts) {
         buildNVPTXCodegenPipeline(
             pm, {opts.chip, opts.features, findLibdevice(opts.cudaPath),
-                 opts.emulate});
+                 opts.emulate, opts.tf32});
       });
 }

@@ -260,6 +260,50 @@ def NVPTXRegisterTilePass
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::scf::SCFDialect"];
 }
 
+def NVPTXTileMatmulsPass
+    : Pass<"nnc-nvptx-tile-matmuls", "::mlir::func::FuncOp"> {
+  let summary = "Turns matmuls into shared-memory tiled kernels on the tensor cores";
+  let description = [{
+    Runs on buffers, before linalg is lowered to loops. Each
+    `linalg.matmul` of static f32 operands (any transposes, expressed by
+    its indexing maps) becomes one `gpu.launch` of 128-thread blocks, each
+    computing a 64x64 tile of the output:
+
+    * per step of 16 along the reduction, the block copies a 64x16 panel of
+      each operand into shared memory (workgroup attributions; coalesced
+      along the operand's contiguous index, zero outside the operand), then
+      `gpu.barrier`;
+    * each warp computes a 32x32 sub-tile as 2x4 tiles of 16x8, a thread
+      keeping the 32 accumulators that the PTX ISA's m16n8k8 fragment
+      layout gives its lane (in registers, as `scf.for` iteration values);
+    * `tf32=true` (the default for training): `nvvm.mma.sync` m16n8k8 on
+      the tensor cores, operands rounded by `nvvm.convert.float.to.tf32`
+      (round to nearest, ties away: 10 bits of mantissa, products exact,
+      sums in f32); `tf32=false`: the same accumulators by f32
+      multiply-adds in the reduction's order, as on the CPU;
+    * the accumulators start from the output's values and are stored back
+      where they are inside it.
+
+    A matmul with fewer than `min-blocks` tiles whose reduction is longer
+    than `max-serial-reduction` is left to the loop passes
+    (nnc-nvptx-split-reductions spreads its sums over more threads).
+  }];
+  let options = [
+    Option<"tf32", "tf32", "bool", /*default=*/"true",
+           "Multiply on the tensor cores in TF32 (else f32 multiply-adds)">,
+    Option<"minBlocks", "min-blocks", "int64_t", /*default=*/"16",
+           "Fewest output tiles for a long reduction">,
+    Option<"maxSerialReduction", "max-serial-reduction", "int64_t",
+           /*default=*/"4096",
+           "Longest reduction one block runs whatever the tile count">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def NVPTXTileParallelLoopsPass
     : Pass<"nnc-nvptx-tile-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Splits each outermost parallel loop into blocks of threads";
@@ -346,12 +390,24 @@ def NVPTXEmulatedKernelsPass
   let description = [{
     For `nnc --gpu-emulate` (tests without a GPU, docs/gpu.md): each
     `gpu.func` kernel also becomes a host function
-    `@nnc_emu_body_<kernel>(%ids: memref<12xindex>, <kernel arguments>)`
-    whose thread, block, block-size and grid-size ids (x, y, z each, in
-    that order) are read from `%ids`; tools/cuda-emulator fills them for
-    every thread it runs. The kernels stay as they are and still become
-    PTX. Kernels with shared or private memory, or GPU operations other
-    than ids, are rejected.
+    `@nnc_emu_body_<kernel>(%ids: memref<15xindex>, <kernel arguments>,
+    <shared buffers>)` whose thread, block, block-size and grid-size ids
+    (x, y, z each, in that order) are read from `%ids`; tools/cuda-emulator
+    fills them for every thread it runs. The kernels stay as they are and
+    still become PTX. Beyond the ids:
+
+    * shared memory (workgroup attributions) becomes arguments in plain
+      host memory, which the entry point carves out of the block's shared
+      memory (`%ids[13]`);
+    * `gpu.barrier` calls the emulator's barrier (`%ids[12]`), and
+      `nvvm.mma.sync` (m16n8k8, tf32, f32 accumulators) its warp-wide
+      multiply (`%ids[14]`), its operands and results passing through 14
+      words of stack; such kernels get the `nnc.emu_sync` attribute, and
+      the emulator runs their threads as fibers;
+    * `nvvm.convert.float.to.tf32` (round to nearest, ties away) is
+      computed on the f32's bits.
+
+    Kernels with private memory or other GPU operations are rejected.
 
     ```mlir
     gpu.func @k(%a: memref<4xf32>) kernel {
@@ -360,9 +416,9 @@ def NVPTXEmulatedKernelsPass
       gpu.return
     }
     // also gives
-    func.func @nnc_emu_body_k(%ids: memref<12xindex>, %a: memref<4xf32>) {
+    func.func @nnc_emu_body_k(%ids: memref<15xindex>, %a: memref<4xf32>) {
       %c0 = arith.constant 0 : index
-      %t = memref.load %ids[%c0] : memref<12xindex>
+      %t = memref.load %ids[%c0] : memref<15xindex>
       ...
       return
     }
@@ -371,6 +427,7 @@ def NVPTXEmulatedKernelsPass
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect",
     "::mlir::memref::MemRefDialect"
   ];
 }
@@ -382,8 +439,11 @@ def NVPTXEmulatorEntriesPass
     Runs on the LLVM dialect, after the host lowering. For every
     `@nnc_emu_body_<kernel>` it defines `@nnc_emu_<kernel>(ptr %params,
     ptr %ids)`, which loads each argument from the array of pointers that
-    `cuLaunchKernel` receives (as the GPU would) and calls the body: the
-    emulator finds it by name and runs it once per thread.
+    `cuLaunchKernel` receives (as the GPU would), points the shared
+    buffers into the block's shared memory and calls the body: the
+    emulator finds it by name and runs it once per thread. Kernels whose
+    threads synchronize get `@nnc_emu_sync_<kernel>` instead, which the
+    emulator runs as fibers.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -85,7 +85,11 @@ void NVPTXPromoteAccumulatorsPass::runOnOperation() {
   // of the loop around them, which promotes them again.
   SmallVector<scf::ForOp> loops;
   getOperation().walk<WalkOrder::PostOrder>(
-      [&](scf::ForOp loop) { loops.push_back(loop); });
+      [&](scf::ForOp loop) {
+        // Kernels of nnc-nvptx-tile-matmuls keep their sums in registers.
+        if (!loop->getParentOfType<gpu::LaunchOp>())
+          loops.push_back(loop);
+      });
   for (scf::ForOp loop : loops)
     while (std::optional<Accumulator> accumulator = findAccumulator(loop))
       loop = promote(rewriter, loop, *accumulator);

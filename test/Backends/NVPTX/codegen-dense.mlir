@@ -1,26 +1,33 @@
 // The NVPTX pipeline on a dense layer (a fill of a temporary, then the matmul
-// accumulating onto it): one kernel, its sum carried in a register (one store per output
-// element, after the loop); and a bias-gradient-like sum over the batch
-// (reduction dimension first) on threads per output and batch chunk, not on
-// one thread.
+// accumulating onto it): the matmul is one shared-memory tiled kernel on the
+// tensor cores (nnc-nvptx-tile-matmuls); and a bias-gradient-like sum over
+// the batch (reduction dimension first) on threads per output and batch
+// chunk, not on one thread.
 // RUN: nnc-opt %s --nnc-nvptx-codegen -mlir-print-ir-after=scf-parallel-loop-fusion -o /dev/null 2>&1 | FileCheck %s --check-prefix=LOOPS
 // RUN: nnc-opt %s --nnc-nvptx-codegen | FileCheck %s
+// RUN: nnc-opt %s --nnc-nvptx-codegen=tf32=false | FileCheck %s --check-prefix=FP32
 
 // LOOPS-LABEL: func.func @nnc_predict
 // LOOPS:       %[[OUT:.*]] = gpu.alloc () : memref<128x256xf32>
 // LOOPS:       scf.parallel (%[[I:.*]], %[[J:.*]]) = (%c0, %c0) to (%c128, %c256)
 // LOOPS:         memref.store %{{.*}}, %[[OUT]][%[[I]], %[[J]]]
-// LOOPS:         %[[INIT:.*]] = memref.load %[[OUT]][%[[I]], %[[J]]]
-// LOOPS:         %[[SUM:.*]] = scf.for {{.*}} iter_args(%{{.*}} = %[[INIT]]) -> (f32)
-// LOOPS-NOT:       memref.store
-// LOOPS:         memref.store %[[SUM]], %[[OUT]][%[[I]], %[[J]]]
-// LOOPS:       scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %c0) to (%c2, %c256)
+// LOOPS:       gpu.launch blocks({{.*}}) in ({{.*}} = %c4, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c128, {{.*}} = %c1, {{.*}} = %c1) workgroup({{.*}} : memref<64x20xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<16x68xf32, #gpu.address_space<workgroup>>)
+// LOOPS:         nvvm.mma.sync
+// LOOPS:         memref.store %{{.*}}, %[[OUT]]
+// LOOPS:       scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %c0) to (%c2{{(_[0-9]+)?}}, %c256)
 // LOOPS:         scf.for {{.*}} -> (f32)
 // LOOPS:       scf.parallel (%{{.*}}) = (%c0) to (%c256)
 
-// CHECK-COUNT-4: gpu.launch_func
+// CHECK-COUNT-5: gpu.launch_func
 // CHECK-NOT:     gpu.launch_func
 // CHECK:         .visible .entry nnc_predict_kernel(
+// CHECK:         bar.sync
+// CHECK:         cvt.rna.tf32.f32
+// CHECK:         mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32
+
+// FP32-NOT:      mma.sync
+// FP32:          bar.sync
+// FP32-NOT:      mma.sync
 module {
   llvm.mlir.global external constant @nnc_manifest("nnc 1\0A\00") {addr_space = 0 : i32}
   func.func @nnc_predict(%x: memref<128x784xf32>, %w: memref<784x256xf32>, %colsum: memref<256xf32>) {

@@ -26,7 +26,7 @@ def main():
     def check(name):
         source = os.path.join(examples, name + ".mlir")
         runs = {}
-        for target, flags in (("gpu", ["--target=nvptx", "--gpu-emulate"]), ("cpu", [])):
+        for target, flags in (("gpu", ["--target=nvptx", "--gpu-emulate", "--gpu-matmul=fp32"]), ("cpu", [])):
             exe = os.path.join(workdir, f"{name}-{target}")
             metrics = exe + ".jsonl"
             build = subprocess.run([nnc, source, "--no-hessian", *flags, "-o", exe],

@@ -1,6 +1,7 @@
 """Runs every gradient check of test/Integration/gradcheck on the GPU path,
 under the CUDA emulator: each file is compiled as its own first RUN line
-says, plus --target=nvptx --gpu-emulate, and its `gradcheck` must PASS.
+says, plus --target=nvptx --gpu-emulate --gpu-matmul=fp32 (finite
+differences need f32 products), and its `gradcheck` must PASS.
 
 usage: emulated_gradchecks.py NNC EMULATOR WORKDIR FILE...
 Prints one line per file and a final `N passed, N failed`.
@@ -32,7 +33,7 @@ def main():
     def check(name):
         path, exe = paths[name], os.path.join(workdir, name)
         compile = subprocess.run(
-            [nnc, *nnc_flags(path), "--target=nvptx", "--gpu-emulate", path, "-o", exe],
+            [nnc, *nnc_flags(path), "--target=nvptx", "--gpu-emulate", "--gpu-matmul=fp32", path, "-o", exe],
             capture_output=True, text=True)
         if compile.returncode != 0:
             return False, f"compile\n{compile.stderr}"

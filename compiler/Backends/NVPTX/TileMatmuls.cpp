@@ -1,0 +1,369 @@
+//===- TileMatmuls.cpp - matmuls as shared-memory tiled kernels -----------===//
+//
+// A linalg.matmul on device buffers becomes one gpu.launch: each block of
+// 128 threads (4 warps) computes a 64x64 tile of the output, staging 64x16
+// panels of both operands in shared memory per step of the reduction. Each
+// warp owns a 32x32 sub-tile, i.e. 2x4 tiles of the tensor cores' m16n8k8
+// shape; a thread holds the 32 accumulators that the PTX ISA assigns to its
+// lane ("Matrix Fragments for mma.m16n8k8", .tf32 and .f32 accumulators).
+// With TF32 the products are `mma.sync.m16n8k8.tf32` (operands rounded to
+// nearest, ties away, by `cvt.rna.tf32.f32`); with FP32 the same thread
+// computes the same accumulators with multiply-adds from shared memory, in
+// the reduction's order (the CPU's).
+//
+//===----------------------------------------------------------------------===//
+
+#include "compiler/Backends/NVPTX/Passes.h"
+
+namespace nnc::nvptx {
+#define GEN_PASS_DEF_NVPTXTILEMATMULSPASS
+#include "compiler/Backends/NVPTX/Passes.h.inc"
+} // namespace nnc::nvptx
+
+using namespace mlir;
+
+namespace {
+struct NVPTXTileMatmulsPass
+    : nnc::nvptx::impl::NVPTXTileMatmulsPassBase<NVPTXTileMatmulsPass> {
+  using Base::Base;
+  void runOnOperation() override;
+};
+
+// Block tile (rows x columns of the output, reduction step) and threads.
+constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 16;
+constexpr int64_t kThreads = 128, kWarpSize = 32;
+// A warp's sub-tile: kWarpTilesM x kWarpTilesN tensor-core tiles of 16x8.
+constexpr int64_t kWarpTilesM = 2, kWarpTilesN = 4;
+// Padding of the shared panels' rows, so that the 32 lanes reading a
+// fragment hit 32 different banks.
+constexpr int64_t kPad = 4;
+constexpr int64_t kAccumulators = kWarpTilesM * kWarpTilesN * 4;
+
+/// The loop dimensions of a linalg.matmul: m, n, k.
+enum Dim : unsigned { M = 0, N = 1, K = 2 };
+
+/// An operand of the matmul: its buffer and which loop dimension each of
+/// its two indices is.
+struct Operand {
+  Value buffer;
+  unsigned dims[2];
+  /// Indices of the element at loop position (m, n, k).
+  SmallVector<Value, 2> indices(ArrayRef<Value> point) const {
+    return {point[dims[0]], point[dims[1]]};
+  }
+};
+
+/// Builds the kernel's index arithmetic with less noise.
+struct IndexBuilder {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v) const { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) const {
+    return arith::AddIOp::create(b, loc, x, y);
+  }
+  Value add(Value x, int64_t y) const { return y ? add(x, c(y)) : x; }
+  Value mul(Value x, int64_t y) const {
+    return arith::MulIOp::create(b, loc, x, c(y));
+  }
+  Value div(Value x, int64_t y) const {
+    return arith::DivUIOp::create(b, loc, x, c(y));
+  }
+  Value rem(Value x, int64_t y) const {
+    return arith::RemUIOp::create(b, loc, x, c(y));
+  }
+  Value less(Value x, int64_t bound) const {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x,
+                                 c(bound));
+  }
+  Value both(Value x, Value y) const {
+    return arith::AndIOp::create(b, loc, x, y);
+  }
+};
+} // namespace
+
+/// The matmul's operands when it is one this pass handles: f32 buffers of
+/// static shape, each operand indexed by two distinct loop dimensions.
+static std::optional<SmallVector<Operand, 3>>
+matchMatmul(linalg::MatmulOp op) {
+  if (!op.hasPureBufferSemantics())
+    return std::nullopt;
+  SmallVector<Operand, 3> operands;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<Value> buffers{op.getDpsInputs()[0], op.getDpsInputs()[1],
+                             op.getDpsInits()[0]};
+  for (auto [buffer, map] : llvm::zip(buffers, maps)) {
+    auto type = dyn_cast<MemRefType>(buffer.getType());
+    if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
+        type.getRank() != 2 || !map.isProjectedPermutation() ||
+        map.getNumResults() != 2)
+      return std::nullopt;
+    operands.push_back(
+        {buffer, {map.getDimPosition(0), map.getDimPosition(1)}});
+  }
+  return operands;
+}
+
+/// Copies the block's panel of `operand` (rows x cols of shared memory,
+/// indexed by loop dimensions `rowDim`, `colDim`, starting at `origin`)
+/// into `shared`; elements outside the operand read as zero. Consecutive
+/// threads take consecutive elements of the operand's contiguous index.
+static void loadPanel(IndexBuilder &ib, const Operand &operand,
+                      ArrayRef<int64_t> sizes, Value shared, unsigned rowDim,
+                      unsigned colDim, int64_t rows, int64_t cols,
+                      ArrayRef<Value> origin, Value thread) {
+  OpBuilder &b = ib.b;
+  Location loc = ib.loc;
+  // The panel dimension along the operand's last (contiguous) index.
+  bool rowContiguous = operand.dims[1] == rowDim;
+  int64_t fastSize = rowContiguous ? rows : cols;
+  for (int64_t first = 0; first < rows * cols; first += kThreads) {
+    Value e = ib.add(thread, first);
+    Value fast = ib.rem(e, fastSize), slow = ib.div(e, fastSize);
+    Value r = rowContiguous ? fast : slow, c = rowContiguous ? slow : fast;
+    SmallVector<Value, 3> point(origin);
+    point[rowDim] = ib.add(origin[rowDim], r);
+    point[colDim] = ib.add(origin[colDim], c);
+    Value inside = ib.both(ib.less(point[rowDim], sizes[rowDim]),
+                           ib.less(point[colDim], sizes[colDim]));
+    auto guarded = scf::IfOp::create(
+        b, loc, inside,
+        [&](OpBuilder &then, Location l) {
+          Value v = memref::LoadOp::create(then, l, operand.buffer,
+                                           operand.indices(point));
+          scf::YieldOp::create(then, l, v);
+        },
+        [&](OpBuilder &other, Location l) {
+          Value zero = arith::ConstantOp::create(
+              other, l, other.getF32FloatAttr(0.0f));
+          scf::YieldOp::create(other, l, zero);
+        });
+    memref::StoreOp::create(b, loc, guarded.getResult(0), shared,
+                            ValueRange{r, c});
+  }
+}
+
+namespace {
+/// Where a thread's accumulators sit in the block tile (PTX ISA, m16n8k8
+/// accumulators): accumulator (i, j, c) of warp tile (i, j) is row
+/// groupID + 8·(c / 2), column 2·threadID_in_group + c % 2 of it.
+struct ThreadLayout {
+  Value warpRow, warpCol, group, inGroup;
+  /// Row of the block tile of accumulator row half `h` of warp tile `i`.
+  Value row(IndexBuilder &ib, int64_t i, int64_t h) const {
+    return ib.add(ib.add(warpRow, i * 16 + 8 * h), group);
+  }
+  /// Column of the block tile of accumulator column `j` of warp tile `n`.
+  Value col(IndexBuilder &ib, int64_t n, int64_t j) const {
+    return ib.add(ib.add(warpCol, n * 8 + j), ib.mul(inGroup, 2));
+  }
+};
+} // namespace
+
+static int64_t accumulatorIndex(int64_t i, int64_t n, int64_t c) {
+  return (i * kWarpTilesN + n) * 4 + c;
+}
+
+/// One step of 8 along the reduction with the tensor cores (TF32).
+static void multiplyTF32(IndexBuilder &ib, const ThreadLayout &layout,
+                         Value sharedA, Value sharedB, int64_t k0,
+                         SmallVector<Value> &acc) {
+  OpBuilder &b = ib.b;
+  Location loc = ib.loc;
+  auto toTF32 = [&](Value shared, Value r, Value c) {
+    Value v = memref::LoadOp::create(b, loc, shared, ValueRange{r, c});
+    auto cvt = NVVM::ConvertFloatToTF32Op::create(b, loc, b.getI32Type(), v);
+    cvt.setRnd(NVVM::FPRoundingMode::RNA);
+    return cvt.getResult();
+  };
+  Value kLow = ib.add(layout.inGroup, k0), kHigh = ib.add(layout.inGroup, k0 + 4);
+  Type f32 = b.getF32Type();
+  auto resultType = LLVM::LLVMStructType::getLiteral(
+      b.getContext(), SmallVector<Type>(4, f32));
+  for (int64_t i = 0; i < kWarpTilesM; ++i) {
+    // a0: (g, t), a1: (g + 8, t), a2: (g, t + 4), a3: (g + 8, t + 4).
+    Value rowLow = layout.row(ib, i, 0), rowHigh = layout.row(ib, i, 1);
+    SmallVector<Value> a{toTF32(sharedA, rowLow, kLow),
+                         toTF32(sharedA, rowHigh, kLow),
+                         toTF32(sharedA, rowLow, kHigh),
+                         toTF32(sharedA, rowHigh, kHigh)};
+    for (int64_t n = 0; n < kWarpTilesN; ++n) {
+      // b0: (k = t, n = g), b1: (k = t + 4, n = g).
+      Value col = ib.add(ib.add(layout.warpCol, n * 8), layout.group);
+      SmallVector<Value> bFrag{toTF32(sharedB, kLow, col),
+                               toTF32(sharedB, kHigh, col)};
+      SmallVector<Value> c;
+      for (int64_t e = 0; e < 4; ++e)
+        c.push_back(acc[accumulatorIndex(i, n, e)]);
+      auto mma = NVVM::MmaOp::create(
+          b, loc, resultType, a, bFrag, c, ArrayRef<int64_t>{16, 8, 8},
+          std::nullopt, std::nullopt,
+          std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::tf32,
+                                        NVVM::MMATypes::tf32},
+          std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                         NVVM::MMALayout::col});
+      for (int64_t e = 0; e < 4; ++e)
+        acc[accumulatorIndex(i, n, e)] =
+            LLVM::ExtractValueOp::create(b, loc, mma.getResult(), e);
+    }
+  }
+}
+
+/// One step of 8 along the reduction with multiply-adds (FP32), each
+/// accumulator adding its products in the reduction's order.
+static void multiplyFP32(IndexBuilder &ib, const ThreadLayout &layout,
+                         Value sharedA, Value sharedB, int64_t k0,
+                         SmallVector<Value> &acc) {
+  OpBuilder &b = ib.b;
+  Location loc = ib.loc;
+  SmallVector<Value> rows, cols;
+  for (int64_t i = 0; i < kWarpTilesM; ++i)
+    for (int64_t h = 0; h < 2; ++h)
+      rows.push_back(layout.row(ib, i, h));
+  for (int64_t n = 0; n < kWarpTilesN; ++n)
+    for (int64_t j = 0; j < 2; ++j)
+      cols.push_back(layout.col(ib, n, j));
+  for (int64_t k = k0; k < k0 + 8; ++k) {
+    Value kIndex = ib.c(k);
+    SmallVector<Value> a, bv;
+    for (Value r : rows)
+      a.push_back(memref::LoadOp::create(b, loc, sharedA, ValueRange{r, kIndex}));
+    for (Value c : cols)
+      bv.push_back(
+          memref::LoadOp::create(b, loc, sharedB, ValueRange{kIndex, c}));
+    for (int64_t i = 0; i < kWarpTilesM; ++i)
+      for (int64_t n = 0; n < kWarpTilesN; ++n)
+        for (int64_t e = 0; e < 4; ++e) {
+          Value &sum = acc[accumulatorIndex(i, n, e)];
+          Value product = arith::MulFOp::create(b, loc, a[i * 2 + e / 2],
+                                                bv[n * 2 + e % 2]);
+          sum = arith::AddFOp::create(b, loc, sum, product);
+        }
+  }
+}
+
+/// Replaces `op` by the tiled kernel.
+static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
+                       ArrayRef<int64_t> sizes, bool tf32) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  IndexBuilder ib{b, loc};
+  MLIRContext *ctx = op.getContext();
+  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Type f32 = b.getF32Type();
+  auto sharedAType = MemRefType::get({kTileM, kTileK + kPad}, f32,
+                                     MemRefLayoutAttrInterface(), workgroup);
+  auto sharedBType = MemRefType::get({kTileK, kTileN + kPad}, f32,
+                                     MemRefLayoutAttrInterface(), workgroup);
+  Value one = ib.c(1);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, ib.c(llvm::divideCeil(sizes[N], kTileN)),
+      ib.c(llvm::divideCeil(sizes[M], kTileM)), one, ib.c(kThreads), one, one,
+      /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
+      /*asyncDependencies=*/{}, TypeRange{sharedAType, sharedBType});
+  Block &body = launch.getBody().front();
+  b.setInsertionPointToStart(&body);
+  Value sharedA = launch.getWorkgroupAttributions()[0];
+  Value sharedB = launch.getWorkgroupAttributions()[1];
+  Value thread = launch.getThreadIds().x;
+  Value rowOrigin = ib.mul(launch.getBlockIds().y, kTileM);
+  Value colOrigin = ib.mul(launch.getBlockIds().x, kTileN);
+
+  Value warp = ib.div(thread, kWarpSize), lane = ib.rem(thread, kWarpSize);
+  ThreadLayout layout{ib.mul(ib.div(warp, 2), kWarpTilesM * 16),
+                      ib.mul(ib.rem(warp, 2), kWarpTilesN * 8),
+                      ib.div(lane, 4), ib.rem(lane, 4)};
+  const Operand &a = operands[0], &bOp = operands[1], &c = operands[2];
+
+  // The thread's outputs, starting from the values already there.
+  auto outputPoint = [&](int64_t i, int64_t n, int64_t e) {
+    SmallVector<Value, 3> point(3, Value());
+    point[M] = ib.add(rowOrigin, layout.row(ib, i, e / 2));
+    point[N] = ib.add(colOrigin, layout.col(ib, n, e % 2));
+    Value inside = ib.both(ib.less(point[M], sizes[M]),
+                           ib.less(point[N], sizes[N]));
+    return std::make_pair(point, inside);
+  };
+  SmallVector<Value> acc(kAccumulators);
+  for (int64_t i = 0; i < kWarpTilesM; ++i)
+    for (int64_t n = 0; n < kWarpTilesN; ++n)
+      for (int64_t e = 0; e < 4; ++e) {
+        auto [point, inside] = outputPoint(i, n, e);
+        acc[accumulatorIndex(i, n, e)] =
+            scf::IfOp::create(
+                b, loc, inside,
+                [&](OpBuilder &then, Location l) {
+                  scf::YieldOp::create(
+                      then, l,
+                      memref::LoadOp::create(then, l, c.buffer,
+                                             c.indices(point))
+                          .getResult());
+                },
+                [&](OpBuilder &other, Location l) {
+                  scf::YieldOp::create(
+                      other, l,
+                      arith::ConstantOp::create(other, l,
+                                                other.getF32FloatAttr(0.0f))
+                          .getResult());
+                })
+                .getResult(0);
+      }
+
+  auto steps = scf::ForOp::create(
+      b, loc, ib.c(0), ib.c(llvm::alignTo(sizes[K], kTileK)), ib.c(kTileK),
+      acc);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(steps.getBody());
+    Value k0 = steps.getInductionVar();
+    SmallVector<Value> origin(3);
+    origin[M] = rowOrigin;
+    origin[N] = colOrigin;
+    origin[K] = k0;
+    loadPanel(ib, a, sizes, sharedA, M, K, kTileM, kTileK, origin, thread);
+    loadPanel(ib, bOp, sizes, sharedB, K, N, kTileK, kTileN, origin, thread);
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> sums(steps.getRegionIterArgs());
+    for (int64_t k = 0; k < kTileK; k += 8) {
+      if (tf32)
+        multiplyTF32(ib, layout, sharedA, sharedB, k, sums);
+      else
+        multiplyFP32(ib, layout, sharedA, sharedB, k, sums);
+    }
+    // Nobody overwrites the panels before every warp is done with them.
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, sums);
+  }
+
+  for (int64_t i = 0; i < kWarpTilesM; ++i)
+    for (int64_t n = 0; n < kWarpTilesN; ++n)
+      for (int64_t e = 0; e < 4; ++e) {
+        auto [point, inside] = outputPoint(i, n, e);
+        auto guarded = scf::IfOp::create(b, loc, inside);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(guarded.thenBlock());
+        memref::StoreOp::create(
+            b, loc, steps.getResult(accumulatorIndex(i, n, e)), c.buffer,
+            c.indices(point));
+      }
+  gpu::TerminatorOp::create(b, loc);
+  op.erase();
+}
+
+void NVPTXTileMatmulsPass::runOnOperation() {
+  SmallVector<linalg::MatmulOp> matmuls;
+  getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+  for (linalg::MatmulOp op : matmuls) {
+    std::optional<SmallVector<Operand, 3>> operands = matchMatmul(op);
+    if (!operands)
+      continue;
+    SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+    int64_t blocks = llvm::divideCeil(sizes[M], kTileM) *
+                     llvm::divideCeil(sizes[N], kTileN);
+    // A long reduction into few tiles (a convolution's weight gradient
+    // summed over every position of a batch) would keep a handful of
+    // blocks busy: nnc-nvptx-split-reductions spreads those better.
+    if (blocks < minBlocks && sizes[K] > maxSerialReduction)
+      continue;
+    tileMatmul(op, *operands, sizes, tf32);
+  }
+}

@@ -1,0 +1,68 @@
+// RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-nvptx-tile-matmuls))' | FileCheck %s
+// RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-nvptx-tile-matmuls{tf32=false}))' | FileCheck %s --check-prefix=FP32
+
+// A 100x72 output (not a multiple of the 64x64 tile) of a 40-long
+// reduction: a 2x2 grid of 128-thread blocks with two shared panels, each
+// thread's 32 accumulators starting from the output (guarded), a loop over
+// the reduction in steps of 16 (padded to 48) between two barriers, with
+// 2 (steps of 8) x 2 x 4 tensor-core multiplies on TF32-rounded operands;
+// then 32 guarded stores.
+// CHECK-LABEL: func.func @matmul
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
+// CHECK: gpu.launch blocks(%[[BX:.*]], %[[BY:.*]], %{{.*}}) in (%{{.*}} = %[[C2]], %{{.*}} = %[[C2]]{{.*}}, %{{.*}} = %[[C1]]) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C128]], %{{.*}} = %[[C1]], %{{.*}} = %[[C1]])
+// CHECK-SAME: workgroup(%[[SA:.*]] : memref<64x20xf32, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<16x68xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-32: memref.load %arg2
+// CHECK: %[[SUMS:.*]]:32 = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK-COUNT-8: memref.store %{{.*}}, %[[SA]]
+// CHECK-COUNT-8: memref.store %{{.*}}, %[[SB]]
+// CHECK: gpu.barrier
+// CHECK-COUNT-16: nvvm.mma.sync
+// CHECK: gpu.barrier
+// CHECK: scf.yield
+// CHECK-COUNT-32: memref.store %[[SUMS]]#{{[0-9]+}}, %arg2
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.matmul
+
+// FP32-LABEL: func.func @matmul
+// FP32: gpu.launch
+// FP32-NOT: nvvm
+// FP32: scf.for
+// FP32-COUNT-256: arith.mulf
+// FP32-NOT: nvvm
+// FP32: gpu.terminator
+func.func @matmul(%a: memref<100x40xf32>, %b: memref<40x72xf32>, %c: memref<100x72xf32>) {
+  linalg.matmul ins(%a, %b : memref<100x40xf32>, memref<40x72xf32>) outs(%c : memref<100x72xf32>)
+  return
+}
+
+// Transposed operands (indexing maps): A read as [k, m], B as [n, k].
+// CHECK-LABEL: func.func @transposed
+// CHECK: gpu.launch
+// CHECK: memref.load %arg0[%[[AK:.*]], %[[AM:.*]]] : memref<40x100xf32>
+// CHECK: memref.load %arg1[%[[BN:.*]], %[[BK:.*]]] : memref<72x40xf32>
+func.func @transposed(%a: memref<40x100xf32>, %b: memref<72x40xf32>, %c: memref<100x72xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+    ins(%a, %b : memref<40x100xf32>, memref<72x40xf32>) outs(%c : memref<100x72xf32>)
+  return
+}
+
+// A long reduction into few tiles (a convolution's weight gradient: 32x288
+// outputs, 5 tiles, summed over 100 352 positions) stays for the loop
+// passes; so do f64 matmuls.
+// CHECK-LABEL: func.func @long_reduction
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul
+func.func @long_reduction(%a: memref<32x100352xf32>, %b: memref<100352x288xf32>, %c: memref<32x288xf32>) {
+  linalg.matmul ins(%a, %b : memref<32x100352xf32>, memref<100352x288xf32>) outs(%c : memref<32x288xf32>)
+  return
+}
+
+// CHECK-LABEL: func.func @f64
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul
+func.func @f64(%a: memref<64x64xf64>, %b: memref<64x64xf64>, %c: memref<64x64xf64>) {
+  linalg.matmul ins(%a, %b : memref<64x64xf64>, memref<64x64xf64>) outs(%c : memref<64x64xf64>)
+  return
+}
