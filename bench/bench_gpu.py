@@ -9,6 +9,7 @@ NVIDIA GPU (or without a CUDA build of PyTorch for the peer) it says what it
 skips and exits 0.
 
 Usage: bench/bench_gpu.py [--models mlp] [--steps 1000] [--repeats 3]
+                          [--matmul tf32|fp32]  (both sides; default tf32)
                           [--python PY]   (an interpreter with CUDA PyTorch)
 """
 import argparse
@@ -32,9 +33,9 @@ def have_cuda_torch(python):
     return subprocess.run([python, "-c", probe], capture_output=True).returncode == 0
 
 
-def torch_run(python, model, steps, compiled):
+def torch_run(python, model, steps, compiled, tf32):
     cmd = [python, str(ROOT / "bench/torch_peer.py"), "--model", model,
-           "--steps", str(steps), "--device", "cuda"]
+           "--steps", str(steps), "--device", "cuda"] + (["--tf32"] if tf32 else [])
     out, _ = measure(cmd + (["--compile"] if compiled else []))
     return float(out.split()[-1])
 
@@ -44,6 +45,8 @@ def main():
     ap.add_argument("--models", default="mlp,mlp_bn,cnn")
     ap.add_argument("--steps", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--matmul", choices=["tf32", "fp32"], default="tf32",
+                    help="matmul precision of nnc (--gpu-matmul) and PyTorch")
     ap.add_argument("--python", default="/usr/bin/python3",
                     help="interpreter whose PyTorch has CUDA")
     args = ap.parse_args()
@@ -64,21 +67,24 @@ def main():
         for model in args.models.split(","):
             binary = tmp / model
             subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"),
-                            "--target=nvptx", "-o", str(binary)], check=True)
+                            "--target=nvptx", f"--gpu-matmul={args.matmul}",
+                            "-o", str(binary)], check=True)
             ours, eager, compiled = [], [], []
             for _ in range(args.repeats):
                 ours.append(nnc_run(binary, args.steps, tmp)[0])
                 if peer:
-                    eager.append(torch_run(args.python, model, args.steps, False))
-                    compiled.append(torch_run(args.python, model, args.steps, True))
+                    eager.append(torch_run(args.python, model, args.steps, False,
+                                           args.matmul == "tf32"))
+                    compiled.append(torch_run(args.python, model, args.steps, True,
+                                              args.matmul == "tf32"))
             med = lambda xs: statistics.median(xs) if xs else nan
             rows.append((model, med(ours), med(eager), med(compiled)))
     print(f"\n{'model':<10}{'nnc samples/s':>15}{'eager':>10}{'compile':>10}"
           f"{'nnc/eager':>11}{'nnc/compile':>13}")
     for model, a, b, c in rows:
         print(f"{model:<10}{a:>15.0f}{b:>10.0f}{c:>10.0f}{a / b:>11.2f}{a / c:>13.2f}")
-    print(f"({args.steps} training steps, batch 128, median of {args.repeats} "
-          "alternating runs)")
+    print(f"({args.steps} training steps, batch 128, {args.matmul} matmuls, "
+          f"median of {args.repeats} alternating runs)")
     return 0
 
 

@@ -62,8 +62,13 @@ def main():
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--compile", action="store_true")
+    ap.add_argument("--tf32", action="store_true",
+                    help="matmuls and convolutions in TF32 on the GPU")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    # Same precision as the nnc build it is compared with.
+    torch.backends.cuda.matmul.allow_tf32 = args.tf32
+    torch.backends.cudnn.allow_tf32 = args.tf32
     torch.manual_seed(0)
     images = torch.from_numpy(load_images(f"{DATA}/train-images-idx3-ubyte.gz").copy())
     labels = torch.from_numpy(load_labels(f"{DATA}/train-labels-idx1-ubyte.gz").astype(np.int64))

@@ -188,7 +188,11 @@ LogicalResult Compilation::runCodegen() {
                 ": expected an NVIDIA architecture such as sm_90");
   nvptx.chip = options.gpuArch;
   nvptx.emulate = options.gpuEmulate;
-  nvptx.tf32 = options.gpuTF32;
+  // TF32 tensor cores (mma.sync ... .tf32) start with sm_80; earlier GPUs
+  // get the f32 kernels.
+  unsigned smVersion = 0;
+  StringRef(options.gpuArch).drop_front(3).getAsInteger(10, smVersion);
+  nvptx.tf32 = options.gpuTF32 && smVersion >= 80;
   nvptx.libdevice = findLibdevice(options.cudaPath);
   if (nvptx.libdevice.empty())
     return fail("libdevice (nvvm/libdevice/libdevice.10.bc of the CUDA "

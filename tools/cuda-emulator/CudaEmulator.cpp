@@ -39,6 +39,9 @@
 #include <unordered_map>
 #include <thread>
 #include <vector>
+#if !defined(__x86_64__)
+#include <ucontext.h>
+#endif
 
 namespace {
 
@@ -194,9 +197,6 @@ void makeContext(Context &context, char *base, size_t bytes, void (*start)()) {
   context.sp = sp;
 }
 #else
-} // namespace
-#include <ucontext.h>
-namespace {
 struct Context {
   ucontext_t context;
 };

@@ -15,6 +15,9 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
 namespace nnc::nvptx {
 #define GEN_PASS_DEF_NVPTXTILEMATMULSPASS
 #include "compiler/Backends/NVPTX/Passes.h.inc"
@@ -101,6 +104,137 @@ matchMatmul(linalg::MatmulOp op) {
         {buffer, {map.getDimPosition(0), map.getDimPosition(1)}});
   }
   return operands;
+}
+
+/// The operation right before a matmul that sets its whole output (a fill,
+/// a bias broadcast): its value at each output element becomes the
+/// accumulators' start, saving a kernel and a pass over the output. A
+/// linalg.fill, or an all-parallel linalg.generic writing the output with
+/// the identity map, not reading it, whose inputs are buffers indexed by
+/// projected permutations.
+static Operation *matchPrologue(linalg::MatmulOp op, Value output) {
+  Operation *previous = op->getPrevNode();
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(previous))
+    return fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == output
+               ? fill
+               : nullptr;
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(previous);
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 || generic.getDpsInits()[0] != output ||
+      generic.getNumReductionLoops() != 0 ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity() ||
+      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+    return nullptr;
+  for (OpOperand *input : generic.getDpsInputOperands())
+    if (!isa<MemRefType>(input->get().getType()) ||
+        !generic.getMatchingIndexingMap(input).isProjectedPermutation() ||
+        input->get() == output)
+      return nullptr;
+  // Nothing in the body but computations on the loaded values.
+  for (Operation &bodyOp : generic.getBody()->without_terminator())
+    if (!isPure(&bodyOp) || bodyOp.getNumRegions() != 0)
+      return nullptr;
+  return generic;
+}
+
+/// What `prologue` (matchPrologue) stores at output element `indices`.
+static Value computePrologue(OpBuilder &b, Location loc, Operation *prologue,
+                             ValueRange indices) {
+  if (auto fill = dyn_cast<linalg::FillOp>(prologue))
+    return fill.getDpsInputs()[0];
+  auto generic = cast<linalg::GenericOp>(prologue);
+  IRMapping mapping;
+  Block *body = generic.getBody();
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    SmallVector<Value> at;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      at.push_back(indices[map.getDimPosition(r)]);
+    mapping.map(body->getArgument(input->getOperandNumber()),
+                memref::LoadOp::create(b, loc, input->get(), at));
+  }
+  for (Operation &bodyOp : body->without_terminator())
+    b.clone(bodyOp, mapping);
+  return mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
+}
+
+/// The buffer that `value` is a view of.
+static Value getRootBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
+/// The operation right after a matmul that maps its output element by
+/// element (an activation): computed on the accumulators before they are
+/// stored, saving a kernel and a pass over the output. An all-parallel
+/// linalg.generic with the identity map on its output (of the matmul's
+/// output's shape) and on every read of the matmul's output, other inputs
+/// being buffers indexed by projected permutations, none of them (nor the
+/// matmul's operands) sharing a buffer with what it writes, since other
+/// blocks may still read those.
+static linalg::GenericOp matchEpilogue(linalg::MatmulOp op,
+                                       ArrayRef<Operand> operands) {
+  auto generic = dyn_cast_or_null<linalg::GenericOp>(op->getNextNode());
+  Value output = operands[2].buffer;
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 || generic.getNumReductionLoops() != 0 ||
+      generic.getDpsInits()[0].getType() != output.getType() ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity() ||
+      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+    return nullptr;
+  Value written = getRootBuffer(generic.getDpsInits()[0]);
+  bool writesOutput = written == getRootBuffer(output);
+  if (writesOutput && generic.getDpsInits()[0] != output)
+    return nullptr;
+  bool readsOutput = false;
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    if (!isa<MemRefType>(input->get().getType()) ||
+        !map.isProjectedPermutation())
+      return nullptr;
+    if (input->get() == output) {
+      if (!map.isIdentity())
+        return nullptr;
+      readsOutput = true;
+    } else if (getRootBuffer(input->get()) == written) {
+      return nullptr;
+    }
+  }
+  if (!readsOutput || getRootBuffer(operands[0].buffer) == written ||
+      getRootBuffer(operands[1].buffer) == written)
+    return nullptr;
+  for (Operation &bodyOp : generic.getBody()->without_terminator())
+    if (!isPure(&bodyOp) || bodyOp.getNumRegions() != 0)
+      return nullptr;
+  return generic;
+}
+
+/// Stores what `epilogue` (matchEpilogue) computes at output element
+/// `indices`, where the matmul's output holds `value`.
+static void storeEpilogue(OpBuilder &b, Location loc, linalg::GenericOp epilogue,
+                          Value output, Value value, ValueRange indices) {
+  IRMapping mapping;
+  Block *body = epilogue.getBody();
+  for (OpOperand *input : epilogue.getDpsInputOperands()) {
+    BlockArgument arg = body->getArgument(input->getOperandNumber());
+    if (input->get() == output) {
+      mapping.map(arg, value);
+      continue;
+    }
+    AffineMap map = epilogue.getMatchingIndexingMap(input);
+    SmallVector<Value> at;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      at.push_back(indices[map.getDimPosition(r)]);
+    mapping.map(arg, memref::LoadOp::create(b, loc, input->get(), at));
+  }
+  for (Operation &bodyOp : body->without_terminator())
+    b.clone(bodyOp, mapping);
+  memref::StoreOp::create(
+      b, loc, mapping.lookupOrDefault(body->getTerminator()->getOperand(0)),
+      epilogue.getDpsInits()[0], indices);
 }
 
 /// Copies the block's panel of `operand` (rows x cols of shared memory,
@@ -243,7 +377,8 @@ static void multiplyFP32(IndexBuilder &ib, const ThreadLayout &layout,
 
 /// Replaces `op` by the tiled kernel.
 static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
-                       ArrayRef<int64_t> sizes, bool tf32) {
+                       ArrayRef<int64_t> sizes, bool tf32,
+                       Operation *prologue, linalg::GenericOp epilogue) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   IndexBuilder ib{b, loc};
@@ -274,7 +409,8 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
                       ib.div(lane, 4), ib.rem(lane, 4)};
   const Operand &a = operands[0], &bOp = operands[1], &c = operands[2];
 
-  // The thread's outputs, starting from the values already there.
+  // The thread's outputs, starting from the values already there or from
+  // what the prologue would have stored.
   auto outputPoint = [&](int64_t i, int64_t n, int64_t e) {
     SmallVector<Value, 3> point(3, Value());
     point[M] = ib.add(rowOrigin, layout.row(ib, i, e / 2));
@@ -292,11 +428,13 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
             scf::IfOp::create(
                 b, loc, inside,
                 [&](OpBuilder &then, Location l) {
-                  scf::YieldOp::create(
-                      then, l,
-                      memref::LoadOp::create(then, l, c.buffer,
-                                             c.indices(point))
-                          .getResult());
+                  SmallVector<Value, 2> indices = c.indices(point);
+                  Value init =
+                      prologue
+                          ? computePrologue(then, l, prologue, indices)
+                          : memref::LoadOp::create(then, l, c.buffer, indices)
+                                .getResult();
+                  scf::YieldOp::create(then, l, init);
                 },
                 [&](OpBuilder &other, Location l) {
                   scf::YieldOp::create(
@@ -341,12 +479,18 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
         auto guarded = scf::IfOp::create(b, loc, inside);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(guarded.thenBlock());
-        memref::StoreOp::create(
-            b, loc, steps.getResult(accumulatorIndex(i, n, e)), c.buffer,
-            c.indices(point));
+        Value sum = steps.getResult(accumulatorIndex(i, n, e));
+        SmallVector<Value, 2> indices = c.indices(point);
+        memref::StoreOp::create(b, loc, sum, c.buffer, indices);
+        if (epilogue)
+          storeEpilogue(b, loc, epilogue, c.buffer, sum, indices);
       }
   gpu::TerminatorOp::create(b, loc);
   op.erase();
+  if (prologue)
+    prologue->erase();
+  if (epilogue)
+    epilogue.erase();
 }
 
 void NVPTXTileMatmulsPass::runOnOperation() {
@@ -364,6 +508,8 @@ void NVPTXTileMatmulsPass::runOnOperation() {
     // blocks busy: nnc-nvptx-split-reductions spreads those better.
     if (blocks < minBlocks && sizes[K] > maxSerialReduction)
       continue;
-    tileMatmul(op, *operands, sizes, tf32);
+    tileMatmul(op, *operands, sizes, tf32,
+               matchPrologue(op, (*operands)[2].buffer),
+               matchEpilogue(op, *operands));
   }
 }

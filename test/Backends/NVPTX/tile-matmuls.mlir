@@ -66,3 +66,57 @@ func.func @f64(%a: memref<64x64xf64>, %b: memref<64x64xf64>, %c: memref<64x64xf6
   linalg.matmul ins(%a, %b : memref<64x64xf64>, memref<64x64xf64>) outs(%c : memref<64x64xf64>)
   return
 }
+
+// A bias broadcast before the matmul and an activation after it (a dense
+// layer): the accumulators start from the bias, the activation is computed
+// on them before the stores; both linalg ops are gone. The output is still
+// stored (the backward pass reads it).
+// CHECK-LABEL: func.func @dense
+// CHECK-NOT: linalg.generic
+// CHECK: gpu.launch
+// CHECK-COUNT-32: memref.load %arg2[%{{.*}}] : memref<256xf32>
+// CHECK: %[[SUMS:.*]]:32 = scf.for
+// CHECK: memref.store %[[SUMS]]#0, %arg3
+// CHECK: %[[RELU:.*]] = arith.maximumf %[[SUMS]]#0
+// CHECK: memref.store %[[RELU]], %arg4
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.generic
+func.func @dense(%x: memref<128x784xf32>, %w: memref<784x256xf32>, %bias: memref<256xf32>, %pre: memref<128x256xf32>, %act: memref<128x256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<256xf32>) outs(%pre : memref<128x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul ins(%x, %w : memref<128x784xf32>, memref<784x256xf32>) outs(%pre : memref<128x256xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%pre : memref<128x256xf32>) outs(%act : memref<128x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// An elementwise op that writes an operand of the matmul (other blocks may
+// still read it) or reads the output transposed stays as it is.
+// CHECK-LABEL: func.func @unsafe_epilogues
+// CHECK: gpu.launch
+// CHECK: linalg.generic
+// CHECK: gpu.launch
+// CHECK: linalg.generic
+func.func @unsafe_epilogues(%a: memref<64x64xf32>, %b: memref<64x64xf32>, %c: memref<64x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<64x64xf32>, memref<64x64xf32>) outs(%c : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<64x64xf32>) outs(%a : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul ins(%a, %b : memref<64x64xf32>, memref<64x64xf32>) outs(%c : memref<64x64xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<64x64xf32>) outs(%b : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
