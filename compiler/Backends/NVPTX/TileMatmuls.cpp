@@ -106,6 +106,13 @@ matchMatmul(linalg::MatmulOp op) {
   return operands;
 }
 
+/// The buffer that `value` is a view of.
+static Value getRootBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
+}
+
 /// The operation right before a matmul that sets its whole output (a fill,
 /// a bias broadcast): its value at each output element becomes the
 /// accumulators' start, saving a kernel and a pass over the output. A
@@ -126,10 +133,12 @@ static Operation *matchPrologue(linalg::MatmulOp op, Value output) {
            .isIdentity() ||
       generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
     return nullptr;
+  // Not reading the output, not even through a view: other blocks may
+  // already have stored their tiles.
   for (OpOperand *input : generic.getDpsInputOperands())
     if (!isa<MemRefType>(input->get().getType()) ||
         !generic.getMatchingIndexingMap(input).isProjectedPermutation() ||
-        input->get() == output)
+        getRootBuffer(input->get()) == getRootBuffer(output))
       return nullptr;
   // Nothing in the body but computations on the loaded values.
   for (Operation &bodyOp : generic.getBody()->without_terminator())
@@ -157,13 +166,6 @@ static Value computePrologue(OpBuilder &b, Location loc, Operation *prologue,
   for (Operation &bodyOp : body->without_terminator())
     b.clone(bodyOp, mapping);
   return mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
-}
-
-/// The buffer that `value` is a view of.
-static Value getRootBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
 }
 
 /// The operation right after a matmul that maps its output element by
