@@ -5,7 +5,6 @@
 #include "compiler/Backends/NVPTX/KernelUtils.h"
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace nnc::nvptx {
 #define GEN_PASS_DEF_NVPTXHOSTTODEVICEPASS
@@ -13,6 +12,7 @@ namespace nnc::nvptx {
 } // namespace nnc::nvptx
 
 using namespace mlir;
+using nnc::nvptx::getRootBuffer;
 
 namespace {
 struct NVPTXHostToDevicePass
@@ -61,13 +61,6 @@ static void transferToHost(RewriterBase &rewriter, memref::LoadOp load) {
   gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(), ValueRange(),
                          device);
   rewriter.replaceOp(load, result);
-}
-
-/// The buffer that `value` is a view of.
-static Value getRootBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
 }
 
 /// The arguments of the ABI functions that are host memory in GPU models

@@ -3,6 +3,7 @@
 #include "compiler/Backends/NVPTX/KernelUtils.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -68,4 +69,10 @@ Value nnc::nvptx::allocateForFunction(RewriterBase &rewriter,
                            ValueRange(), buffer);
   });
   return buffer;
+}
+
+Value nnc::nvptx::getRootBuffer(Value value) {
+  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
+    value = view.getViewSource();
+  return value;
 }

@@ -23,6 +23,9 @@ std::optional<int64_t> getThreadCount(mlir::scf::ParallelOp loop);
 /// Iterations of `loop`; null when not static.
 std::optional<int64_t> getTripCount(mlir::scf::ForOp loop);
 
+/// The buffer that `value` is a view of.
+mlir::Value getRootBuffer(mlir::Value value);
+
 /// A `gpu.alloc` of `type` at the builder's insertion point.
 mlir::Value allocateOnDevice(mlir::OpBuilder &builder, mlir::Location loc,
                              mlir::MemRefType type);

@@ -15,8 +15,9 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/Interfaces/SideEffectInterfaces.h"
-#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace nnc::nvptx {
 #define GEN_PASS_DEF_NVPTXTILEMATMULSPASS
@@ -24,6 +25,7 @@ namespace nnc::nvptx {
 } // namespace nnc::nvptx
 
 using namespace mlir;
+using nnc::nvptx::getRootBuffer;
 
 namespace {
 struct NVPTXTileMatmulsPass
@@ -106,19 +108,58 @@ matchMatmul(linalg::MatmulOp op) {
   return operands;
 }
 
-/// The buffer that `value` is a view of.
-static Value getRootBuffer(Value value) {
-  while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
-    value = view.getViewSource();
-  return value;
+/// Whether `generic` writes one buffer element by element, each element
+/// from the inputs alone: all-parallel, the identity map on its output,
+/// which its body does not read; inputs are buffers indexed by projected
+/// permutations, and its body computes on them without side effects.
+static bool isElementwiseWrite(linalg::GenericOp generic) {
+  if (!generic.hasPureBufferSemantics() || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0 ||
+      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
+           .isIdentity() ||
+      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+    return false;
+  for (OpOperand *input : generic.getDpsInputOperands())
+    if (!isa<MemRefType>(input->get().getType()) ||
+        !generic.getMatchingIndexingMap(input).isProjectedPermutation())
+      return false;
+  return llvm::all_of(generic.getBody()->without_terminator(),
+                      [](Operation &op) {
+                        return isPure(&op) && op.getNumRegions() == 0;
+                      });
+}
+
+/// The value an isElementwiseWrite `generic` gives output element
+/// `indices`: its body cloned at the builder, each input loaded there, but
+/// `known` (a buffer) read as `value`.
+static Value computeElement(OpBuilder &b, Location loc,
+                            linalg::GenericOp generic, ValueRange indices,
+                            Value known = nullptr, Value value = nullptr) {
+  IRMapping mapping;
+  Block *body = generic.getBody();
+  for (OpOperand *input : generic.getDpsInputOperands()) {
+    BlockArgument arg = body->getArgument(input->getOperandNumber());
+    if (known && input->get() == known) {
+      mapping.map(arg, value);
+      continue;
+    }
+    AffineMap map = generic.getMatchingIndexingMap(input);
+    SmallVector<Value> at;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      at.push_back(indices[map.getDimPosition(r)]);
+    mapping.map(arg, memref::LoadOp::create(b, loc, input->get(), at));
+  }
+  for (Operation &bodyOp : body->without_terminator())
+    b.clone(bodyOp, mapping);
+  return mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
 }
 
 /// The operation right before a matmul that sets its whole output (a fill,
 /// a bias broadcast): its value at each output element becomes the
 /// accumulators' start, saving a kernel and a pass over the output. A
-/// linalg.fill, or an all-parallel linalg.generic writing the output with
-/// the identity map, not reading it, whose inputs are buffers indexed by
-/// projected permutations.
+/// linalg.fill, or an isElementwiseWrite generic of the output that does
+/// not read it, not even through a view: other blocks may already have
+/// stored their tiles.
 static Operation *matchPrologue(linalg::MatmulOp op, Value output) {
   Operation *previous = op->getPrevNode();
   if (auto fill = dyn_cast_or_null<linalg::FillOp>(previous))
@@ -126,23 +167,11 @@ static Operation *matchPrologue(linalg::MatmulOp op, Value output) {
                ? fill
                : nullptr;
   auto generic = dyn_cast_or_null<linalg::GenericOp>(previous);
-  if (!generic || !generic.hasPureBufferSemantics() ||
-      generic.getNumDpsInits() != 1 || generic.getDpsInits()[0] != output ||
-      generic.getNumReductionLoops() != 0 ||
-      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
-           .isIdentity() ||
-      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+  if (!generic || !isElementwiseWrite(generic) ||
+      generic.getDpsInits()[0] != output)
     return nullptr;
-  // Not reading the output, not even through a view: other blocks may
-  // already have stored their tiles.
-  for (OpOperand *input : generic.getDpsInputOperands())
-    if (!isa<MemRefType>(input->get().getType()) ||
-        !generic.getMatchingIndexingMap(input).isProjectedPermutation() ||
-        getRootBuffer(input->get()) == getRootBuffer(output))
-      return nullptr;
-  // Nothing in the body but computations on the loaded values.
-  for (Operation &bodyOp : generic.getBody()->without_terminator())
-    if (!isPure(&bodyOp) || bodyOp.getNumRegions() != 0)
+  for (Value input : generic.getDpsInputs())
+    if (getRootBuffer(input) == getRootBuffer(output))
       return nullptr;
   return generic;
 }
@@ -152,40 +181,22 @@ static Value computePrologue(OpBuilder &b, Location loc, Operation *prologue,
                              ValueRange indices) {
   if (auto fill = dyn_cast<linalg::FillOp>(prologue))
     return fill.getDpsInputs()[0];
-  auto generic = cast<linalg::GenericOp>(prologue);
-  IRMapping mapping;
-  Block *body = generic.getBody();
-  for (OpOperand *input : generic.getDpsInputOperands()) {
-    AffineMap map = generic.getMatchingIndexingMap(input);
-    SmallVector<Value> at;
-    for (unsigned r = 0; r < map.getNumResults(); ++r)
-      at.push_back(indices[map.getDimPosition(r)]);
-    mapping.map(body->getArgument(input->getOperandNumber()),
-                memref::LoadOp::create(b, loc, input->get(), at));
-  }
-  for (Operation &bodyOp : body->without_terminator())
-    b.clone(bodyOp, mapping);
-  return mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
+  return computeElement(b, loc, cast<linalg::GenericOp>(prologue), indices);
 }
 
 /// The operation right after a matmul that maps its output element by
 /// element (an activation): computed on the accumulators before they are
-/// stored, saving a kernel and a pass over the output. An all-parallel
-/// linalg.generic with the identity map on its output (of the matmul's
-/// output's shape) and on every read of the matmul's output, other inputs
-/// being buffers indexed by projected permutations, none of them (nor the
-/// matmul's operands) sharing a buffer with what it writes, since other
-/// blocks may still read those.
+/// stored, saving a kernel and a pass over the output. An
+/// isElementwiseWrite generic of the matmul's output's type, reading that
+/// output with the identity map only, no buffer it reads (nor the matmul's
+/// operands) sharing a buffer with what it writes, since other blocks may
+/// still read those.
 static linalg::GenericOp matchEpilogue(linalg::MatmulOp op,
                                        ArrayRef<Operand> operands) {
   auto generic = dyn_cast_or_null<linalg::GenericOp>(op->getNextNode());
   Value output = operands[2].buffer;
-  if (!generic || !generic.hasPureBufferSemantics() ||
-      generic.getNumDpsInits() != 1 || generic.getNumReductionLoops() != 0 ||
-      generic.getDpsInits()[0].getType() != output.getType() ||
-      !generic.getMatchingIndexingMap(generic.getDpsInitOperand(0))
-           .isIdentity() ||
-      generic.payloadUsesValueFromOperand(generic.getDpsInitOperand(0)))
+  if (!generic || !isElementwiseWrite(generic) ||
+      generic.getDpsInits()[0].getType() != output.getType())
     return nullptr;
   Value written = getRootBuffer(generic.getDpsInits()[0]);
   bool writesOutput = written == getRootBuffer(output);
@@ -193,12 +204,8 @@ static linalg::GenericOp matchEpilogue(linalg::MatmulOp op,
     return nullptr;
   bool readsOutput = false;
   for (OpOperand *input : generic.getDpsInputOperands()) {
-    AffineMap map = generic.getMatchingIndexingMap(input);
-    if (!isa<MemRefType>(input->get().getType()) ||
-        !map.isProjectedPermutation())
-      return nullptr;
     if (input->get() == output) {
-      if (!map.isIdentity())
+      if (!generic.getMatchingIndexingMap(input).isIdentity())
         return nullptr;
       readsOutput = true;
     } else if (getRootBuffer(input->get()) == written) {
@@ -208,35 +215,23 @@ static linalg::GenericOp matchEpilogue(linalg::MatmulOp op,
   if (!readsOutput || getRootBuffer(operands[0].buffer) == written ||
       getRootBuffer(operands[1].buffer) == written)
     return nullptr;
-  for (Operation &bodyOp : generic.getBody()->without_terminator())
-    if (!isPure(&bodyOp) || bodyOp.getNumRegions() != 0)
-      return nullptr;
   return generic;
 }
 
-/// Stores what `epilogue` (matchEpilogue) computes at output element
-/// `indices`, where the matmul's output holds `value`.
-static void storeEpilogue(OpBuilder &b, Location loc, linalg::GenericOp epilogue,
-                          Value output, Value value, ValueRange indices) {
-  IRMapping mapping;
-  Block *body = epilogue.getBody();
-  for (OpOperand *input : epilogue.getDpsInputOperands()) {
-    BlockArgument arg = body->getArgument(input->getOperandNumber());
-    if (input->get() == output) {
-      mapping.map(arg, value);
-      continue;
-    }
-    AffineMap map = epilogue.getMatchingIndexingMap(input);
-    SmallVector<Value> at;
-    for (unsigned r = 0; r < map.getNumResults(); ++r)
-      at.push_back(indices[map.getDimPosition(r)]);
-    mapping.map(arg, memref::LoadOp::create(b, loc, input->get(), at));
-  }
-  for (Operation &bodyOp : body->without_terminator())
-    b.clone(bodyOp, mapping);
-  memref::StoreOp::create(
-      b, loc, mapping.lookupOrDefault(body->getTerminator()->getOperand(0)),
-      epilogue.getDpsInits()[0], indices);
+/// `value` where `inside` holds, else 0.0 (outside the operands).
+static Value valueOrZero(OpBuilder &b, Location loc, Value inside,
+                         llvm::function_ref<Value(OpBuilder &, Location)> value) {
+  auto guarded = scf::IfOp::create(
+      b, loc, inside,
+      [&](OpBuilder &then, Location l) {
+        scf::YieldOp::create(then, l, value(then, l));
+      },
+      [&](OpBuilder &other, Location l) {
+        Value zero =
+            arith::ConstantOp::create(other, l, other.getF32FloatAttr(0.0f));
+        scf::YieldOp::create(other, l, zero);
+      });
+  return guarded.getResult(0);
 }
 
 /// Copies the block's panel of `operand` (rows x cols of shared memory,
@@ -261,20 +256,12 @@ static void loadPanel(IndexBuilder &ib, const Operand &operand,
     point[colDim] = ib.add(origin[colDim], c);
     Value inside = ib.both(ib.less(point[rowDim], sizes[rowDim]),
                            ib.less(point[colDim], sizes[colDim]));
-    auto guarded = scf::IfOp::create(
-        b, loc, inside,
-        [&](OpBuilder &then, Location l) {
-          Value v = memref::LoadOp::create(then, l, operand.buffer,
-                                           operand.indices(point));
-          scf::YieldOp::create(then, l, v);
-        },
-        [&](OpBuilder &other, Location l) {
-          Value zero = arith::ConstantOp::create(
-              other, l, other.getF32FloatAttr(0.0f));
-          scf::YieldOp::create(other, l, zero);
-        });
-    memref::StoreOp::create(b, loc, guarded.getResult(0), shared,
-                            ValueRange{r, c});
+    Value element = valueOrZero(b, loc, inside, [&](OpBuilder &then, Location l) {
+      return memref::LoadOp::create(then, l, operand.buffer,
+                                    operand.indices(point))
+          .getResult();
+    });
+    memref::StoreOp::create(b, loc, element, shared, ValueRange{r, c});
   }
 }
 
@@ -427,25 +414,13 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
       for (int64_t e = 0; e < 4; ++e) {
         auto [point, inside] = outputPoint(i, n, e);
         acc[accumulatorIndex(i, n, e)] =
-            scf::IfOp::create(
-                b, loc, inside,
-                [&](OpBuilder &then, Location l) {
-                  SmallVector<Value, 2> indices = c.indices(point);
-                  Value init =
-                      prologue
-                          ? computePrologue(then, l, prologue, indices)
-                          : memref::LoadOp::create(then, l, c.buffer, indices)
-                                .getResult();
-                  scf::YieldOp::create(then, l, init);
-                },
-                [&](OpBuilder &other, Location l) {
-                  scf::YieldOp::create(
-                      other, l,
-                      arith::ConstantOp::create(other, l,
-                                                other.getF32FloatAttr(0.0f))
-                          .getResult());
-                })
-                .getResult(0);
+            valueOrZero(b, loc, inside, [&](OpBuilder &then, Location l) {
+              SmallVector<Value, 2> indices = c.indices(point);
+              return prologue
+                         ? computePrologue(then, l, prologue, indices)
+                         : memref::LoadOp::create(then, l, c.buffer, indices)
+                               .getResult();
+            });
       }
 
   auto steps = scf::ForOp::create(
@@ -485,7 +460,10 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
         SmallVector<Value, 2> indices = c.indices(point);
         memref::StoreOp::create(b, loc, sum, c.buffer, indices);
         if (epilogue)
-          storeEpilogue(b, loc, epilogue, c.buffer, sum, indices);
+          memref::StoreOp::create(
+              b, loc,
+              computeElement(b, loc, epilogue, indices, c.buffer, sum),
+              epilogue.getDpsInits()[0], indices);
       }
   gpu::TerminatorOp::create(b, loc);
   op.erase();
