@@ -24,10 +24,15 @@
 // a kernel reading or writing past its end (by more than the 256-byte
 // rounding) crashes too instead of corrupting a neighbour.
 //
+// NNC_EMU_TRACE=<file> appends one line per launch, copy and
+// synchronization (bench/emulator_profile.py reads it): what a training
+// step asks of the GPU, without one.
+//
 //===----------------------------------------------------------------------===//
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -110,6 +115,15 @@ std::unordered_map<uintptr_t, Allocation> &allocations() {
   return map;
 }
 
+/// Whether `address` lies in device memory (cuMemcpy copies either way).
+bool allocationContaining(CUdeviceptr address) {
+  for (const auto &[start, allocation] : allocations())
+    if (address >= allocation.pages &&
+        address < allocation.pages + allocation.pageBytes)
+      return true;
+  return false;
+}
+
 void protectAll(int protection) {
   for (const auto &[address, allocation] : allocations())
     mprotect(reinterpret_cast<void *>(allocation.pages), allocation.pageBytes,
@@ -127,6 +141,21 @@ unsigned workerCount() {
   if (const char *cap = std::getenv("NNC_EMU_THREADS"))
     cores = std::clamp(static_cast<unsigned>(std::atoi(cap)), 1u, cores);
   return cores;
+}
+
+/// The file of NNC_EMU_TRACE, or null: tab-separated lines "launch name
+/// grid block microseconds", "htod|dtoh|dtod bytes", "sync".
+FILE *traceFile() {
+  static FILE *file = [] {
+    const char *path = std::getenv("NNC_EMU_TRACE");
+    return path && *path ? std::fopen(path, "a") : nullptr;
+  }();
+  return file;
+}
+
+template <typename... Args> void trace(const char *format, Args... args) {
+  if (FILE *file = traceFile())
+    std::fprintf(file, format, args...);
 }
 
 [[noreturn]] void fail(const std::string &message) {
@@ -507,8 +536,14 @@ CUresult cuDevicePrimaryCtxRetain(void **context, int) {
 }
 
 CUresult cuCtxSetCurrent(void *) { return kSuccess; }
-CUresult cuCtxSynchronize() { return kSuccess; }
-CUresult cuStreamSynchronize(void *) { return kSuccess; }
+CUresult cuCtxSynchronize() {
+  trace("sync\n");
+  return kSuccess;
+}
+CUresult cuStreamSynchronize(void *) {
+  trace("sync\n");
+  return kSuccess;
+}
 
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
   // Pages of its own, so that each allocation can be protected alone.
@@ -540,18 +575,24 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
 }
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
+  trace("htod\t%zu\n", bytes);
   DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to), from, bytes);
   return kSuccess;
 }
 
 CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
+  trace("dtoh\t%zu\n", bytes);
   DeviceAccess access;
   std::memcpy(to, reinterpret_cast<const void *>(from), bytes);
   return kSuccess;
 }
 
 CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
+  bool toDevice = allocationContaining(to), fromDevice = allocationContaining(from);
+  trace("%s\t%zu\n",
+        toDevice ? (fromDevice ? "dtod" : "htod") : (fromDevice ? "dtoh" : "htoh"),
+        bytes);
   DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to),
               reinterpret_cast<const void *>(from), bytes);
@@ -603,7 +644,15 @@ CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY,
       size_t(blockX) * blockY * blockZ > 1024)
     return kInvalidConfiguration;
   DeviceAccess access;
+  auto start = std::chrono::steady_clock::now();
   runGrid(*static_cast<Function *>(function), grid, block, params);
+  if (traceFile())
+    trace("launch\t%s\t%ux%ux%u\t%ux%ux%u\t%.1f\n",
+          static_cast<Function *>(function)->name.c_str(), gridX, gridY, gridZ,
+          blockX, blockY, blockZ,
+          std::chrono::duration<double, std::micro>(
+              std::chrono::steady_clock::now() - start)
+              .count());
   return kSuccess;
 }
 

@@ -139,9 +139,13 @@ static void fuseScalarCopies(RewriterBase &rewriter, Block &block) {
 }
 
 /// Whether `op` (or anything inside) may write or free memory rooted at
-/// `root`; unknown effects count as writes.
+/// `root`; unknown effects count as writes. A `gpu.launch` (a tiled matmul)
+/// writes what the operations of its body write: its barriers order only
+/// its own threads.
 static bool writesBuffer(Operation *op, Value root) {
   WalkResult walk = op->walk([&](Operation *nested) {
+    if (isa<gpu::LaunchOp, gpu::BarrierOp, gpu::TerminatorOp>(nested))
+      return WalkResult::advance();
     auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
     if (!effects) {
       return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
@@ -184,6 +188,18 @@ static Value rematerialize(OpBuilder &b, Value value,
     rematerialize(b, operand, scalars, mapping, spilled);
   b.clone(*def, mapping);
   return mapping.lookup(value);
+}
+
+/// The kernel that `op` is part of: its outermost enclosing `scf.parallel`
+/// (a loop that becomes a kernel) or `gpu.launch` (a tiled matmul); null on
+/// the host.
+static Operation *getKernel(Operation *op) {
+  Operation *kernel = nullptr;
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (isa<scf::ParallelOp, gpu::LaunchOp>(parent))
+      kernel = parent;
+  return kernel;
 }
 
 /// Kernels recompute a scalar that takes at most this many device loads.
@@ -245,9 +261,7 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
     for (Operation *user : op->getUsers()) {
-      if (auto kernel = user->getParentOfType<scf::ParallelOp>()) {
-        while (auto outer = kernel->getParentOfType<scf::ParallelOp>())
-          kernel = outer;
+      if (Operation *kernel = getKernel(user)) {
         kernels.insert(kernel);
       } else if (auto store = dyn_cast<memref::StoreOp>(user)) {
         if (llvm::is_contained(store.getIndices(), op->getResult(0)) ||
@@ -264,10 +278,9 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     }
   }
   // Each device load must read the same value where it is recomputed: no
-  // sink at or after the first operation that may write its buffer.
-  SmallVector<Operation *> sinkPositions;
-  for (Operation *sink : llvm::concat<Operation *const>(kernels, stores))
-    sinkPositions.push_back(block.findAncestorOpInBlock(*sink));
+  // sink that uses it at or after the first operation that may write its
+  // buffer.
+  DenseMap<Operation *, Operation *> firstWriter;
   for (auto load : block.getOps<memref::LoadOp>()) {
     if (!scalars.contains(load))
       continue;
@@ -275,16 +288,35 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     Operation *writer = load->getNextNode();
     while (writer && !writesBuffer(writer, root))
       writer = writer->getNextNode();
-    if (writer && llvm::any_of(sinkPositions, [&](Operation *until) {
-          return !until->isBeforeInBlock(writer);
-        }))
-      return;
+    if (writer)
+      firstWriter[load] = writer;
   }
-
   auto isScalar = [&](OpOperand &use) {
     Operation *def = use.get().getDefiningOp();
     return def && scalars.contains(def);
   };
+  for (Operation *sink : llvm::concat<Operation *const>(kernels, stores)) {
+    Operation *position = block.findAncestorOpInBlock(*sink);
+    SmallVector<Operation *> uses;
+    sink->walk([&](Operation *op) {
+      for (OpOperand &use : op->getOpOperands())
+        if (isScalar(use))
+          uses.push_back(use.get().getDefiningOp());
+    });
+    DenseSet<Operation *> seen;
+    while (!uses.empty()) {
+      Operation *def = uses.pop_back_val();
+      if (!seen.insert(def).second)
+        continue;
+      Operation *writer = firstWriter.lookup(def);
+      if (writer && !position->isBeforeInBlock(writer))
+        return;
+      for (OpOperand &operand : def->getOpOperands())
+        if (isScalar(operand))
+          uses.push_back(operand.get().getDefiningOp());
+    }
+  }
+
   // A value that takes many loads (a global norm over many tensors) is
   // computed once, by one thread right where the host computed it, into a
   // device scalar that the kernels read; the rest is recomputed by each
@@ -315,12 +347,12 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     });
   }
   for (Operation *kernel : kernels) {
-    auto loop = cast<scf::ParallelOp>(kernel);
+    Block &body = kernel->getRegion(0).front();
     IRMapping mapping;
-    OpBuilder b = OpBuilder::atBlockBegin(loop.getBody());
-    loop.getBody()->walk([&](Operation *op) {
+    OpBuilder b = OpBuilder::atBlockBegin(&body);
+    body.walk([&](Operation *op) {
       for (OpOperand &use : op->getOpOperands())
-        if (isScalar(use) && !loop->isAncestor(use.get().getDefiningOp()))
+        if (isScalar(use) && !kernel->isAncestor(use.get().getDefiningOp()))
           use.set(rematerialize(b, use.get(), scalars, mapping, spilled));
     });
   }
@@ -345,6 +377,33 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
     });
     if (dead.size() == before)
       break;
+  }
+}
+
+/// Loads of the host-memory arguments (hyperparameters, trainable flags) at
+/// constant indices move to the start of the function: read after kernels
+/// were launched, each would make the host wait for them (gpu-async-region
+/// cannot tell host memory from device memory). Nothing writes them.
+static void hoistHostArgumentLoads(RewriterBase &rewriter, Block &entry) {
+  Operation *after = nullptr;
+  for (auto load : llvm::make_early_inc_range(entry.getOps<memref::LoadOp>())) {
+    if (!isa<BlockArgument>(load.getMemRef()) ||
+        !isHostArgument(load.getMemRef()) ||
+        !llvm::all_of(load.getIndices(), [](Value index) {
+          return index.getDefiningOp<arith::ConstantOp>();
+        }))
+      continue;
+    if (after)
+      rewriter.setInsertionPointAfter(after);
+    else
+      rewriter.setInsertionPointToStart(&entry);
+    SmallVector<Value> indices;
+    for (Value index : load.getIndices())
+      indices.push_back(rewriter.clone(*index.getDefiningOp())->getResult(0));
+    auto hoisted = memref::LoadOp::create(rewriter, load.getLoc(),
+                                          load.getMemRef(), indices);
+    rewriter.replaceOp(load, hoisted.getResult());
+    after = hoisted;
   }
 }
 
@@ -388,6 +447,8 @@ void NVPTXHostToDevicePass::runOnOperation() {
   for (Block &block : func.getBody())
     if (failed(moveToDevice(rewriter, block)))
       return signalPassFailure();
+  if (!func.getBody().empty())
+    hoistHostArgumentLoads(rewriter, func.getBody().front());
   // Kernels (including the loops wrapped above) cannot read host memory.
   WalkResult hostInKernel = func.walk([](scf::ParallelOp loop) {
     WalkResult found = loop.getBody()->walk([](Operation *op) {

@@ -60,6 +60,9 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate, bool tf32) {
   // After host-to-device: host loops are on one GPU thread by then.
   funcPm.addPass(nnc::nvptx::createNVPTXPromoteAccumulatorsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXSplitReductionsPass());
+  // No host waits for branches, no launches for one-thread scalar work.
+  funcPm.addPass(nnc::nvptx::createNVPTXBranchesIntoKernelsPass());
+  funcPm.addPass(nnc::nvptx::createNVPTXMergeSerialKernelsPass());
   // Neighbouring loops over the same space become one kernel when the
   // second reads only what the first wrote at the same element (a fill or
   // a bias broadcast and the matmul accumulating onto it).

@@ -173,7 +173,9 @@ def NVPTXSplitReductionsPass
 
     The number of splits fills `target-threads` but leaves each thread at
     least `min-work` iterations (counting the loops nested in the reduction
-    loop). Supported combiners: add, mul, max, min (float and integer).
+    loop). When the outer reduction loop has fewer iterations than that (a
+    squared norm over a 256x784 weight), its perfect nest of static loops
+    becomes one loop first (`coalesceLoops`), which is then split. Supported combiners: add, mul, max, min (float and integer).
     Summation order changes, as on any parallel machine; the long sums of
     nnc accumulate in float64.
 
@@ -209,11 +211,59 @@ def NVPTXSplitReductionsPass
            "Fewest reduction iterations per thread">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::gpu::GPUDialect",
     "::mlir::memref::MemRefDialect",
     "::mlir::scf::SCFDialect"
   ];
+}
+
+def NVPTXBranchesIntoKernelsPass
+    : Pass<"nnc-nvptx-branches-into-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Moves host branches around kernels into the kernels";
+  let description = [{
+    The host picks an update kernel per tensor from host values (noise on or
+    off, the tensor trainable or frozen). `gpu-async-region` makes the host
+    wait for the GPU at the end of every such `scf.if`: six waits per MLP
+    step. A branch whose regions hold only kernels (`scf.parallel`) and pure
+    operations becomes kernels that test the condition themselves: the pure
+    operations move before it, a kernel of the `then` region gets
+    `scf.if %cond` around its body, one of the `else` region `scf.if` on
+    the negation, and when each region is one kernel over the same space
+    both become one kernel with the `scf.if` inside. Kernels of the branch
+    not taken still launch, and do nothing.
+
+    ```mlir
+    scf.if %c {
+      scf.parallel (%i) = (%c0) to (%n) step (%c1) { A(%i) }
+    } else {
+      scf.parallel (%j) = (%c0) to (%n) step (%c1) { B(%j) }
+    }
+    // becomes
+    scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+      scf.if %c { A(%i) } else { B(%i) }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def NVPTXMergeSerialKernelsPass
+    : Pass<"nnc-nvptx-merge-serial-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Makes neighbouring one-thread kernels one";
+  let description = [{
+    Host scalar work runs as one-thread kernels (nnc-nvptx-host-to-device;
+    the combining phase of nnc-nvptx-split-reductions): starting an
+    accumulator, combining partial sums, scaling a norm. Each costs a launch
+    although it does next to nothing. Neighbouring one-iteration
+    `scf.parallel` loops without results become one: the single thread runs
+    their bodies in the same order, which is what launching them one after
+    the other did. Pure host operations between them (constants, views,
+    scalar arithmetic) move before the merged loop when their operands
+    allow; anything else ends the run.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
 def NVPTXRegisterTilePass

@@ -4,6 +4,8 @@
 
 #include "compiler/Backends/NVPTX/KernelUtils.h"
 
+#include "mlir/Dialect/SCF/Utils/Utils.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -254,6 +256,25 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
   rewriter.replaceOp(loop, combine.getResults());
 }
 
+/// Makes the perfect nest of static loops rooted at `loop` one loop (its
+/// iteration order kept); false when it is a single loop or cannot be.
+static bool coalesceNest(RewriterBase &rewriter, scf::ForOp &loop) {
+  SmallVector<scf::ForOp> nest;
+  getPerfectlyNestedLoops(nest, loop);
+  if (nest.size() < 2 || !llvm::all_of(nest, [](scf::ForOp l) {
+        return nnc::nvptx::getTripCount(l).has_value();
+      }))
+    return false;
+  Operation *parent = loop->getParentOp();
+  if (failed(coalesceLoops(rewriter, nest)))
+    return false;
+  // The coalesced loop replaces the outermost one in its block.
+  for (Operation &op : parent->getRegion(0).front())
+    if (auto coalesced = dyn_cast<scf::ForOp>(op))
+      loop = coalesced;
+  return true;
+}
+
 void NVPTXSplitReductionsPass::runOnOperation() {
   func::FuncOp func = getOperation();
   SmallVector<Reduction> reductions;
@@ -270,12 +291,20 @@ void NVPTXSplitReductionsPass::runOnOperation() {
     if (reduction.threads * 4 > targetThreads)
       continue;
     // Enough threads to fill the GPU, each with some work left.
-    int64_t splits =
-        std::min<int64_t>({static_cast<int64_t>(llvm::divideCeil(
-                               targetThreads, reduction.threads)),
-                  reduction.trips,
-                  reduction.trips * reduction.innerTrips / minWorkPerThread});
+    auto wanted = [&](const Reduction &r) {
+      return std::min<int64_t>(
+          {static_cast<int64_t>(llvm::divideCeil(targetThreads, r.threads)),
+           r.trips * r.innerTrips / minWorkPerThread});
+    };
+    Reduction chosen = reduction;
+    // Too few iterations in the outer loop of a nest (a squared norm over
+    // 256x784 terms: 256 splits of 784 iterations each): the nest as one
+    // loop splits as finely as the whole sum allows.
+    if (wanted(chosen) > chosen.trips && coalesceNest(rewriter, chosen.loop))
+      if (std::optional<Reduction> coalesced = matchReduction(chosen.parallel))
+        chosen = *coalesced;
+    int64_t splits = std::min(wanted(chosen), chosen.trips);
     if (splits >= 2)
-      split(rewriter, func, reduction, splits);
+      split(rewriter, func, chosen, splits);
   }
 }

@@ -281,3 +281,93 @@ func.func @many_loads(%norms: memref<9xf32>, %w: memref<8xf32>, %v: memref<8xf32
   }
   return
 }
+
+// -----
+
+// A tiled matmul (gpu.launch) is a kernel like an scf.parallel: the scalar
+// is recomputed at the start of its body, and a launch between the load and
+// its use that writes other buffers keeps nothing on the host.
+// CHECK-LABEL: func.func @launch_users
+// CHECK-NOT: gpu.memcpy
+// CHECK: gpu.launch
+// CHECK: gpu.launch
+// CHECK-NEXT: %[[N:.*]] = memref.load %arg0[] : memref<f32>
+// CHECK-NEXT: %[[S:.*]] = math.sqrt %[[N]] : f32
+// CHECK: gpu.barrier
+// CHECK: memref.store %[[S]], %arg2
+// CHECK-NOT: gpu.memcpy
+// CHECK: return
+func.func @launch_users(%sq: memref<f32>, %a: memref<8xf32>, %b: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.load %sq[] : memref<f32>
+  %r = math.sqrt %n : f32
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %v = memref.load %a[%tx] : memref<8xf32>
+    memref.store %v, %a[%tx] : memref<8xf32>
+    gpu.terminator
+  }
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    gpu.barrier
+    memref.store %r, %b[%tx] : memref<8xf32>
+    gpu.terminator
+  }
+  return
+}
+
+// -----
+
+// Not when the launch in between writes the scalar's buffer.
+// CHECK-LABEL: func.func @launch_overwrites
+// CHECK: gpu.memcpy
+// CHECK: gpu.launch
+func.func @launch_overwrites(%sq: memref<f32>, %b: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %n = memref.load %sq[] : memref<f32>
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c1, %sy = %c1, %sz = %c1) {
+    %z = arith.constant 0.0 : f32
+    memref.store %z, %sq[] : memref<f32>
+    gpu.terminator
+  }
+  scf.parallel (%i) = (%c0) to (%c1) step (%c1) {
+    memref.store %n, %b[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Loads of the hyperparameters and trainable flags move to the start of
+// the function, before every kernel: read later, the host would wait for
+// the kernels launched before them.
+// CHECK-LABEL: func.func @nnc_train_step
+// CHECK-NEXT: %[[I:.*]] = arith.constant 2 : index
+// CHECK-NEXT: %[[T:.*]] = memref.load %arg4[%[[I]]] : memref<3xf32>
+// CHECK: scf.parallel
+// CHECK: scf.parallel
+// CHECK: arith.mulf %[[T]]
+func.func @nnc_train_step(%state: memref<8xf32>, %x: memref<1xf32>, %y: memref<1xi32>, %hyper: memref<3xf32>, %trainable: memref<3xf32>, %seed: i64, %step: i64, %metrics: memref<2xf32>, %out: memref<1xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %w = memref.load %state[%i] : memref<8xf32>
+    %u = arith.mulf %w, %w : f32
+    memref.store %u, %state[%i] : memref<8xf32>
+    scf.reduce
+  }
+  %c2 = arith.constant 2 : index
+  %t = memref.load %trainable[%c2] : memref<3xf32>
+  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
+    %w = memref.load %state[%i] : memref<8xf32>
+    %u = arith.mulf %t, %w : f32
+    memref.store %u, %state[%i] : memref<8xf32>
+    scf.reduce
+  }
+  return
+}

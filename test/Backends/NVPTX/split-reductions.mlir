@@ -213,3 +213,40 @@ func.func @no_iterations(%x: memref<4096xf32>, %s: memref<0xf32>) {
   }
   return
 }
+
+// -----
+
+// A squared norm over 16x64 terms into one output: splitting the outer
+// loop would give 16 threads of 64 iterations; the nest becomes one loop of
+// 1024, split 128 ways (8 iterations each, min-work).
+// CHECK-LABEL: func.func @norm_nest
+// CHECK: gpu.alloc () : memref<128x1xf64>
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%c128, %c1)
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK-NEXT: %[[IJ:.*]]:2 = affine.delinearize_index %[[K]] into (16, 64)
+// CHECK-NEXT: memref.load %arg0[%[[IJ]]#0, %[[IJ]]#1]
+// CHECK-NOT: scf.for
+// CHECK: scf.parallel
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128
+func.func @norm_nest(%g: memref<16x64xf32>, %out: memref<f64>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%t) = (%c0) to (%c1) step (%c1) {
+    %init = memref.load %out[] : memref<f64>
+    %r = scf.for %i = %c0 to %c16 step %c1 iter_args(%a = %init) -> (f64) {
+      %s = scf.for %j = %c0 to %c64 step %c1 iter_args(%b = %a) -> (f64) {
+        %x = memref.load %g[%i, %j] : memref<16x64xf32>
+        %e = arith.extf %x : f32 to f64
+        %q = arith.mulf %e, %e : f64
+        %n = arith.addf %b, %q : f64
+        scf.yield %n : f64
+      }
+      scf.yield %s : f64
+    }
+    memref.store %r, %out[] : memref<f64>
+    scf.reduce
+  }
+  return
+}
