@@ -60,15 +60,15 @@ def measure(cmd, env=None):
     return out, rusage.ru_maxrss / 1024.0, wall, rusage.ru_utime + rusage.ru_stime
 
 
-def training_data(workdir):
+def training_data(workdir, source=DATA):
     """Fashion-MNIST's training set with a one-batch test set, as .npy: the
     evaluation after training then costs nothing, so the process's CPU time
     is the training steps' (and loading the data)."""
     out = workdir / "data"
     out.mkdir()
-    with gzip.open(DATA / "train-images-idx3-ubyte.gz") as f:
+    with gzip.open(Path(source) / "train-images-idx3-ubyte.gz") as f:
         x = np.frombuffer(f.read(), dtype=np.uint8, offset=16).reshape(-1, 784)
-    with gzip.open(DATA / "train-labels-idx1-ubyte.gz") as f:
+    with gzip.open(Path(source) / "train-labels-idx1-ubyte.gz") as f:
         y = np.frombuffer(f.read(), dtype=np.uint8, offset=8)
     np.save(out / "train-x.npy", x)
     np.save(out / "train-y.npy", y)

@@ -10,7 +10,9 @@ skips and exits 0.
 
 Usage: bench/bench_gpu.py [--models mlp] [--steps 1000] [--repeats 3]
                           [--matmul tf32|fp32]  (both sides; default tf32)
-                          [--python PY]   (an interpreter with CUDA PyTorch)
+                          [--python PY]   (an interpreter with CUDA PyTorch;
+                                           default: the one running this)
+                          [--data DIR]    (Fashion-MNIST's .gz IDX files)
 """
 import argparse
 import shutil
@@ -20,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import ROOT, measure, nnc_run
+from bench import DATA, ROOT, measure, nnc_run, training_data
 
 
 def have_gpu():
@@ -33,9 +35,10 @@ def have_cuda_torch(python):
     return subprocess.run([python, "-c", probe], capture_output=True).returncode == 0
 
 
-def torch_run(python, model, steps, compiled, tf32):
+def torch_run(python, model, steps, compiled, tf32, data):
     cmd = [python, str(ROOT / "bench/torch_peer.py"), "--model", model,
-           "--steps", str(steps), "--device", "cuda"] + (["--tf32"] if tf32 else [])
+           "--steps", str(steps), "--device", "cuda", "--data", str(data)] + (
+               ["--tf32"] if tf32 else [])
     out, _ = measure(cmd + (["--compile"] if compiled else []))
     return float(out.split()[-1])
 
@@ -47,8 +50,10 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--matmul", choices=["tf32", "fp32"], default="tf32",
                     help="matmul precision of nnc (--gpu-matmul) and PyTorch")
-    ap.add_argument("--python", default="/usr/bin/python3",
+    ap.add_argument("--python", default=sys.executable,
                     help="interpreter whose PyTorch has CUDA")
+    ap.add_argument("--data", default=str(DATA),
+                    help="directory of Fashion-MNIST's .gz IDX files")
     args = ap.parse_args()
     if not have_gpu():
         print("bench_gpu: no NVIDIA GPU (nvidia-smi -L failed): skipped")
@@ -64,6 +69,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        data = training_data(tmp, args.data)
         for model in args.models.split(","):
             binary = tmp / model
             subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"),
@@ -71,12 +77,12 @@ def main():
                             "-o", str(binary)], check=True)
             ours, eager, compiled = [], [], []
             for _ in range(args.repeats):
-                ours.append(nnc_run(binary, args.steps, tmp)[0])
+                ours.append(nnc_run(binary, args.steps, tmp, data)[0])
                 if peer:
                     eager.append(torch_run(args.python, model, args.steps, False,
-                                           args.matmul == "tf32"))
+                                           args.matmul == "tf32", args.data))
                     compiled.append(torch_run(args.python, model, args.steps, True,
-                                              args.matmul == "tf32"))
+                                              args.matmul == "tf32", args.data))
             med = lambda xs: statistics.median(xs) if xs else nan
             rows.append((model, med(ours), med(eager), med(compiled)))
     print(f"\n{'model':<10}{'nnc samples/s':>15}{'eager':>10}{'compile':>10}"

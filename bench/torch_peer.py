@@ -62,6 +62,8 @@ def main():
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     ap.add_argument("--compile", action="store_true")
+    ap.add_argument("--data", default=str(DATA),
+                    help="directory of Fashion-MNIST's .gz IDX files")
     ap.add_argument("--tf32", action="store_true",
                     help="matmuls and convolutions in TF32 on the GPU")
     args = ap.parse_args()
@@ -70,8 +72,8 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = args.tf32
     torch.backends.cudnn.allow_tf32 = args.tf32
     torch.manual_seed(0)
-    images = torch.from_numpy(load_images(f"{DATA}/train-images-idx3-ubyte.gz").copy())
-    labels = torch.from_numpy(load_labels(f"{DATA}/train-labels-idx1-ubyte.gz").astype(np.int64))
+    images = torch.from_numpy(load_images(f"{args.data}/train-images-idx3-ubyte.gz").copy())
+    labels = torch.from_numpy(load_labels(f"{args.data}/train-labels-idx1-ubyte.gz").astype(np.int64))
     model, shape = MODELS[args.model]()
     model = model.to(args.device)
     forward = torch.compile(model) if args.compile else model

@@ -29,9 +29,10 @@ class DeviceModel {
 public:
   DeviceModel(const ModelEntryPoints &compiled, const Manifest &m);
 
-  void trainStep(float *state, const float *x, const void *y,
-                 const float *hyper, const float *trainable, int64_t seed,
-                 int64_t step, float *metrics, float *output);
+  void startTrainStep(float *state, const float *x, const void *y,
+                      const float *hyper, const float *trainable, int64_t seed,
+                      int64_t step, float *metrics, float *output);
+  void finishTrainStep();
   void predict(const float *state, const float *x, float *output);
   void gradient(const float *state, const float *x, const void *y,
                 float *loss, float *grads);
@@ -60,17 +61,28 @@ private:
   /// is newer (trained since).
   const float *mirrored = nullptr;
   bool deviceAhead = false;
+  /// Where the queued training step's metrics and outputs go.
+  float *pendingMetrics = nullptr, *pendingOutput = nullptr;
 };
 
 std::unique_ptr<DeviceModel> current;
 
 // The entry points that the runtime calls: C function pointers, hence the
 // one device model per process.
+void startTrainStepEntry(float *state, const float *x, const void *y,
+                         const float *hyper, const float *trainable,
+                         int64_t seed, int64_t step, float *metrics,
+                         float *output) {
+  current->startTrainStep(state, x, y, hyper, trainable, seed, step, metrics,
+                          output);
+}
+void finishTrainStepEntry() { current->finishTrainStep(); }
 void trainStepEntry(float *state, const float *x, const void *y,
                     const float *hyper, const float *trainable, int64_t seed,
                     int64_t step, float *metrics, float *output) {
-  current->trainStep(state, x, y, hyper, trainable, seed, step, metrics,
-                     output);
+  startTrainStepEntry(state, x, y, hyper, trainable, seed, step, metrics,
+                      output);
+  finishTrainStepEntry();
 }
 void predictEntry(const float *state, const float *x, float *output) {
   current->predict(state, x, output);
@@ -113,6 +125,8 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
                  compiled.lossF64 ? lossF64Entry : nullptr,
                  syncStateEntry,
                  compiled.hvp ? hvpEntry : nullptr};
+  entryPoints.startTrainStep = startTrainStepEntry;
+  entryPoints.finishTrainStep = finishTrainStepEntry;
 }
 
 void DeviceModel::upload(Buffer &buffer, const void *data) {
@@ -140,22 +154,29 @@ void DeviceModel::finish(const char *entry) {
                std::string("the kernels of ") + entry);
 }
 
-void DeviceModel::trainStep(float *hostState, const float *hostX,
-                            const void *hostY, const float *hostHyper,
-                            const float *hostTrainable, int64_t seed,
-                            int64_t step, float *hostMetrics,
-                            float *hostOutput) {
+void DeviceModel::startTrainStep(float *hostState, const float *hostX,
+                                 const void *hostY, const float *hostHyper,
+                                 const float *hostTrainable, int64_t seed,
+                                 int64_t step, float *hostMetrics,
+                                 float *hostOutput) {
   useState(hostState);
   upload(x, hostX);
   upload(y, hostY);
-  // Hyperparameters and trainable flags are host memory (docs/abi.md).
+  // Hyperparameters and trainable flags are host memory (docs/abi.md). The
+  // compiled step returns once its kernels are queued (mgpuStreamSynchronize
+  // does not wait).
   compiled.trainStep(state.get<float>(), x.get<float>(), y.get<void>(),
                      hostHyper, hostTrainable, seed, step,
                      metrics.get<float>(), output.get<float>());
-  finish("nnc_train_step");
   deviceAhead = true;
-  download(hostMetrics, metrics);
-  download(hostOutput, output);
+  pendingMetrics = hostMetrics;
+  pendingOutput = hostOutput;
+}
+
+void DeviceModel::finishTrainStep() {
+  finish("nnc_train_step");
+  download(pendingMetrics, metrics);
+  download(pendingOutput, output);
 }
 
 void DeviceModel::predict(const float *hostState, const float *hostX,

@@ -37,6 +37,17 @@ struct ModelEntryPoints {
   /// GPU models and models compiled before it existed.
   void (*diagnose)(const float *state, const float *x, const void *y,
                    float *loss, float *grads, float *tape) = nullptr;
+  /// trainStep in two halves, or null (CPU models). The first takes
+  /// trainStep's arguments and returns once the step is queued on the
+  /// device (`x` and `y` already copied, so the caller may refill them);
+  /// the second waits for it and writes the metrics and outputs into the
+  /// buffers the first was given. The runtime prepares the next batch in
+  /// between.
+  void (*startTrainStep)(float *state, const float *x, const void *y,
+                         const float *hyper, const float *trainable,
+                         int64_t seed, int64_t step, float *metrics,
+                         float *output) = nullptr;
+  void (*finishTrainStep)() = nullptr;
 };
 
 } // namespace nnrt

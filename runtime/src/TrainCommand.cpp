@@ -240,6 +240,10 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
   std::vector<float> x(numElements(m.input)), output(numElements(m.output));
   // int32_t labels and float targets have the same size: one buffer fits.
   std::vector<int32_t> y(numElements(m.target));
+  // The next step's batch, filled while a GPU runs this one.
+  std::vector<float> nextX(x.size());
+  std::vector<int32_t> nextY(y.size());
+  bool nextFilled = false;
   const float hyper[NNRT_HP_COUNT] = {settings.lr, settings.clip,
                                       settings.noise};
   float stepMetrics[NNRT_METRIC_COUNT];
@@ -250,9 +254,15 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
 
   while (position.epochStep < stepsPerEpoch &&
          position.step < settings.maxSteps) {
-    const int64_t *indices = order.data() + position.epochStep * batch;
-    train.x.fill(indices, batch, batch, x.data());
-    train.y.fill(indices, batch, batch, y.data());
+    if (nextFilled) {
+      x.swap(nextX);
+      y.swap(nextY);
+      nextFilled = false;
+    } else {
+      const int64_t *indices = order.data() + position.epochStep * batch;
+      train.x.fill(indices, batch, batch, x.data());
+      train.y.fill(indices, batch, batch, y.data());
+    }
     // At the weights and on the batch of this step's loss.
     if (hessianEvery && (position.step + 1) % *hessianEvery == 0) {
       CurvatureEstimate e = estimateCurvature(s, state, x.data(), y.data(), 1,
@@ -261,8 +271,23 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                       {"hessian_top_eigenvalue", e.topEigenvalue},
                       {"hessian_trace", e.reportedTrace()}});
     }
-    s.model.trainStep(state.data(), x.data(), y.data(), hyper, trainable.data(),
-                      settings.seed, position.step, stepMetrics, output.data());
+    if (s.model.startTrainStep) {
+      s.model.startTrainStep(state.data(), x.data(), y.data(), hyper,
+                             trainable.data(), settings.seed, position.step,
+                             stepMetrics, output.data());
+      if (position.epochStep + 1 < stepsPerEpoch &&
+          position.step + 1 < settings.maxSteps) {
+        const int64_t *next = order.data() + (position.epochStep + 1) * batch;
+        train.x.fill(next, batch, batch, nextX.data());
+        train.y.fill(next, batch, batch, nextY.data());
+        nextFilled = true;
+      }
+      s.model.finishTrainStep();
+    } else {
+      s.model.trainStep(state.data(), x.data(), y.data(), hyper,
+                        trainable.data(), settings.seed, position.step,
+                        stepMetrics, output.data());
+    }
     ++position.step;
     ++position.epochStep;
 

@@ -148,7 +148,11 @@ unsigned workerCount() {
 FILE *traceFile() {
   static FILE *file = [] {
     const char *path = std::getenv("NNC_EMU_TRACE");
-    return path && *path ? std::fopen(path, "a") : nullptr;
+    FILE *opened = path && *path ? std::fopen(path, "a") : nullptr;
+    // Line by line: complete when the model is stopped or fails.
+    if (opened)
+      std::setvbuf(opened, nullptr, _IOLBF, 0);
+    return opened;
   }();
   return file;
 }

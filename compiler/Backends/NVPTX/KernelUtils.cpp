@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/KernelUtils.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -75,4 +77,38 @@ Value nnc::nvptx::getRootBuffer(Value value) {
   while (auto view = value.getDefiningOp<ViewLikeOpInterface>())
     value = view.getViewSource();
   return value;
+}
+
+scf::ParallelOp nnc::nvptx::linearize(RewriterBase &rewriter,
+                                      scf::ParallelOp loop,
+                                      ArrayRef<int64_t> trips) {
+  Location loc = loop.getLoc();
+  rewriter.setInsertionPoint(loop);
+  int64_t total = 1;
+  for (int64_t count : trips)
+    total *= count;
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value upper = arith::ConstantIndexOp::create(rewriter, loc, total);
+  auto flat = scf::ParallelOp::create(rewriter, loc, ValueRange{zero},
+                                      ValueRange{upper}, ValueRange{one});
+  Block *body = flat.getBody();
+  rewriter.setInsertionPointToStart(body);
+  SmallVector<OpFoldResult> basis;
+  for (int64_t count : trips)
+    basis.push_back(rewriter.getIndexAttr(count));
+  auto split = affine::AffineDelinearizeIndexOp::create(
+      rewriter, loc, flat.getInductionVars()[0], basis, /*hasOuterBound=*/true);
+  for (auto [iv, index, lower, step] :
+       llvm::zip(loop.getInductionVars(), split.getResults(),
+                 loop.getLowerBound(), loop.getStep())) {
+    Value scaled = arith::MulIOp::create(rewriter, loc, index, step);
+    iv.replaceAllUsesWith(arith::AddIOp::create(rewriter, loc, lower, scaled));
+  }
+  Operation *terminator = body->getTerminator();
+  for (Operation &op :
+       llvm::make_early_inc_range(loop.getBody()->without_terminator()))
+    op.moveBefore(terminator);
+  rewriter.eraseOp(loop);
+  return flat;
 }

@@ -23,6 +23,16 @@ std::optional<int64_t> getThreadCount(mlir::scf::ParallelOp loop);
 /// Iterations of `loop`; null when not static.
 std::optional<int64_t> getTripCount(mlir::scf::ForOp loop);
 
+/// Makes `loop` (static trip counts `trips`, no results) one-dimensional:
+/// the new index runs over all iterations, the innermost dimension fastest,
+/// and is split back into the old indices (`affine.delinearize_index`).
+/// gpu-map-parallel-loops maps at most three dimensions to threads and runs
+/// the others one after another in each thread: a 4-D loop over
+/// 128x16x14x14 became blocks of 14 threads that looped 14 times.
+mlir::scf::ParallelOp linearize(mlir::RewriterBase &rewriter,
+                                mlir::scf::ParallelOp loop,
+                                llvm::ArrayRef<int64_t> trips);
+
 /// The buffer that `value` is a view of.
 mlir::Value getRootBuffer(mlir::Value value);
 

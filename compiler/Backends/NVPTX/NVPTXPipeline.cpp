@@ -69,6 +69,9 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate, bool tf32) {
   funcPm.addPass(createParallelLoopFusionPass());
   funcPm.addPass(nnc::nvptx::createNVPTXRegisterTilePass());
   funcPm.addPass(createCSEPass());
+  // Kernels on different tensors (parameter updates, norm partial sums):
+  // one launch.
+  funcPm.addPass(nnc::nvptx::createNVPTXFuseIndependentKernelsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
   // The innermost loop dimension is the contiguous one: threadIdx.x.
   funcPm.addPass(createGpuMapParallelLoopsPass(

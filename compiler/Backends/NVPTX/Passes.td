@@ -205,7 +205,7 @@ def NVPTXSplitReductionsPass
     ```
   }];
   let options = [
-    Option<"targetThreads", "target-threads", "int64_t", /*default=*/"65536",
+    Option<"targetThreads", "target-threads", "int64_t", /*default=*/"262144",
            "Threads a reduction is spread over (an H100 runs 270 336 at once)">,
     Option<"minWorkPerThread", "min-work", "int64_t", /*default=*/"64",
            "Fewest reduction iterations per thread">,
@@ -264,6 +264,44 @@ def NVPTXMergeSerialKernelsPass
     allow; anything else ends the run.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def NVPTXFuseIndependentKernelsPass
+    : Pass<"nnc-nvptx-fuse-independent-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Makes kernels that do not depend on each other one launch";
+  let description = [{
+    A training step launches many small kernels that touch different
+    tensors: the update of each parameter, the partial sums of each
+    gradient's squared norm, BatchNorm's per-channel sums. A GPU spends a
+    few microseconds on each launch however little it does. This pass moves
+    each kernel (a top-level `scf.parallel` of static trip counts) up into
+    the earliest kernel before it when nothing in between (that kernel
+    included) writes what it reads or touches what it writes, and makes the
+    two one loop over both iteration spaces: the second part starts at a
+    multiple of `block-size` (so a block of threads runs one part only, the
+    branch does not diverge within it) and each part is masked past its
+    end. Buffers are told apart by their root; views of a one-dimensional
+    buffer (the tensors of the state) by their static element ranges.
+    Pure host operations that the moved kernel uses move with it.
+
+    ```mlir
+    scf.parallel (%i) = (%c0) to (%c300) step (%c1) { A(%i) }
+    scf.parallel (%j) = (%c0) to (%c10) step (%c1) { B(%j) }
+    // becomes
+    scf.parallel (%k) = (%c0) to (%c522) step (%c1) {
+      scf.if %k < 512 { scf.if %k < 300 { A(%k) } } else { B(%k - 512) }
+    }
+    ```
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block of nnc-nvptx-tile-parallel-loops">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect"
+  ];
 }
 
 def NVPTXRegisterTilePass
@@ -336,7 +374,10 @@ def NVPTXTileMatmulsPass
 
     A matmul with fewer than `min-blocks` tiles whose reduction is longer
     than `max-serial-reduction` is left to the loop passes
-    (nnc-nvptx-split-reductions spreads its sums over more threads).
+    (nnc-nvptx-split-reductions spreads its sums over more threads): a
+    block walks its reduction one 16-wide step after another, each waiting
+    for its loads (a CNN's classifier, 128x10 outputs over 1568 terms,
+    would keep 2 of 132 multiprocessors busy for 98 steps).
   }];
   let options = [
     Option<"tf32", "tf32", "bool", /*default=*/"true",
@@ -344,7 +385,7 @@ def NVPTXTileMatmulsPass
     Option<"minBlocks", "min-blocks", "int64_t", /*default=*/"16",
            "Fewest output tiles for a long reduction">,
     Option<"maxSerialReduction", "max-serial-reduction", "int64_t",
-           /*default=*/"4096",
+           /*default=*/"512",
            "Longest reduction one block runs whatever the tile count">,
   ];
   let dependentDialects = [
@@ -360,18 +401,26 @@ def NVPTXTileParallelLoopsPass
   let description = [{
     Tiles every outermost `scf.parallel` so that `gpu-map-parallel-loops`
     maps the tile loop to the grid and the loop inside a tile to the threads
-    of a block. Tiles take up to `block-size` iterations, filled from the
-    innermost dimension outwards (the innermost dimension is the contiguous
-    one of row-major buffers, so neighbouring threads read neighbouring
-    addresses); iterations past the loop bounds are masked with `scf.if`, so
-    every block has the same static size.
+    of a block. A loop of several dimensions first becomes one dimension
+    over all its iterations (the old indices come back by
+    `affine.delinearize_index`): the mapping gives threads to three
+    dimensions at most and runs the others in sequence in each thread, and
+    small inner dimensions made small blocks (a 128x16x14x14 loop ran as
+    blocks of 14 threads, each looping 14 times). Tiles take `block-size`
+    iterations; the innermost dimension varies fastest, so neighbouring
+    threads read neighbouring addresses of row-major buffers; iterations
+    past the end are masked with `scf.if`, so every block has the same
+    static size.
 
     ```mlir
     scf.parallel (%i, %j) = (%c0, %c0) to (%c128, %c10) step (%c1, %c1) { ... }
-    // becomes, with block-size = 256: tiles of 25x10 threads
-    scf.parallel (%i0, %j0) = (%c0, %c0) to (%c128, %c10) step (%c25, %c10) {
-      scf.parallel (%i1, %j1) = (%c0, %c0) to (%c25, %c10) step (%c1, %c1) {
-        scf.if %in_bounds { ... }
+    // becomes, with block-size = 256: 5 blocks of 256 threads
+    scf.parallel (%t0) = (%c0) to (%c1280) step (%c256) {
+      scf.parallel (%t1) = (%c0) to (%c256) step (%c1) {
+        scf.if %in_bounds {
+          %ij:2 = affine.delinearize_index %t into (128, 10) : index, index
+          ...
+        }
       }
     }
     ```

@@ -44,7 +44,11 @@ void NVPTXTileParallelLoopsPass::runOnOperation() {
     if (!loop->getParentOfType<scf::ParallelOp>())
       outermost.push_back(loop);
   });
+  IRRewriter rewriter(&getContext());
   for (scf::ParallelOp loop : outermost) {
+    std::optional<SmallVector<int64_t>> trips = nnc::nvptx::getTripCounts(loop);
+    if (trips && trips->size() > 1 && loop.getNumResults() == 0)
+      loop = nnc::nvptx::linearize(rewriter, loop, *trips);
     std::optional<SmallVector<int64_t>> sizes = getTileSizes(loop, blockSize);
     if (!sizes) {
       loop.emitOpError("has a dynamic trip count, which the NVPTX backend "

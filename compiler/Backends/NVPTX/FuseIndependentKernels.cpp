@@ -1,0 +1,231 @@
+//===- FuseIndependentKernels.cpp - one launch for independent kernels ----===//
+
+#include "compiler/Backends/NVPTX/Passes.h"
+
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace nnc::nvptx {
+#define GEN_PASS_DEF_NVPTXFUSEINDEPENDENTKERNELSPASS
+#include "compiler/Backends/NVPTX/Passes.h.inc"
+} // namespace nnc::nvptx
+
+using namespace mlir;
+
+namespace {
+struct NVPTXFuseIndependentKernelsPass
+    : nnc::nvptx::impl::NVPTXFuseIndependentKernelsPassBase<
+          NVPTXFuseIndependentKernelsPass> {
+  using Base::Base;
+  void runOnOperation() override;
+};
+
+/// Elements [begin, end) of a buffer, read or written.
+struct Access {
+  Value root;
+  int64_t begin = 0, end = std::numeric_limits<int64_t>::max();
+  bool write = false;
+};
+} // namespace
+
+/// The buffer under `view` and the elements of it that `view` covers: a
+/// static unit-stride subview of a one-dimensional buffer (a tensor of the
+/// state), possibly reshaped; the whole buffer for anything else.
+static Access getAccess(Value view, bool write) {
+  Access access{view, 0, std::numeric_limits<int64_t>::max(), write};
+  bool ranged = false;
+  while (Operation *def = view.getDefiningOp()) {
+    if (auto subview = dyn_cast<memref::SubViewOp>(def)) {
+      auto source = subview.getSourceType();
+      if (ranged || source.getRank() != 1 || !source.hasStaticShape() ||
+          !subview.hasUnitStride() || !subview.getType().hasStaticShape())
+        return {nnc::nvptx::getRootBuffer(view), 0,
+                std::numeric_limits<int64_t>::max(), write};
+      std::optional<int64_t> offset =
+          getConstantIntValue(subview.getMixedOffsets()[0]);
+      if (!offset)
+        return {nnc::nvptx::getRootBuffer(view), 0,
+                std::numeric_limits<int64_t>::max(), write};
+      access.begin = *offset;
+      access.end = *offset + subview.getType().getNumElements();
+      ranged = true;
+      view = subview.getSource();
+    } else if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def)) {
+      view = def->getOperand(0);
+    } else if (auto other = dyn_cast<ViewLikeOpInterface>(def)) {
+      // Another view (a transpose, a cast): the whole buffer.
+      return {nnc::nvptx::getRootBuffer(other.getViewSource()), 0,
+              std::numeric_limits<int64_t>::max(), write};
+    } else {
+      break;
+    }
+  }
+  access.root = view;
+  return access;
+}
+
+/// What `op` (a kernel, or a host operation) reads and writes; false when
+/// it cannot tell (an operation with unknown effects).
+static bool collectAccesses(Operation *op, SmallVectorImpl<Access> &out) {
+  WalkResult walk = op->walk([&](Operation *nested) {
+    if (auto load = dyn_cast<memref::LoadOp>(nested)) {
+      out.push_back(getAccess(load.getMemRef(), /*write=*/false));
+      return WalkResult::advance();
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(nested)) {
+      out.push_back(getAccess(store.getMemRef(), /*write=*/true));
+      return WalkResult::advance();
+    }
+    if (isa<gpu::BarrierOp, gpu::TerminatorOp>(nested) || isPure(nested))
+      return WalkResult::advance();
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects)
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
+                     isa<gpu::LaunchOp>(nested)
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      if (isa<MemoryEffects::Allocate>(effect.getEffect()))
+        continue;
+      Value value = effect.getValue();
+      if (!value)
+        return WalkResult::interrupt();
+      out.push_back(getAccess(value, !isa<MemoryEffects::Read>(
+                                         effect.getEffect())));
+    }
+    return WalkResult::advance();
+  });
+  return !walk.wasInterrupted();
+}
+
+static bool conflict(ArrayRef<Access> a, ArrayRef<Access> b) {
+  for (const Access &x : a)
+    for (const Access &y : b)
+      if ((x.write || y.write) && x.root == y.root && x.begin < y.end &&
+          y.begin < x.end)
+        return true;
+  return false;
+}
+
+/// A kernel this pass can merge: a top-level loop without results, of
+/// static trip counts.
+static bool isMergeable(Operation *op) {
+  auto loop = dyn_cast<scf::ParallelOp>(op);
+  return loop && loop.getNumResults() == 0 &&
+         nnc::nvptx::getTripCounts(loop).has_value();
+}
+
+/// One loop over the iterations of `first` then `second` (both
+/// one-dimensional, from 0 by 1), `second` starting at a multiple of
+/// `align` so that no block of `align` threads runs both.
+static scf::ParallelOp concatenate(RewriterBase &rewriter,
+                                   scf::ParallelOp first,
+                                   scf::ParallelOp second, int64_t align) {
+  int64_t firstCount = *nnc::nvptx::getThreadCount(first);
+  int64_t secondCount = *nnc::nvptx::getThreadCount(second);
+  int64_t start = llvm::alignTo(firstCount, align);
+  Location loc = first.getLoc();
+  rewriter.setInsertionPoint(first);
+  Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+  Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+  Value upper = arith::ConstantIndexOp::create(rewriter, loc, start + secondCount);
+  auto merged = scf::ParallelOp::create(rewriter, loc, ValueRange{zero},
+                                        ValueRange{upper}, ValueRange{one});
+  Block *body = merged.getBody();
+  Value index = merged.getInductionVars()[0];
+  rewriter.setInsertionPointToStart(body);
+  Value startValue = arith::ConstantIndexOp::create(rewriter, loc, start);
+  Value inFirst = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                        index, startValue);
+  auto branch = scf::IfOp::create(rewriter, loc, inFirst, /*withElse=*/true);
+  // The first loop's part, masked past its own end.
+  rewriter.setInsertionPoint(branch.thenBlock()->getTerminator());
+  Value firstEnd = arith::ConstantIndexOp::create(rewriter, loc, firstCount);
+  Value inside = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult,
+                                       index, firstEnd);
+  auto guard = scf::IfOp::create(rewriter, loc, inside, /*withElse=*/false);
+  first.getInductionVars()[0].replaceAllUsesWith(index);
+  for (Operation &op :
+       llvm::make_early_inc_range(first.getBody()->without_terminator()))
+    op.moveBefore(guard.thenBlock()->getTerminator());
+  // The second's, from 0.
+  rewriter.setInsertionPoint(branch.elseBlock()->getTerminator());
+  Value shifted = arith::SubIOp::create(rewriter, loc, index, startValue);
+  second.getInductionVars()[0].replaceAllUsesWith(shifted);
+  for (Operation &op :
+       llvm::make_early_inc_range(second.getBody()->without_terminator()))
+    op.moveBefore(branch.elseBlock()->getTerminator());
+  rewriter.eraseOp(first);
+  rewriter.eraseOp(second);
+  return merged;
+}
+
+/// Makes a loop one-dimensional from 0 by 1 (a no-op when it is).
+static scf::ParallelOp flatten(RewriterBase &rewriter, scf::ParallelOp loop) {
+  SmallVector<int64_t> trips = *nnc::nvptx::getTripCounts(loop);
+  if (trips.size() == 1 && isConstantIntValue(loop.getLowerBound()[0], 0) &&
+      isConstantIntValue(loop.getStep()[0], 1))
+    return loop;
+  return nnc::nvptx::linearize(rewriter, loop, trips);
+}
+
+/// Moves each kernel of `block` up into the earliest kernel before it that
+/// it is independent of (with everything in between), as one launch.
+static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
+  for (Operation &op : llvm::make_early_inc_range(block)) {
+    if (!isMergeable(&op))
+      continue;
+    auto kernel = cast<scf::ParallelOp>(op);
+    SmallVector<Access> accesses;
+    if (!collectAccesses(kernel, accesses))
+      continue;
+    // Values from above that the kernel (or what moves with it) uses.
+    llvm::SetVector<Value> needed;
+    getUsedValuesDefinedAbove(kernel.getRegion(), needed);
+    for (Value operand : kernel->getOperands())
+      needed.insert(operand);
+    SmallVector<Operation *> carried;
+    Operation *target = nullptr;
+    for (Operation *before = kernel->getPrevNode(); before;
+         before = before->getPrevNode()) {
+      bool defines = llvm::any_of(before->getResults(), [&](Value result) {
+        return needed.contains(result);
+      });
+      if (defines) {
+        if (!isPure(before) || before->getNumRegions() != 0)
+          break;
+        carried.push_back(before);
+        for (Value operand : before->getOperands())
+          needed.insert(operand);
+        continue;
+      }
+      if (isPure(before) && before->getNumRegions() == 0)
+        continue;
+      SmallVector<Access> other;
+      if (!collectAccesses(before, other) || conflict(accesses, other))
+        break;
+      if (isMergeable(before))
+        target = before;
+    }
+    if (!target)
+      continue;
+    // What the kernel uses moves before the target, in its order.
+    for (Operation *def : llvm::reverse(carried))
+      if (target->isBeforeInBlock(def))
+        def->moveBefore(target);
+    auto first = flatten(rewriter, cast<scf::ParallelOp>(target));
+    auto second = flatten(rewriter, kernel);
+    concatenate(rewriter, first, second, align);
+  }
+}
+
+void NVPTXFuseIndependentKernelsPass::runOnOperation() {
+  IRRewriter rewriter(&getContext());
+  for (Block &block : getOperation().getBody())
+    fuseIn(rewriter, block, blockSize);
+}
