@@ -60,6 +60,14 @@ const char *bind(void *library, DriverApi &api) {
     if (!*entry.slot)
       return entry.symbol;
   }
+  const Entry optional[] = {
+      {"cuMemAllocHost_v2", reinterpret_cast<void **>(&api.memAllocHost)},
+      {"cuStreamCreate", reinterpret_cast<void **>(&api.streamCreate)},
+      {"cuMemcpyHtoDAsync_v2",
+       reinterpret_cast<void **>(&api.memcpyHtoDAsync)},
+  };
+  for (const Entry &entry : optional)
+    *entry.slot = dlsym(library, entry.symbol);
   return nullptr;
 }
 

@@ -58,6 +58,11 @@ struct DriverApi {
                            unsigned blockZ, unsigned sharedBytes, CUstream,
                            void **params, void **extra);
   CUresult (*streamSynchronize)(CUstream);
+  // Optional (null when the driver lacks them): copies of the next batch
+  // while a step runs (DeviceModel).
+  CUresult (*memAllocHost)(void **, size_t);
+  CUresult (*streamCreate)(CUstream *, unsigned flags);
+  CUresult (*memcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
 };
 
 /// "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)", or the

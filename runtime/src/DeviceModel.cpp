@@ -5,7 +5,9 @@
 #include "runtime/include/nnrt/nnrt.h"
 #include "runtime/src/Cuda.h"
 
+#include <cstring>
 #include <memory>
+#include <utility>
 
 namespace nnrt {
 
@@ -33,6 +35,9 @@ public:
                       const float *hyper, const float *trainable, int64_t seed,
                       int64_t step, float *metrics, float *output);
   void finishTrainStep();
+  void prefetchBatch(const float *x, const void *y);
+  /// Waits for the copy that prefetchBatch started, if any.
+  void waitForPrefetch();
   void predict(const float *state, const float *x, float *output);
   void gradient(const float *state, const float *x, const void *y,
                 float *loss, float *grads);
@@ -63,6 +68,15 @@ private:
   bool deviceAhead = false;
   /// Where the queued training step's metrics and outputs go.
   float *pendingMetrics = nullptr, *pendingOutput = nullptr;
+
+  /// The next batch's device buffers, filled from pinned host memory on a
+  /// stream of their own while a step runs; null stream when the driver
+  /// cannot.
+  Buffer nextX, nextY;
+  cuda::CUstream copyStream = nullptr;
+  void *pinnedX = nullptr, *pinnedY = nullptr;
+  /// The host batch that nextX and nextY hold a copy of.
+  const void *prefetchedX = nullptr, *prefetchedY = nullptr;
 };
 
 std::unique_ptr<DeviceModel> current;
@@ -77,6 +91,9 @@ void startTrainStepEntry(float *state, const float *x, const void *y,
                           output);
 }
 void finishTrainStepEntry() { current->finishTrainStep(); }
+void prefetchBatchEntry(const float *x, const void *y) {
+  current->prefetchBatch(x, y);
+}
 void trainStepEntry(float *state, const float *x, const void *y,
                     const float *hyper, const float *trainable, int64_t seed,
                     int64_t step, float *metrics, float *output) {
@@ -127,6 +144,18 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
                  compiled.hvp ? hvpEntry : nullptr};
   entryPoints.startTrainStep = startTrainStepEntry;
   entryPoints.finishTrainStep = finishTrainStepEntry;
+
+  const cuda::DriverApi &api = device.api();
+  nextX.bytes = x.bytes;
+  nextY.bytes = y.bytes;
+  // A non-blocking stream (flag 1): its copies overlap the kernels of the
+  // legacy stream. Without it, each batch is copied when its step starts.
+  if (api.memAllocHost && api.streamCreate && api.memcpyHtoDAsync &&
+      api.memAllocHost(&pinnedX, x.bytes) == cuda::kSuccess &&
+      api.memAllocHost(&pinnedY, y.bytes) == cuda::kSuccess &&
+      api.streamCreate(&copyStream, /*CU_STREAM_NON_BLOCKING=*/1) ==
+          cuda::kSuccess)
+    entryPoints.prefetchBatch = prefetchBatchEntry;
 }
 
 void DeviceModel::upload(Buffer &buffer, const void *data) {
@@ -160,8 +189,15 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
                                  int64_t step, float *hostMetrics,
                                  float *hostOutput) {
   useState(hostState);
-  upload(x, hostX);
-  upload(y, hostY);
+  bool prefetched = prefetchedX == hostX && prefetchedY == hostY;
+  waitForPrefetch();
+  if (prefetched) {
+    std::swap(x, nextX);
+    std::swap(y, nextY);
+  } else {
+    upload(x, hostX);
+    upload(y, hostY);
+  }
   // Hyperparameters and trainable flags are host memory (docs/abi.md). The
   // compiled step returns once its kernels are queued (mgpuStreamSynchronize
   // does not wait).
@@ -171,6 +207,33 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
   deviceAhead = true;
   pendingMetrics = hostMetrics;
   pendingOutput = hostOutput;
+}
+
+void DeviceModel::waitForPrefetch() {
+  if (!prefetchedX)
+    return;
+  // Copied while the previous step ran: long done.
+  device.check(device.api().streamSynchronize(copyStream),
+               "the copy of the next batch (cuMemcpyHtoDAsync)");
+  prefetchedX = prefetchedY = nullptr;
+}
+
+void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
+  // The pinned buffers are free once the last copy from them is done.
+  waitForPrefetch();
+  std::memcpy(pinnedX, hostX, x.bytes);
+  std::memcpy(pinnedY, hostY, y.bytes);
+  const cuda::DriverApi &api = device.api();
+  device.check(api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(
+                                       nextX.get<void>()),
+                                   pinnedX, x.bytes, copyStream),
+               "cuMemcpyHtoDAsync");
+  device.check(api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(
+                                       nextY.get<void>()),
+                                   pinnedY, y.bytes, copyStream),
+               "cuMemcpyHtoDAsync");
+  prefetchedX = hostX;
+  prefetchedY = hostY;
 }
 
 void DeviceModel::finishTrainStep() {

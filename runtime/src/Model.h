@@ -48,6 +48,10 @@ struct ModelEntryPoints {
                          int64_t seed, int64_t step, float *metrics,
                          float *output) = nullptr;
   void (*finishTrainStep)() = nullptr;
+  /// Optional: the next step's batch, copied to the device while the queued
+  /// step runs; a startTrainStep with these same `x` and `y` (unchanged
+  /// since) then uses the copy.
+  void (*prefetchBatch)(const float *x, const void *y) = nullptr;
 };
 
 } // namespace nnrt

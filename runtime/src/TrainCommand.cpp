@@ -281,6 +281,8 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
         train.x.fill(next, batch, batch, nextX.data());
         train.y.fill(next, batch, batch, nextY.data());
         nextFilled = true;
+        if (s.model.prefetchBatch)
+          s.model.prefetchBatch(nextX.data(), nextY.data());
       }
       s.model.finishTrainStep();
     } else {

@@ -592,6 +592,23 @@ CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   return kSuccess;
 }
 
+// Streams and pinned memory: the emulator copies at once, in any stream.
+CUresult cuMemAllocHost_v2(void **pointer, size_t bytes) {
+  *pointer = std::malloc(bytes ? bytes : 1);
+  return *pointer ? kSuccess : kOutOfMemory;
+}
+
+CUresult cuStreamCreate(void **stream, unsigned) {
+  static int streams;
+  *stream = &streams;
+  return kSuccess;
+}
+
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
+                              void *) {
+  return cuMemcpyHtoD_v2(to, from, bytes);
+}
+
 CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
   bool toDevice = allocationContaining(to), fromDevice = allocationContaining(from);
   trace("%s\t%zu\n",

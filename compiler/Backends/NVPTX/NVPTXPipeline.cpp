@@ -72,6 +72,8 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate, bool tf32) {
   // Kernels on different tensors (parameter updates, norm partial sums):
   // one launch.
   funcPm.addPass(nnc::nvptx::createNVPTXFuseIndependentKernelsPass());
+  // One-thread kernels that moving the others made neighbours.
+  funcPm.addPass(nnc::nvptx::createNVPTXMergeSerialKernelsPass());
   funcPm.addPass(nnc::nvptx::createNVPTXTileParallelLoopsPass());
   // The innermost loop dimension is the contiguous one: threadIdx.x.
   funcPm.addPass(createGpuMapParallelLoopsPass(

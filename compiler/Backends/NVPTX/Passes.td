@@ -175,7 +175,11 @@ def NVPTXSplitReductionsPass
     least `min-work` iterations (counting the loops nested in the reduction
     loop). When the outer reduction loop has fewer iterations than that (a
     squared norm over a 256x784 weight), its perfect nest of static loops
-    becomes one loop first (`coalesceLoops`), which is then split. Supported combiners: add, mul, max, min (float and integer).
+    becomes one loop first (`coalesceLoops`), which is then split. When
+    that loop walks the contiguous index of what it reads, the splits are
+    interleaved (split s takes iterations s, s + splits, ... and is the
+    fastest thread index: a warp's loads are neighbouring elements);
+    otherwise each split takes a chunk and the outputs vary fastest. Supported combiners: add, mul, max, min (float and integer).
     Summation order changes, as on any parallel machine; the long sums of
     nnc accumulate in float64.
 
@@ -359,8 +363,12 @@ def NVPTXTileMatmulsPass
 
     * per step of 16 along the reduction, the block copies a 64x16 panel of
       each operand into shared memory (workgroup attributions; coalesced
-      along the operand's contiguous index, zero outside the operand), then
-      `gpu.barrier`;
+      along the operand's contiguous index, zero outside the operand);
+      double buffered: two pairs of panels, the loads of the next step
+      issued before the multiplies of this one (which hide their latency)
+      and stored into the other pair after them, one `gpu.barrier` per
+      step, two steps per loop iteration (the reduction padded to 32 with
+      zeros);
     * each warp computes a 32x32 sub-tile as 2x4 tiles of 16x8, a thread
       keeping the 32 accumulators that the PTX ISA's m16n8k8 fragment
       layout gives its lane (in registers, as `scf.for` iteration values);

@@ -156,13 +156,23 @@ static std::optional<Reduction> matchReduction(scf::ParallelOp parallel) {
 /// Phase 1 reduces `splits` chunks of the loop per output element into
 /// partial results; phase 2 (the original loop, its reduction loop now over
 /// the partials) combines them with the output's initial value.
+///
+/// Interleaved (`interleave`, when the reduction loop walks the operands'
+/// contiguous index): split s takes iterations s, s + splits, ... and is
+/// the fastest-varying thread index, so that a warp's 32 loads of one
+/// iteration are 32 neighbouring elements (one transaction) instead of 32
+/// chunks far apart. Otherwise split s takes a chunk of consecutive
+/// iterations and the outputs vary fastest (coalesced when they are the
+/// contiguous index, as for a bias gradient summed over the batch).
 static void split(RewriterBase &rewriter, func::FuncOp func,
-                  const Reduction &reduction, int64_t splits) {
+                  const Reduction &reduction, int64_t splits,
+                  bool interleave) {
   scf::ParallelOp parallel = reduction.parallel;
   scf::ForOp loop = reduction.loop;
   Location loc = parallel.getLoc();
   int64_t chunk = llvm::divideCeil(reduction.trips, splits);
-  splits = llvm::divideCeil(reduction.trips, chunk);
+  if (!interleave)
+    splits = llvm::divideCeil(reduction.trips, chunk);
 
   SmallVector<int64_t> shape{splits};
   for (Value upper : parallel.getUpperBound())
@@ -177,17 +187,34 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
   rewriter.setInsertionPoint(parallel);
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
-  SmallVector<Value> lowers{zero}, uppers{arith::ConstantIndexOp::create(
-                                          rewriter, loc, splits)},
-      steps{one};
+  Value splitCount = arith::ConstantIndexOp::create(rewriter, loc, splits);
+  SmallVector<Value> lowers, uppers, steps;
+  if (!interleave) {
+    lowers.push_back(zero);
+    uppers.push_back(splitCount);
+    steps.push_back(one);
+  }
   llvm::append_range(lowers, parallel.getLowerBound());
   llvm::append_range(uppers, parallel.getUpperBound());
   llvm::append_range(steps, parallel.getStep());
+  if (interleave) {
+    lowers.push_back(zero);
+    uppers.push_back(splitCount);
+    steps.push_back(one);
+  }
   scf::ParallelOp::create(
       rewriter, loc, lowers, uppers, steps,
-      [&](OpBuilder &b, Location bodyLoc, ValueRange ivs) {
+      [&](OpBuilder &b, Location bodyLoc, ValueRange all) {
+        // (split, outputs...) in the order of the stores below.
+        SmallVector<Value> ivs;
+        if (interleave) {
+          ivs.push_back(all.back());
+          llvm::append_range(ivs, all.drop_back());
+        } else {
+          llvm::append_range(ivs, all);
+        }
         IRMapping mapping;
-        mapping.map(parallel.getInductionVars(), ivs.drop_front());
+        mapping.map(parallel.getInductionVars(), ArrayRef(ivs).drop_front());
         for (Accumulator acc : reduction.accumulators)
           mapping.map(acc.init.getResult(),
                       arith::ConstantOp::create(b, bodyLoc, acc.neutral));
@@ -197,6 +224,21 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
           bool isInit = init && mapping.contains(init.getResult());
           if (isInit)
             continue;
+          if (&op == loop.getOperation() && interleave) {
+            // Iterations lb + s·step, lb + (s + splits)·step, ... < ub.
+            Value lower = mapping.lookupOrDefault(loop.getLowerBound());
+            Value step = mapping.lookupOrDefault(loop.getStep());
+            Value first = arith::AddIOp::create(
+                b, bodyLoc, lower,
+                arith::MulIOp::create(b, bodyLoc, ivs[0], step));
+            Value stride = arith::MulIOp::create(
+                b, bodyLoc, step,
+                arith::ConstantIndexOp::create(b, bodyLoc, splits));
+            auto cloned = cast<scf::ForOp>(b.clone(op, mapping));
+            cloned.setLowerBound(first);
+            cloned.setStep(stride);
+            continue;
+          }
           if (&op == loop.getOperation()) {
             // The chunk: [lb + s·chunk·step, min(ub, lb + (s+1)·chunk·step)).
             Value lower = mapping.lookupOrDefault(loop.getLowerBound());
@@ -234,8 +276,7 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
   // Phase 2: the reduction loop runs over the partial results.
   // Its bound outside the parallel loop: loops inside with bounds of their
   // own cannot be unrolled and jammed (nnc-nvptx-register-tile).
-  rewriter.setInsertionPoint(parallel);
-  Value count = arith::ConstantIndexOp::create(rewriter, loc, splits);
+  Value count = splitCount;
   rewriter.setInsertionPoint(loop);
   SmallVector<Value> inits(loop.getInitArgs());
   auto combine = scf::ForOp::create(
@@ -254,6 +295,28 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
         scf::YieldOp::create(b, bodyLoc, results);
       });
   rewriter.replaceOp(loop, combine.getResults());
+}
+
+/// Whether every load in the body of `loop` (not in loops nested in it)
+/// has the loop's index, or the last part of it split by
+/// `affine.delinearize_index` (a coalesced nest), as its last index: the
+/// loop walks the contiguous dimension of what it reads.
+static bool walksContiguously(scf::ForOp loop) {
+  Value iv = loop.getInductionVar();
+  bool any = false;
+  for (auto load : loop.getBody()->getOps<memref::LoadOp>()) {
+    if (load.getIndices().empty())
+      return false;
+    Value last = load.getIndices().back();
+    auto split = last.getDefiningOp<affine::AffineDelinearizeIndexOp>();
+    bool contiguous =
+        last == iv || (split && split.getLinearIndex() == iv &&
+                       last == split.getResults().back());
+    if (!contiguous)
+      return false;
+    any = true;
+  }
+  return any;
 }
 
 /// Makes the perfect nest of static loops rooted at `loop` one loop (its
@@ -305,6 +368,6 @@ void NVPTXSplitReductionsPass::runOnOperation() {
         chosen = *coalesced;
     int64_t splits = std::min(wanted(chosen), chosen.trips);
     if (splits >= 2)
-      split(rewriter, func, chosen, splits);
+      split(rewriter, func, chosen, splits, walksContiguously(chosen.loop));
   }
 }

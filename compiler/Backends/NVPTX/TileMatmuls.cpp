@@ -234,19 +234,25 @@ static Value valueOrZero(OpBuilder &b, Location loc, Value inside,
   return guarded.getResult(0);
 }
 
-/// Copies the block's panel of `operand` (rows x cols of shared memory,
-/// indexed by loop dimensions `rowDim`, `colDim`, starting at `origin`)
-/// into `shared`; elements outside the operand read as zero. Consecutive
-/// threads take consecutive elements of the operand's contiguous index.
-static void loadPanel(IndexBuilder &ib, const Operand &operand,
-                      ArrayRef<int64_t> sizes, Value shared, unsigned rowDim,
-                      unsigned colDim, int64_t rows, int64_t cols,
-                      ArrayRef<Value> origin, Value thread) {
+/// A thread's part of the block's panel of `operand` (rows x cols, indexed
+/// by loop dimensions `rowDim`, `colDim`, starting at `origin`): its
+/// elements (zero outside the operand) and where they go in shared memory.
+/// Consecutive threads take consecutive elements of the operand's
+/// contiguous index.
+struct PanelPart {
+  SmallVector<Value> values, rows, cols;
+};
+
+static PanelPart fetchPanel(IndexBuilder &ib, const Operand &operand,
+                            ArrayRef<int64_t> sizes, unsigned rowDim,
+                            unsigned colDim, int64_t rows, int64_t cols,
+                            ArrayRef<Value> origin, Value thread) {
   OpBuilder &b = ib.b;
   Location loc = ib.loc;
   // The panel dimension along the operand's last (contiguous) index.
   bool rowContiguous = operand.dims[1] == rowDim;
   int64_t fastSize = rowContiguous ? rows : cols;
+  PanelPart part;
   for (int64_t first = 0; first < rows * cols; first += kThreads) {
     Value e = ib.add(thread, first);
     Value fast = ib.rem(e, fastSize), slow = ib.div(e, fastSize);
@@ -256,13 +262,21 @@ static void loadPanel(IndexBuilder &ib, const Operand &operand,
     point[colDim] = ib.add(origin[colDim], c);
     Value inside = ib.both(ib.less(point[rowDim], sizes[rowDim]),
                            ib.less(point[colDim], sizes[colDim]));
-    Value element = valueOrZero(b, loc, inside, [&](OpBuilder &then, Location l) {
-      return memref::LoadOp::create(then, l, operand.buffer,
-                                    operand.indices(point))
-          .getResult();
-    });
-    memref::StoreOp::create(b, loc, element, shared, ValueRange{r, c});
+    part.values.push_back(
+        valueOrZero(b, loc, inside, [&](OpBuilder &then, Location l) {
+          return memref::LoadOp::create(then, l, operand.buffer,
+                                        operand.indices(point))
+              .getResult();
+        }));
+    part.rows.push_back(r);
+    part.cols.push_back(c);
   }
+  return part;
+}
+
+static void storePanel(IndexBuilder &ib, const PanelPart &part, Value shared) {
+  for (auto [value, r, c] : llvm::zip(part.values, part.rows, part.cols))
+    memref::StoreOp::create(ib.b, ib.loc, value, shared, ValueRange{r, c});
 }
 
 namespace {
@@ -379,15 +393,20 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
   auto sharedBType = MemRefType::get({kTileK, kTileN + kPad}, f32,
                                      MemRefLayoutAttrInterface(), workgroup);
   Value one = ib.c(1);
+  // Two panels of each operand: the next step's fill one while the
+  // multiplies read the other.
   auto launch = gpu::LaunchOp::create(
       b, loc, ib.c(llvm::divideCeil(sizes[N], kTileN)),
       ib.c(llvm::divideCeil(sizes[M], kTileM)), one, ib.c(kThreads), one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
-      /*asyncDependencies=*/{}, TypeRange{sharedAType, sharedBType});
+      /*asyncDependencies=*/{},
+      TypeRange{sharedAType, sharedBType, sharedAType, sharedBType});
   Block &body = launch.getBody().front();
   b.setInsertionPointToStart(&body);
-  Value sharedA = launch.getWorkgroupAttributions()[0];
-  Value sharedB = launch.getWorkgroupAttributions()[1];
+  Value sharedA[2] = {launch.getWorkgroupAttributions()[0],
+                      launch.getWorkgroupAttributions()[2]};
+  Value sharedB[2] = {launch.getWorkgroupAttributions()[1],
+                      launch.getWorkgroupAttributions()[3]};
   Value thread = launch.getThreadIds().x;
   Value rowOrigin = ib.mul(launch.getBlockIds().y, kTileM);
   Value colOrigin = ib.mul(launch.getBlockIds().x, kTileN);
@@ -423,28 +442,50 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
             });
       }
 
-  auto steps = scf::ForOp::create(
-      b, loc, ib.c(0), ib.c(llvm::alignTo(sizes[K], kTileK)), ib.c(kTileK),
-      acc);
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(steps.getBody());
-    Value k0 = steps.getInductionVar();
+  // The thread's part of both operands' panels at reduction offset `k0`.
+  auto fetch = [&](Value k0) {
     SmallVector<Value> origin(3);
     origin[M] = rowOrigin;
     origin[N] = colOrigin;
     origin[K] = k0;
-    loadPanel(ib, a, sizes, sharedA, M, K, kTileM, kTileK, origin, thread);
-    loadPanel(ib, bOp, sizes, sharedB, K, N, kTileK, kTileN, origin, thread);
-    gpu::BarrierOp::create(b, loc);
-    SmallVector<Value> sums(steps.getRegionIterArgs());
+    return std::make_pair(
+        fetchPanel(ib, a, sizes, M, K, kTileM, kTileK, origin, thread),
+        fetchPanel(ib, bOp, sizes, K, N, kTileK, kTileN, origin, thread));
+  };
+  auto store = [&](const std::pair<PanelPart, PanelPart> &parts, int buffer) {
+    storePanel(ib, parts.first, sharedA[buffer]);
+    storePanel(ib, parts.second, sharedB[buffer]);
+  };
+  auto multiply = [&](int buffer, SmallVector<Value> &sums) {
     for (int64_t k = 0; k < kTileK; k += 8) {
       if (tf32)
-        multiplyTF32(ib, layout, sharedA, sharedB, k, sums);
+        multiplyTF32(ib, layout, sharedA[buffer], sharedB[buffer], k, sums);
       else
-        multiplyFP32(ib, layout, sharedA, sharedB, k, sums);
+        multiplyFP32(ib, layout, sharedA[buffer], sharedB[buffer], k, sums);
     }
-    // Nobody overwrites the panels before every warp is done with them.
+  };
+  // Double buffering, two steps of 16 per iteration (past the end, the
+  // panels are zero): the loads of the next step are issued before the
+  // multiplies of this one, whose time hides their latency, and stored
+  // into the other panels after them. One barrier per step: a panel is
+  // written only in the step after the one that read it.
+  store(fetch(ib.c(0)), 0);
+  gpu::BarrierOp::create(b, loc);
+  auto steps = scf::ForOp::create(b, loc, ib.c(0),
+                                  ib.c(llvm::alignTo(sizes[K], 2 * kTileK)),
+                                  ib.c(2 * kTileK), acc);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(steps.getBody());
+    Value k0 = steps.getInductionVar();
+    SmallVector<Value> sums(steps.getRegionIterArgs());
+    auto odd = fetch(ib.add(k0, kTileK));
+    multiply(0, sums);
+    store(odd, 1);
+    gpu::BarrierOp::create(b, loc);
+    auto even = fetch(ib.add(k0, 2 * kTileK));
+    multiply(1, sums);
+    store(even, 0);
     gpu::BarrierOp::create(b, loc);
     scf::YieldOp::create(b, loc, sums);
   }

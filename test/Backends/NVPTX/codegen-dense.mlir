@@ -13,7 +13,7 @@
 // LOOPS:       %[[HALF:.*]] = arith.constant 5.000000e-01 : f32
 // LOOPS:       %[[OUT:.*]] = gpu.alloc () : memref<128x256xf32>
 // LOOPS-NOT:   scf.parallel
-// LOOPS:       gpu.launch blocks({{.*}}) in ({{.*}} = %c4, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c128, {{.*}} = %c1, {{.*}} = %c1) workgroup({{.*}} : memref<64x20xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<16x68xf32, #gpu.address_space<workgroup>>)
+// LOOPS:       gpu.launch blocks({{.*}}) in ({{.*}} = %c4, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c128, {{.*}} = %c1, {{.*}} = %c1) workgroup({{.*}} : memref<64x20xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<16x68xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<64x20xf32, #gpu.address_space<workgroup>>, {{.*}} : memref<16x68xf32, #gpu.address_space<workgroup>>)
 // LOOPS:         scf.yield %[[HALF]] : f32
 // LOOPS:         nvvm.mma.sync
 // LOOPS:         memref.store %{{.*}}, %[[OUT]]

@@ -60,13 +60,18 @@ func.func @stats(%x: memref<128x16x64xf32>, %sum: memref<16xf64>, %sq: memref<16
 // -----
 
 // A maximum over 100 values on one thread: 100 / 8 = 12 splits (each thread
-// at least min-work = 8 iterations) of 9 (the last one of 1).
+// at least min-work = 8 iterations), interleaved since the loop walks the
+// contiguous index of what it reads: split s (the fastest thread index)
+// takes s, s + 12, ..., so that a warp reads neighbouring elements.
 // CHECK-LABEL: func.func @max
 // CHECK: gpu.alloc () : memref<12x1xf32>
+// CHECK: scf.parallel (%[[O:.*]], %[[S:.*]]) = (%{{.*}}, %{{.*}}) to (%c1, %c12)
 // CHECK: arith.constant 0xFF800000 : f32
-// CHECK: arith.constant 9 : index
-// CHECK: arith.minsi
+// CHECK: %[[FIRST:.*]] = arith.addi %{{.*}}, %{{.*}} : index
+// CHECK: %[[STRIDE:.*]] = arith.muli %{{.*}}, %c12{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %c100 step %[[STRIDE]]
 // CHECK: arith.maximumf
+// CHECK: memref.store %{{.*}}, %{{.*}}[%[[S]], %[[O]]]
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c12
 // CHECK: arith.maximumf
 func.func @max(%x: memref<100xf32>, %m: memref<f32>) {
@@ -218,11 +223,11 @@ func.func @no_iterations(%x: memref<4096xf32>, %s: memref<0xf32>) {
 
 // A squared norm over 16x64 terms into one output: splitting the outer
 // loop would give 16 threads of 64 iterations; the nest becomes one loop of
-// 1024, split 128 ways (8 iterations each, min-work).
+// 1024, split 128 ways (8 iterations each, min-work), interleaved.
 // CHECK-LABEL: func.func @norm_nest
 // CHECK: gpu.alloc () : memref<128x1xf64>
-// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%c128, %c1)
-// CHECK: scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: scf.parallel (%{{.*}}, %{{.*}}) = (%{{.*}}, %{{.*}}) to (%c1, %c128)
+// CHECK: scf.for %[[K:.*]] = %{{.*}} to %c1024 step %{{.*}} iter_args
 // CHECK-NEXT: %[[IJ:.*]]:2 = affine.delinearize_index %[[K]] into (16, 64)
 // CHECK-NEXT: memref.load %arg0[%[[IJ]]#0, %[[IJ]]#1]
 // CHECK-NOT: scf.for

@@ -2,25 +2,37 @@
 // RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-nvptx-tile-matmuls{tf32=false}))' | FileCheck %s --check-prefix=FP32
 
 // A 100x72 output (not a multiple of the 64x64 tile) of a 40-long
-// reduction: a 2x2 grid of 128-thread blocks with two shared panels, each
-// thread's 32 accumulators starting from the output (guarded), a loop over
-// the reduction in steps of 16 (padded to 48) between two barriers, with
-// 2 (steps of 8) x 2 x 4 tensor-core multiplies on TF32-rounded operands;
-// then 32 guarded stores.
+// reduction: a 2x2 grid of 128-thread blocks with two pairs of shared
+// panels (double buffering), each thread's 32 accumulators starting from
+// the output (guarded); the first step's panels stored before the loop;
+// the loop over the reduction takes two steps of 16 per iteration (padded
+// to 64): the next step's loads, 2 (steps of 8) x 2 x 4 tensor-core
+// multiplies on TF32-rounded operands from one pair of panels, the stores
+// into the other pair, a barrier; then 32 guarded stores.
 // CHECK-LABEL: func.func @matmul
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C128:.*]] = arith.constant 128 : index
 // CHECK: gpu.launch blocks(%[[BX:.*]], %[[BY:.*]], %{{.*}}) in (%{{.*}} = %[[C2]], %{{.*}} = %[[C2]]{{.*}}, %{{.*}} = %[[C1]]) threads(%[[TX:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C128]], %{{.*}} = %[[C1]], %{{.*}} = %[[C1]])
-// CHECK-SAME: workgroup(%[[SA:.*]] : memref<64x20xf32, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<16x68xf32, #gpu.address_space<workgroup>>)
+// CHECK-SAME: workgroup(%[[SA:.*]] : memref<64x20xf32, #gpu.address_space<workgroup>>, %[[SB:.*]] : memref<16x68xf32, #gpu.address_space<workgroup>>, %[[SA1:.*]] : memref<64x20xf32, #gpu.address_space<workgroup>>, %[[SB1:.*]] : memref<16x68xf32, #gpu.address_space<workgroup>>)
 // CHECK-COUNT-32: memref.load %arg2
-// CHECK: %[[SUMS:.*]]:32 = scf.for %[[K:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
 // CHECK-COUNT-8: memref.store %{{.*}}, %[[SA]]
 // CHECK-COUNT-8: memref.store %{{.*}}, %[[SB]]
 // CHECK: gpu.barrier
+// CHECK: %[[SUMS:.*]]:32 = scf.for %[[K:.*]] = %{{.*}} to %c64{{.*}} step %c32{{.*}} iter_args(
+// CHECK: memref.load %arg0
+// CHECK: memref.load %arg1
 // CHECK-COUNT-16: nvvm.mma.sync
-// CHECK: gpu.barrier
-// CHECK: scf.yield
+// CHECK-COUNT-8: memref.store %{{.*}}, %[[SA1]]
+// CHECK-COUNT-8: memref.store %{{.*}}, %[[SB1]]
+// CHECK-NEXT: gpu.barrier
+// CHECK: memref.load %arg0
+// CHECK: memref.load %arg1
+// CHECK-COUNT-16: nvvm.mma.sync
+// CHECK-COUNT-8: memref.store %{{.*}}, %[[SA]]
+// CHECK-COUNT-8: memref.store %{{.*}}, %[[SB]]
+// CHECK-NEXT: gpu.barrier
+// CHECK-NEXT: scf.yield
 // CHECK-COUNT-32: memref.store %[[SUMS]]#{{[0-9]+}}, %arg2
 // CHECK: gpu.terminator
 // CHECK-NOT: linalg.matmul
