@@ -76,6 +76,8 @@ Device *openedDevice = nullptr;
 
 } // namespace
 
+void (*loadKernelModules)() = nullptr;
+
 std::string describe(const DriverApi &api, CUresult result) {
   const char *name = nullptr, *text = nullptr;
   if (api.getErrorName)

@@ -100,6 +100,13 @@ private:
   std::unordered_multimap<size_t, CUdeviceptr> freeBlocks;
 };
 
+/// Hands every kernel module that compiled code registered to the driver
+/// (its PTX compiled by the driver's JIT) now rather than at the first
+/// launch, so that the first training step is not the one that waits for
+/// it. Set by the mgpu* layer when a GPU model registers its kernels; null
+/// in CPU models, which do not link that layer.
+extern void (*loadKernelModules)();
+
 /// Prints "error: <message>" and exits with status 1: for failures inside
 /// compiled code (mgpu* calls), which cannot unwind.
 [[noreturn]] void fatal(const std::string &message);

@@ -15,9 +15,11 @@
 #include "runtime/src/Cuda.h"
 #include "runtime/src/Error.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 using namespace nnrt::cuda;
 
@@ -28,9 +30,10 @@ struct Kernel {
   const char *name;
 };
 
-/// A gpu.binary: its PTX (or cubin), loaded into the driver on the first
-/// launch rather than by the global constructor that registers it, so that
-/// `./model info` and `--help` work without a GPU.
+/// A gpu.binary: its PTX (or cubin), loaded into the driver when the
+/// runtime opens the GPU (loadKernelModules) or at the first launch, not by
+/// the global constructor that registers it, so that `./model info` and
+/// `--help` work without a GPU.
 struct KernelModule {
   const void *image;
   CUmodule module = nullptr;
@@ -65,20 +68,42 @@ void loadModule(KernelModule &handle) {
          result);
 }
 
+/// The modules that compiled code registered, in order.
+std::vector<KernelModule *> &registeredModules() {
+  static std::vector<KernelModule *> modules;
+  return modules;
+}
+
+void loadRegisteredModules() {
+  for (KernelModule *module : registeredModules())
+    if (!module->module)
+      loadModule(*module);
+}
+
+KernelModule *registerModule(const void *image) {
+  auto *module = new KernelModule{image, nullptr, {}};
+  registeredModules().push_back(module);
+  nnrt::cuda::loadKernelModules = loadRegisteredModules;
+  return module;
+}
+
 } // namespace
 
 extern "C" {
 
 void *mgpuModuleLoad(void *data, size_t /*size*/) {
-  return new KernelModule{data, nullptr, {}};
+  return registerModule(data);
 }
 
 void *mgpuModuleLoadJIT(void *data, int /*optLevel*/) {
-  return new KernelModule{data, nullptr, {}};
+  return registerModule(data);
 }
 
 void mgpuModuleUnload(void *module) {
   // At exit: the driver releases loaded modules with the process.
+  auto &modules = registeredModules();
+  modules.erase(std::remove(modules.begin(), modules.end(), module),
+                modules.end());
   delete static_cast<KernelModule *>(module);
 }
 

@@ -144,6 +144,9 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
                  compiled.hvp ? hvpEntry : nullptr};
   entryPoints.startTrainStep = startTrainStepEntry;
   entryPoints.finishTrainStep = finishTrainStepEntry;
+  // The driver's JIT compiles the kernels now, before any timing starts.
+  if (cuda::loadKernelModules)
+    cuda::loadKernelModules();
 
   const cuda::DriverApi &api = device.api();
   nextX.bytes = x.bytes;

@@ -188,10 +188,17 @@ bool isTerminal() { return ::isatty(STDOUT_FILENO) == 1; }
 /// What one epoch (or the part of it that this run trained) measured.
 struct EpochStats {
   Clock::time_point start = Clock::now();
+  /// The seconds of the timed steps: all of the epoch's but the process's
+  /// first (a warm-up that allocates the buffers and, on a GPU, loads the
+  /// kernels), unless it is the only one.
   double trainSeconds = 0;
   double lossSum = 0, gradNormSum = 0;
-  int64_t steps = 0, clipped = 0;
+  int64_t steps = 0, clipped = 0, timedSteps = 0;
   int64_t correct = 0; // Of the batches' outputs, before each update.
+
+  double samplesPerSecond(int64_t batch) const {
+    return trainSeconds > 0 ? timedSteps * batch / trainSeconds : 0.0;
+  }
 };
 
 class Trainer {
@@ -222,6 +229,8 @@ private:
   std::vector<float> trainable;
   int64_t stepsPerEpoch = 0;
   Score lastTest;
+  /// Whether this process ran a training step yet (the warm-up).
+  bool warmedUp = false;
 };
 
 std::string Trainer::epochLabel() const {
@@ -251,6 +260,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
   std::optional<int64_t> hessianEvery = s.options.count("hessian-every");
   CurvatureOptions curvature = curvatureOptions(s);
   Clock::time_point start = Clock::now();
+  const Clock::time_point epochStart = start;
 
   while (position.epochStep < stepsPerEpoch &&
          position.step < settings.maxSteps) {
@@ -308,6 +318,13 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
 
     bool clipped = settings.clip > 0 && gradNorm > settings.clip;
     ++stats.steps;
+    if (warmedUp) {
+      ++stats.timedSteps;
+    } else {
+      // Samples per second start after the warm-up step.
+      warmedUp = true;
+      start = Clock::now();
+    }
     stats.lossSum += loss;
     stats.gradNormSum += gradNorm;
     stats.clipped += clipped;
@@ -333,12 +350,15 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                                                      (stats.steps * batch));
           return status + formatString("  %.0f samples/s",
                                        seconds > 0
-                                           ? stats.steps * batch / seconds
+                                           ? stats.timedSteps * batch / seconds
                                            : 0.0);
         },
         position.epochStep, stepsPerEpoch);
   }
-  stats.trainSeconds = secondsSince(start);
+  // Only the warm-up: time it.
+  stats.trainSeconds = secondsSince(stats.timedSteps ? start : epochStart);
+  if (stats.timedSteps == 0)
+    stats.timedSteps = stats.steps;
 }
 
 void Trainer::finishEpoch(const Dataset &test, EpochStats &stats,
@@ -347,8 +367,7 @@ void Trainer::finishEpoch(const Dataset &test, EpochStats &stats,
   checkStateFinite(m, state, position);
   lastTest = evaluate(s.model, m, state.data(), test);
   double samplesPerSecond =
-      stats.trainSeconds > 0 ? stats.steps * m.batchSize() / stats.trainSeconds
-                             : 0.0;
+      stats.samplesPerSecond(m.batchSize());
   double trainLoss = stats.steps ? stats.lossSum / stats.steps : 0.0;
   std::string line = complete
                          ? "epoch " + epochLabel()
