@@ -253,6 +253,11 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
   std::vector<float> nextX(x.size());
   std::vector<int32_t> nextY(y.size());
   bool nextFilled = false;
+  auto fillBatch = [&](int64_t epochStep, float *xs, int32_t *ys) {
+    const int64_t *indices = order.data() + epochStep * batch;
+    train.x.fill(indices, batch, batch, xs);
+    train.y.fill(indices, batch, batch, ys);
+  };
   const float hyper[NNRT_HP_COUNT] = {settings.lr, settings.clip,
                                       settings.noise};
   float stepMetrics[NNRT_METRIC_COUNT];
@@ -269,9 +274,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
       y.swap(nextY);
       nextFilled = false;
     } else {
-      const int64_t *indices = order.data() + position.epochStep * batch;
-      train.x.fill(indices, batch, batch, x.data());
-      train.y.fill(indices, batch, batch, y.data());
+      fillBatch(position.epochStep, x.data(), y.data());
     }
     // At the weights and on the batch of this step's loss.
     if (hessianEvery && (position.step + 1) % *hessianEvery == 0) {
@@ -287,9 +290,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                              stepMetrics, output.data());
       if (position.epochStep + 1 < stepsPerEpoch &&
           position.step + 1 < settings.maxSteps) {
-        const int64_t *next = order.data() + (position.epochStep + 1) * batch;
-        train.x.fill(next, batch, batch, nextX.data());
-        train.y.fill(next, batch, batch, nextY.data());
+        fillBatch(position.epochStep + 1, nextX.data(), nextY.data());
         nextFilled = true;
         if (s.model.prefetchBatch)
           s.model.prefetchBatch(nextX.data(), nextY.data());

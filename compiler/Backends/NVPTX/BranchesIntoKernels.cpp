@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -20,12 +22,6 @@ struct NVPTXBranchesIntoKernelsPass
 };
 } // namespace
 
-/// Whether `op` is inside a kernel (a loop that becomes one, or a launch).
-static bool isInKernel(Operation *op) {
-  return op->getParentOfType<scf::ParallelOp>() ||
-         op->getParentOfType<gpu::LaunchOp>();
-}
-
 /// Whether `block` holds only kernels without results and pure operations
 /// without regions (besides its terminator).
 static bool holdsOnlyKernels(Block &block) {
@@ -36,20 +32,11 @@ static bool holdsOnlyKernels(Block &block) {
   });
 }
 
-static bool sameValue(Value a, Value b) {
-  if (a == b)
-    return true;
-  std::optional<int64_t> x = getConstantIntValue(a), y = getConstantIntValue(b);
-  return x && y && *x == *y;
-}
-
 /// Whether two loops iterate over the same space.
 static bool sameSpace(scf::ParallelOp a, scf::ParallelOp b) {
   auto same = [](ValueRange x, ValueRange y) {
-    return x.size() == y.size() &&
-           llvm::all_of(llvm::zip(x, y), [](auto pair) {
-             return sameValue(std::get<0>(pair), std::get<1>(pair));
-           });
+    return isEqualConstantIntOrValueArray(getAsOpFoldResult(x),
+                                          getAsOpFoldResult(y));
   };
   return same(a.getLowerBound(), b.getLowerBound()) &&
          same(a.getUpperBound(), b.getUpperBound()) &&
@@ -127,7 +114,7 @@ void NVPTXBranchesIntoKernelsPass::runOnOperation() {
   // Post-order: an inner branch becomes kernels before the outer one is
   // looked at.
   getOperation().walk([&](scf::IfOp branch) {
-    if (branch.getNumResults() == 0 && !isInKernel(branch) &&
+    if (branch.getNumResults() == 0 && !nnc::nvptx::getKernel(branch) &&
         holdsOnlyKernels(*branch.thenBlock()) &&
         (!branch.elseBlock() || holdsOnlyKernels(*branch.elseBlock())))
       moveBranchIntoKernels(branch);

@@ -22,95 +22,7 @@ struct NVPTXFuseIndependentKernelsPass
   using Base::Base;
   void runOnOperation() override;
 };
-
-/// Elements [begin, end) of a buffer, read or written.
-struct Access {
-  Value root;
-  int64_t begin = 0, end = std::numeric_limits<int64_t>::max();
-  bool write = false;
-};
 } // namespace
-
-/// The buffer under `view` and the elements of it that `view` covers: a
-/// static unit-stride subview of a one-dimensional buffer (a tensor of the
-/// state), possibly reshaped; the whole buffer for anything else.
-static Access getAccess(Value view, bool write) {
-  Access access{view, 0, std::numeric_limits<int64_t>::max(), write};
-  bool ranged = false;
-  while (Operation *def = view.getDefiningOp()) {
-    if (auto subview = dyn_cast<memref::SubViewOp>(def)) {
-      auto source = subview.getSourceType();
-      if (ranged || source.getRank() != 1 || !source.hasStaticShape() ||
-          !subview.hasUnitStride() || !subview.getType().hasStaticShape())
-        return {nnc::nvptx::getRootBuffer(view), 0,
-                std::numeric_limits<int64_t>::max(), write};
-      std::optional<int64_t> offset =
-          getConstantIntValue(subview.getMixedOffsets()[0]);
-      if (!offset)
-        return {nnc::nvptx::getRootBuffer(view), 0,
-                std::numeric_limits<int64_t>::max(), write};
-      access.begin = *offset;
-      access.end = *offset + subview.getType().getNumElements();
-      ranged = true;
-      view = subview.getSource();
-    } else if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def)) {
-      view = def->getOperand(0);
-    } else if (auto other = dyn_cast<ViewLikeOpInterface>(def)) {
-      // Another view (a transpose, a cast): the whole buffer.
-      return {nnc::nvptx::getRootBuffer(other.getViewSource()), 0,
-              std::numeric_limits<int64_t>::max(), write};
-    } else {
-      break;
-    }
-  }
-  access.root = view;
-  return access;
-}
-
-/// What `op` (a kernel, or a host operation) reads and writes; false when
-/// it cannot tell (an operation with unknown effects).
-static bool collectAccesses(Operation *op, SmallVectorImpl<Access> &out) {
-  WalkResult walk = op->walk([&](Operation *nested) {
-    if (auto load = dyn_cast<memref::LoadOp>(nested)) {
-      out.push_back(getAccess(load.getMemRef(), /*write=*/false));
-      return WalkResult::advance();
-    }
-    if (auto store = dyn_cast<memref::StoreOp>(nested)) {
-      out.push_back(getAccess(store.getMemRef(), /*write=*/true));
-      return WalkResult::advance();
-    }
-    if (isa<gpu::BarrierOp, gpu::TerminatorOp>(nested) || isPure(nested))
-      return WalkResult::advance();
-    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-    if (!effects)
-      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-                     isa<gpu::LaunchOp>(nested)
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (const MemoryEffects::EffectInstance &effect : instances) {
-      if (isa<MemoryEffects::Allocate>(effect.getEffect()))
-        continue;
-      Value value = effect.getValue();
-      if (!value)
-        return WalkResult::interrupt();
-      out.push_back(getAccess(value, !isa<MemoryEffects::Read>(
-                                         effect.getEffect())));
-    }
-    return WalkResult::advance();
-  });
-  return !walk.wasInterrupted();
-}
-
-static bool conflict(ArrayRef<Access> a, ArrayRef<Access> b) {
-  for (const Access &x : a)
-    for (const Access &y : b)
-      if ((x.write || y.write) && x.root == y.root && x.begin < y.end &&
-          y.begin < x.end)
-        return true;
-  return false;
-}
 
 /// A kernel this pass can merge: a top-level loop without results, of
 /// static trip counts.
@@ -181,8 +93,8 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
     if (!isMergeable(&op))
       continue;
     auto kernel = cast<scf::ParallelOp>(op);
-    SmallVector<Access> accesses;
-    if (!collectAccesses(kernel, accesses))
+    SmallVector<nnc::nvptx::BufferAccess> accesses;
+    if (!nnc::nvptx::collectAccesses(kernel, accesses))
       continue;
     // Values from above that the kernel (or what moves with it) uses.
     llvm::SetVector<Value> needed;
@@ -206,8 +118,9 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
       }
       if (isPure(before) && before->getNumRegions() == 0)
         continue;
-      SmallVector<Access> other;
-      if (!collectAccesses(before, other) || conflict(accesses, other))
+      SmallVector<nnc::nvptx::BufferAccess> other;
+      if (!nnc::nvptx::collectAccesses(before, other) ||
+          nnc::nvptx::conflict(accesses, other))
         break;
       if (isMergeable(before))
         target = before;

@@ -139,31 +139,14 @@ static void fuseScalarCopies(RewriterBase &rewriter, Block &block) {
 }
 
 /// Whether `op` (or anything inside) may write or free memory rooted at
-/// `root`; unknown effects count as writes. A `gpu.launch` (a tiled matmul)
-/// writes what the operations of its body write: its barriers order only
-/// its own threads.
+/// `root`; unknown effects count as writes.
 static bool writesBuffer(Operation *op, Value root) {
-  WalkResult walk = op->walk([&](Operation *nested) {
-    if (isa<gpu::LaunchOp, gpu::BarrierOp, gpu::TerminatorOp>(nested))
-      return WalkResult::advance();
-    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
-    if (!effects) {
-      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
-                 ? WalkResult::advance()
-                 : WalkResult::interrupt();
-    }
-    SmallVector<MemoryEffects::EffectInstance> instances;
-    effects.getEffects(instances);
-    for (const MemoryEffects::EffectInstance &effect : instances) {
-      if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
-        continue;
-      Value value = effect.getValue();
-      if (!value || getRootBuffer(value) == root)
-        return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
+  SmallVector<nnc::nvptx::BufferAccess> accesses;
+  if (!nnc::nvptx::collectAccesses(op, accesses))
+    return true;
+  return llvm::any_of(accesses, [&](const nnc::nvptx::BufferAccess &access) {
+    return access.write && access.root == root;
   });
-  return walk.wasInterrupted();
 }
 
 /// Clones the computation of `value` (device loads and pure operations in
@@ -188,18 +171,6 @@ static Value rematerialize(OpBuilder &b, Value value,
     rematerialize(b, operand, scalars, mapping, spilled);
   b.clone(*def, mapping);
   return mapping.lookup(value);
-}
-
-/// The kernel that `op` is part of: its outermost enclosing `scf.parallel`
-/// (a loop that becomes a kernel) or `gpu.launch` (a tiled matmul); null on
-/// the host.
-static Operation *getKernel(Operation *op) {
-  Operation *kernel = nullptr;
-  for (Operation *parent = op->getParentOp(); parent;
-       parent = parent->getParentOp())
-    if (isa<scf::ParallelOp, gpu::LaunchOp>(parent))
-      kernel = parent;
-  return kernel;
 }
 
 /// Kernels recompute a scalar that takes at most this many device loads.
@@ -261,7 +232,7 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
   while (!worklist.empty()) {
     Operation *op = worklist.pop_back_val();
     for (Operation *user : op->getUsers()) {
-      if (Operation *kernel = getKernel(user)) {
+      if (Operation *kernel = nnc::nvptx::getKernel(user)) {
         kernels.insert(kernel);
       } else if (auto store = dyn_cast<memref::StoreOp>(user)) {
         if (llvm::is_contained(store.getIndices(), op->getResult(0)) ||

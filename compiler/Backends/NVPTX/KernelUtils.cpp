@@ -4,10 +4,13 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
+using nnc::nvptx::getRootBuffer;
 
 /// Iterations from lower to upper by step, all constants; null otherwise or
 /// for a step that is not positive.
@@ -111,4 +114,95 @@ scf::ParallelOp nnc::nvptx::linearize(RewriterBase &rewriter,
     op.moveBefore(terminator);
   rewriter.eraseOp(loop);
   return flat;
+}
+
+Operation *nnc::nvptx::getKernel(Operation *op) {
+  Operation *kernel = nullptr;
+  for (Operation *parent = op->getParentOp(); parent;
+       parent = parent->getParentOp())
+    if (isa<scf::ParallelOp, gpu::LaunchOp>(parent))
+      kernel = parent;
+  return kernel;
+}
+
+/// The buffer under `view` and the elements of it that `view` covers: a
+/// static unit-stride subview of a one-dimensional buffer (a tensor of the
+/// state), possibly reshaped; the whole buffer for anything else.
+static nnc::nvptx::BufferAccess getAccess(Value view, bool write) {
+  constexpr int64_t kAll = std::numeric_limits<int64_t>::max();
+  nnc::nvptx::BufferAccess whole{getRootBuffer(view), 0, kAll, write};
+  nnc::nvptx::BufferAccess access{view, 0, kAll, write};
+  bool ranged = false;
+  while (Operation *def = view.getDefiningOp()) {
+    if (auto subview = dyn_cast<memref::SubViewOp>(def)) {
+      auto source = subview.getSourceType();
+      if (ranged || source.getRank() != 1 || !source.hasStaticShape() ||
+          !subview.hasUnitStride() || !subview.getType().hasStaticShape())
+        return whole;
+      std::optional<int64_t> offset =
+          getConstantIntValue(subview.getMixedOffsets()[0]);
+      if (!offset)
+        return whole;
+      access.begin = *offset;
+      access.end = *offset + subview.getType().getNumElements();
+      ranged = true;
+      view = subview.getSource();
+    } else if (isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def)) {
+      view = def->getOperand(0);
+    } else if (isa<ViewLikeOpInterface>(def)) {
+      // Another view (a transpose, a cast): the whole buffer.
+      return whole;
+    } else {
+      break;
+    }
+  }
+  access.root = view;
+  return access;
+}
+
+bool nnc::nvptx::collectAccesses(Operation *op,
+                                  SmallVectorImpl<BufferAccess> &out) {
+  WalkResult walk = op->walk([&](Operation *nested) {
+    if (auto load = dyn_cast<memref::LoadOp>(nested)) {
+      out.push_back(getAccess(load.getMemRef(), /*write=*/false));
+      return WalkResult::advance();
+    }
+    if (auto store = dyn_cast<memref::StoreOp>(nested)) {
+      out.push_back(getAccess(store.getMemRef(), /*write=*/true));
+      return WalkResult::advance();
+    }
+    // A launch (a tiled matmul) accesses what its body does; its barriers
+    // order only its own threads.
+    if (isa<gpu::LaunchOp, gpu::BarrierOp, gpu::TerminatorOp>(nested) ||
+        isPure(nested))
+      return WalkResult::advance();
+    auto effects = dyn_cast<MemoryEffectOpInterface>(nested);
+    if (!effects)
+      return nested->hasTrait<OpTrait::HasRecursiveMemoryEffects>()
+                 ? WalkResult::advance()
+                 : WalkResult::interrupt();
+    SmallVector<MemoryEffects::EffectInstance> instances;
+    effects.getEffects(instances);
+    for (const MemoryEffects::EffectInstance &effect : instances) {
+      if (isa<MemoryEffects::Allocate>(effect.getEffect()))
+        continue;
+      Value value = effect.getValue();
+      if (!value)
+        return WalkResult::interrupt();
+      out.push_back(getAccess(value, !isa<MemoryEffects::Read>(
+                                         effect.getEffect())));
+    }
+    return WalkResult::advance();
+  });
+  return !walk.wasInterrupted();
+}
+
+bool nnc::nvptx::conflict(ArrayRef<BufferAccess> a,
+                          ArrayRef<BufferAccess> b) {
+  for (const BufferAccess &x : a)
+    for (const BufferAccess &y : b)
+      if ((x.write || y.write) && x.root == y.root && x.begin < y.end &&
+          y.begin < x.end)
+        return true;
+  return false;
 }

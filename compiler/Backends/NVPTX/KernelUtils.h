@@ -8,6 +8,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <limits>
 #include <optional>
 
 namespace nnc::nvptx {
@@ -35,6 +36,29 @@ mlir::scf::ParallelOp linearize(mlir::RewriterBase &rewriter,
 
 /// The buffer that `value` is a view of.
 mlir::Value getRootBuffer(mlir::Value value);
+
+/// The kernel that `op` is part of: its outermost enclosing `scf.parallel`
+/// (a loop that becomes a kernel) or `gpu.launch` (a tiled matmul); null on
+/// the host.
+mlir::Operation *getKernel(mlir::Operation *op);
+
+/// Elements [begin, end) of a buffer (`root`, as getRootBuffer), read or
+/// written.
+struct BufferAccess {
+  mlir::Value root;
+  int64_t begin = 0, end = std::numeric_limits<int64_t>::max();
+  bool write = false;
+};
+
+/// What `op` (a kernel, or a host operation) reads and writes, appended to
+/// `out`: whole buffers, or the static element ranges of views of a
+/// one-dimensional buffer (the tensors of the state). False when it cannot
+/// tell (an operation with unknown effects).
+bool collectAccesses(mlir::Operation *op,
+                     llvm::SmallVectorImpl<BufferAccess> &out);
+
+/// Whether two sets of accesses touch a common element, one of them writing.
+bool conflict(llvm::ArrayRef<BufferAccess> a, llvm::ArrayRef<BufferAccess> b);
 
 /// A `gpu.alloc` of `type` at the builder's insertion point.
 mlir::Value allocateOnDevice(mlir::OpBuilder &builder, mlir::Location loc,

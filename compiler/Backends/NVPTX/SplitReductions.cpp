@@ -188,31 +188,20 @@ static void split(RewriterBase &rewriter, func::FuncOp func,
   Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
   Value splitCount = arith::ConstantIndexOp::create(rewriter, loc, splits);
-  SmallVector<Value> lowers, uppers, steps;
-  if (!interleave) {
-    lowers.push_back(zero);
-    uppers.push_back(splitCount);
-    steps.push_back(one);
-  }
-  llvm::append_range(lowers, parallel.getLowerBound());
-  llvm::append_range(uppers, parallel.getUpperBound());
-  llvm::append_range(steps, parallel.getStep());
-  if (interleave) {
-    lowers.push_back(zero);
-    uppers.push_back(splitCount);
-    steps.push_back(one);
-  }
+  SmallVector<Value> lowers(parallel.getLowerBound()),
+      uppers(parallel.getUpperBound()), steps(parallel.getStep());
+  // The split dimension: last (fastest) when interleaved, else first.
+  size_t splitDim = interleave ? lowers.size() : 0;
+  lowers.insert(lowers.begin() + splitDim, zero);
+  uppers.insert(uppers.begin() + splitDim, splitCount);
+  steps.insert(steps.begin() + splitDim, one);
   scf::ParallelOp::create(
       rewriter, loc, lowers, uppers, steps,
       [&](OpBuilder &b, Location bodyLoc, ValueRange all) {
         // (split, outputs...) in the order of the stores below.
-        SmallVector<Value> ivs;
-        if (interleave) {
-          ivs.push_back(all.back());
-          llvm::append_range(ivs, all.drop_back());
-        } else {
-          llvm::append_range(ivs, all);
-        }
+        SmallVector<Value> ivs(all);
+        ivs.erase(ivs.begin() + splitDim);
+        ivs.insert(ivs.begin(), all[splitDim]);
         IRMapping mapping;
         mapping.map(parallel.getInductionVars(), ArrayRef(ivs).drop_front());
         for (Accumulator acc : reduction.accumulators)
