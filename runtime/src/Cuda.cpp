@@ -164,6 +164,13 @@ CUdeviceptr Device::allocate(size_t bytes) {
   return pointer;
 }
 
+CUdeviceptr Device::allocateDedicated(size_t bytes) {
+  CUdeviceptr pointer = 0;
+  check(driver.memAlloc(&pointer, bytes ? bytes : 1),
+        "cuMemAlloc of " + std::to_string(bytes) + " bytes");
+  return pointer;
+}
+
 void Device::release(CUdeviceptr pointer) {
   auto block = blockSizes.find(pointer);
   if (block != blockSizes.end())

@@ -91,6 +91,10 @@ public:
   /// step no call allocates from the driver.
   CUdeviceptr allocate(size_t bytes);
   void release(CUdeviceptr pointer);
+  /// Device memory of the runtime's own (DeviceModel's buffers), never one
+  /// of the blocks that compiled code freed: kernels still queued may use
+  /// those, and a copy on another stream would race with them.
+  CUdeviceptr allocateDedicated(size_t bytes);
 
 private:
   Device() = default;

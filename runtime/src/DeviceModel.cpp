@@ -15,14 +15,15 @@ namespace {
 
 using cuda::CUdeviceptr;
 
-/// A device buffer of a fixed size, allocated on first use.
+/// A device buffer of a fixed size, allocated on first use (while a step
+/// may be queued: hence not from the blocks that compiled code freed).
 struct Buffer {
   size_t bytes = 0;
   CUdeviceptr pointer = 0;
 
   template <typename T> T *get() {
     if (!pointer)
-      pointer = cuda::Device::open().allocate(bytes);
+      pointer = cuda::Device::open().allocateDedicated(bytes);
     return reinterpret_cast<T *>(pointer);
   }
 };

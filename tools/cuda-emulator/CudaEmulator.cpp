@@ -16,19 +16,26 @@
 // that switch at each barrier, so that every thread reaches it before any
 // goes on, as on the GPU. A warp's `mma.sync.m16n8k8` (TF32) is computed
 // once all its 32 lanes have handed in their fragments, with the fragment
-// layout of the PTX ISA. Launch configurations are checked against the limits of
-// the GPU (sm_90), which would reject them too. "Device memory" is
+// layout of the PTX ISA. Launch configurations are checked against the limits
+// of the GPU (sm_90), which would reject them too. "Device memory" is
 // inaccessible (PROT_NONE) except while the emulator itself copies or runs
 // kernels: host code that dereferences a device pointer crashes, as it
 // would with a real GPU; each buffer ends at an inaccessible page, so that
 // a kernel reading or writing past its end (by more than the 256-byte
 // rounding) crashes too instead of corrupting a neighbour.
 //
+// Launches and copies run at once, but the emulator keeps what each stream
+// has queued and the host has not waited for (StreamOrder.h): work of two
+// streams that nothing orders and that uses the same device buffer is
+// reported as a race, which a GPU would run in either order.
+//
 // NNC_EMU_TRACE=<file> appends one line per launch, copy and
 // synchronization (bench/emulator_profile.py reads it): what a training
 // step asks of the GPU, without one.
 //
 //===----------------------------------------------------------------------===//
+
+#include "tools/cuda-emulator/StreamOrder.h"
 
 #include <algorithm>
 #include <atomic>
@@ -38,11 +45,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
+#include <map>
 #include <string>
 #include <sys/mman.h>
+#include <thread>
 #include <unistd.h>
 #include <unordered_map>
-#include <thread>
 #include <vector>
 #if !defined(__x86_64__)
 #include <ucontext.h>
@@ -69,6 +77,8 @@ struct Function {
   KernelEntry entry;
   /// Whether its threads synchronize (they then run as fibers).
   bool synchronizes;
+  /// nnc_emu_args_<kernel>: 'p' for each pointer parameter, 'v' for others.
+  std::string argumentKinds;
 };
 
 /// The id array of a thread (compiler/Backends/NVPTX/EmulatedKernels.cpp):
@@ -99,6 +109,12 @@ const char *errorName(CUresult result) {
   }
 }
 
+[[noreturn]] void fail(const std::string &message) {
+  std::fprintf(stderr, "nnc CUDA emulator: %s\n", message.c_str());
+  std::fflush(stderr);
+  std::_Exit(70);
+}
+
 /// A device allocation: its pages, then one guard page that is never
 /// accessible; the buffer ends where the guard begins (rounded up to 256
 /// bytes, cudaMalloc's alignment), so that reading or writing past its end
@@ -110,18 +126,44 @@ struct Allocation {
 
 /// By the address handed out; accessible only while `DeviceAccess` objects
 /// live.
-std::unordered_map<uintptr_t, Allocation> &allocations() {
-  static std::unordered_map<uintptr_t, Allocation> map;
+std::map<uintptr_t, Allocation> &allocations() {
+  static std::map<uintptr_t, Allocation> map;
   return map;
 }
 
-/// Whether `address` lies in device memory (cuMemcpy copies either way).
-bool allocationContaining(CUdeviceptr address) {
-  for (const auto &[start, allocation] : allocations())
-    if (address >= allocation.pages &&
-        address < allocation.pages + allocation.pageBytes)
-      return true;
-  return false;
+/// The address handed out for the allocation that `address` points into, or
+/// 0 when it is no device memory.
+uintptr_t allocationContaining(uintptr_t address) {
+  auto after = allocations().upper_bound(address);
+  if (after == allocations().begin())
+    return 0;
+  auto [start, allocation] = *std::prev(after);
+  return address < allocation.pages + allocation.pageBytes ? start : 0;
+}
+
+/// The device buffers of `addresses` (none for host memory).
+std::vector<uintptr_t> buffersOf(std::initializer_list<uintptr_t> addresses) {
+  std::vector<uintptr_t> buffers;
+  for (uintptr_t address : addresses)
+    if (uintptr_t start = allocationContaining(address))
+      buffers.push_back(start);
+  return buffers;
+}
+
+/// Records `what` on `stream` with StreamOrder; a race ends the process.
+void enqueue(void *stream, const std::string &what,
+             const std::vector<uintptr_t> &buffers, bool writes) {
+  std::string race = nnc::emu::enqueue(static_cast<nnc::emu::Stream *>(stream),
+                                       what, buffers, writes);
+  if (!race.empty())
+    fail(race);
+}
+
+/// A synchronous copy: ordered on the legacy stream, done when it returns.
+void copiedSynchronously(const char *what, uintptr_t to, uintptr_t from) {
+  enqueue(nullptr, what, buffersOf({to}), /*writes=*/true);
+  enqueue(nullptr, what, buffersOf({from}), /*writes=*/false);
+  nnc::emu::finishStream(nullptr);
 }
 
 void protectAll(int protection) {
@@ -160,12 +202,6 @@ FILE *traceFile() {
 template <typename... Args> void trace(const char *format, Args... args) {
   if (FILE *file = traceFile())
     std::fprintf(file, format, args...);
-}
-
-[[noreturn]] void fail(const std::string &message) {
-  std::fprintf(stderr, "nnc CUDA emulator: %s\n", message.c_str());
-  std::fflush(stderr);
-  std::_Exit(70);
 }
 
 //===-- Fibers ------------------------------------------------------------===//
@@ -286,9 +322,9 @@ struct StackPool {
 std::vector<char *> &stacks(unsigned count) {
   thread_local StackPool pool;
   while (pool.stacks.size() < count) {
-    void *memory = mmap(nullptr, kStackBytes + pool.page,
-                        PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                        -1, 0);
+    void *memory =
+        mmap(nullptr, kStackBytes + pool.page, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (memory == MAP_FAILED)
       fail("cannot allocate fiber stacks");
     mprotect(memory, pool.page, PROT_NONE);
@@ -462,9 +498,9 @@ void runGrid(const Function &function, const unsigned grid[3],
     char *sharedBase = reinterpret_cast<char *>(
         (reinterpret_cast<uintptr_t>(shared.data()) + 15) & ~uintptr_t(15));
     std::memset(sharedBase, 0xA5, kSharedBytes);
-    int64_t ids[kIdSlots] = {0,       0,       0,       0,        0,       0,
-                             block[0], block[1], block[2], grid[0], grid[1],
-                             grid[2]};
+    int64_t ids[kIdSlots] = {0,        0,       0,        0,
+                             0,        0,       block[0], block[1],
+                             block[2], grid[0], grid[1],  grid[2]};
     ids[kBarrierSlot] = reinterpret_cast<int64_t>(&barrier);
     ids[kSharedSlot] = reinterpret_cast<int64_t>(sharedBase);
     ids[kMmaSlot] = reinterpret_cast<int64_t>(&mma);
@@ -542,10 +578,12 @@ CUresult cuDevicePrimaryCtxRetain(void **context, int) {
 CUresult cuCtxSetCurrent(void *) { return kSuccess; }
 CUresult cuCtxSynchronize() {
   trace("sync\n");
+  nnc::emu::finishAll();
   return kSuccess;
 }
-CUresult cuStreamSynchronize(void *) {
+CUresult cuStreamSynchronize(void *stream) {
   trace("sync\n");
+  nnc::emu::finishStream(static_cast<nnc::emu::Stream *>(stream));
   return kSuccess;
 }
 
@@ -580,6 +618,7 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
   trace("htod\t%zu\n", bytes);
+  copiedSynchronously("cuMemcpyHtoD", to, 0);
   DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to), from, bytes);
   return kSuccess;
@@ -587,46 +626,53 @@ CUresult cuMemcpyHtoD_v2(CUdeviceptr to, const void *from, size_t bytes) {
 
 CUresult cuMemcpyDtoH_v2(void *to, CUdeviceptr from, size_t bytes) {
   trace("dtoh\t%zu\n", bytes);
+  copiedSynchronously("cuMemcpyDtoH", 0, from);
   DeviceAccess access;
   std::memcpy(to, reinterpret_cast<const void *>(from), bytes);
   return kSuccess;
 }
 
-// Streams and pinned memory: the emulator copies at once, in any stream.
+// Streams and pinned memory: the emulator copies at once, in any stream,
+// and keeps the source read-only until the host waits for the stream.
 CUresult cuMemAllocHost_v2(void **pointer, size_t bytes) {
-  *pointer = std::malloc(bytes ? bytes : 1);
+  *pointer = nnc::emu::allocatePinned(bytes);
   return *pointer ? kSuccess : kOutOfMemory;
 }
 
-CUresult cuStreamCreate(void **stream, unsigned) {
-  static int streams;
-  *stream = &streams;
+CUresult cuStreamCreate(void **stream, unsigned flags) {
+  *stream = nnc::emu::createStream(flags);
   return kSuccess;
 }
 
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
-                              void *) {
-  return cuMemcpyHtoD_v2(to, from, bytes);
+                              void *stream) {
+  trace("htod\t%zu\n", bytes);
+  enqueue(stream, "cuMemcpyHtoDAsync", buffersOf({to}), /*writes=*/true);
+  {
+    DeviceAccess access;
+    std::memcpy(reinterpret_cast<void *>(to), from, bytes);
+  }
+  nnc::emu::holdPinnedSource(static_cast<nnc::emu::Stream *>(stream), from,
+                             bytes);
+  return kSuccess;
 }
 
 CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
-  // The direction is looked up only for the trace (a scan of allocations).
-  if (traceFile()) {
-    bool toDevice = allocationContaining(to);
-    bool fromDevice = allocationContaining(from);
-    trace("%s\t%zu\n",
-          toDevice ? (fromDevice ? "dtod" : "htod")
-                   : (fromDevice ? "dtoh" : "htoh"),
-          bytes);
-  }
+  bool toDevice = allocationContaining(to);
+  bool fromDevice = allocationContaining(from);
+  trace("%s\t%zu\n",
+        toDevice ? (fromDevice ? "dtod" : "htod")
+                 : (fromDevice ? "dtoh" : "htoh"),
+        bytes);
+  copiedSynchronously("cuMemcpy", to, from);
   DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to),
               reinterpret_cast<const void *>(from), bytes);
   return kSuccess;
 }
 
-CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned,
-                            int *, void **) {
+CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned, int *,
+                            void **) {
   // The kernels run from their host copies; the image must still be the
   // PTX that a GPU would get.
   if (!image || !std::strstr(static_cast<const char *>(image), ".entry"))
@@ -650,15 +696,18 @@ CUresult cuModuleGetFunction(void **function, void *, const char *name) {
                  symbol.c_str());
     return kNotFound;
   }
+  // Without it (a program of its own), launches take part in no race check.
+  const char *kinds = static_cast<const char *>(
+      dlsym(RTLD_DEFAULT, (std::string("nnc_emu_args_") + name).c_str()));
   // Kept for the process, as the driver keeps loaded functions.
   *function = new Function{name, reinterpret_cast<KernelEntry>(entry),
-                           synchronizes};
+                           synchronizes, kinds ? kinds : ""};
   return kSuccess;
 }
 
 CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY,
                         unsigned gridZ, unsigned blockX, unsigned blockY,
-                        unsigned blockZ, unsigned sharedBytes, void *,
+                        unsigned blockZ, unsigned sharedBytes, void *stream,
                         void **params, void **extra) {
   const unsigned grid[3] = {gridX, gridY, gridZ};
   const unsigned block[3] = {blockX, blockY, blockZ};
@@ -666,16 +715,23 @@ CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY,
   if (!function || extra || sharedBytes > 0 || gridX == 0 || gridY == 0 ||
       gridZ == 0 || gridX > 2147483647u || gridY > 65535 || gridZ > 65535 ||
       blockX == 0 || blockY == 0 || blockZ == 0 || blockX > 1024 ||
-      blockY > 1024 || blockZ > 64 ||
-      size_t(blockX) * blockY * blockZ > 1024)
+      blockY > 1024 || blockZ > 64 || size_t(blockX) * blockY * blockZ > 1024)
     return kInvalidConfiguration;
+  // What the kernel may read and write: the buffers its pointers point into.
+  const Function &kernel = *static_cast<Function *>(function);
+  std::vector<uintptr_t> buffers;
+  for (size_t i = 0; i < kernel.argumentKinds.size(); ++i)
+    if (kernel.argumentKinds[i] == 'p')
+      if (uintptr_t start =
+              allocationContaining(*static_cast<uintptr_t *>(params[i])))
+        buffers.push_back(start);
+  enqueue(stream, "kernel " + kernel.name, buffers, /*writes=*/true);
   DeviceAccess access;
   auto start = std::chrono::steady_clock::now();
-  runGrid(*static_cast<Function *>(function), grid, block, params);
+  runGrid(kernel, grid, block, params);
   if (traceFile())
-    trace("launch\t%s\t%ux%ux%u\t%ux%ux%u\t%.1f\n",
-          static_cast<Function *>(function)->name.c_str(), gridX, gridY, gridZ,
-          blockX, blockY, blockZ,
+    trace("launch\t%s\t%ux%ux%u\t%ux%ux%u\t%.1f\n", kernel.name.c_str(), gridX,
+          gridY, gridZ, blockX, blockY, blockZ,
           std::chrono::duration<double, std::micro>(
               std::chrono::steady_clock::now() - start)
               .count());

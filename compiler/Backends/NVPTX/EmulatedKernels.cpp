@@ -39,6 +39,7 @@ static constexpr StringLiteral kEntryPrefix = "nnc_emu_";
 /// Entries of kernels whose threads synchronize (barriers, warp-wide
 /// tensor-core operations): the emulator runs their threads as fibers.
 static constexpr StringLiteral kSyncEntryPrefix = "nnc_emu_sync_";
+static constexpr StringLiteral kArgsPrefix = "nnc_emu_args_";
 static constexpr StringLiteral kSyncAttr = "nnc.emu_sync";
 static constexpr StringLiteral kSharedAttr = "nnc.emu_shared";
 /// The emulator's shared memory per block (sm_90's static limit).
@@ -75,8 +76,8 @@ static Value loadPointer(OpBuilder &b, Location loc, Value ids, int64_t slot) {
   Value index = arith::ConstantIndexOp::create(b, loc, slot);
   Value word = memref::LoadOp::create(b, loc, ids, index);
   Value bits = arith::IndexCastOp::create(b, loc, b.getI64Type(), word);
-  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
-                                  bits);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), bits);
 }
 
 /// cvt.rna.tf32.f32: the f32 rounded to 10 bits of mantissa, to nearest,
@@ -86,8 +87,8 @@ static Value emulateToTF32(OpBuilder &b, Location loc, Value value) {
   Value bits = arith::BitcastOp::create(b, loc, i32, value);
   Value half = arith::ConstantIntOp::create(b, loc, i32, 0x1000);
   Value mask = arith::ConstantIntOp::create(b, loc, i32, 0xFFFFE000);
-  return arith::AndIOp::create(b, loc, arith::AddIOp::create(b, loc, bits, half),
-                               mask);
+  return arith::AndIOp::create(b, loc,
+                               arith::AddIOp::create(b, loc, bits, half), mask);
 }
 
 /// nvvm.mma.sync (m16n8k8, tf32 operands, f32 accumulators) as a call of
@@ -99,8 +100,7 @@ static LogicalResult emulateMma(RewriterBase &rewriter, NVVM::MmaOp mma,
   if (shape.getM() != 16 || shape.getN() != 8 || shape.getK() != 8 ||
       mma.getMultiplicandAPtxType() != NVVM::MMATypes::tf32 ||
       mma.getMultiplicandBPtxType() != NVVM::MMATypes::tf32 ||
-      mma.getOperandC().size() != 4 ||
-      !mma.getOperandC()[0].getType().isF32())
+      mma.getOperandC().size() != 4 || !mma.getOperandC()[0].getType().isF32())
     return mma.emitOpError("is not the m16n8k8 tf32 form the emulator runs");
   Location loc = mma.getLoc();
   rewriter.setInsertionPoint(mma);
@@ -116,8 +116,8 @@ static LogicalResult emulateMma(RewriterBase &rewriter, NVVM::MmaOp mma,
   Value multiply = loadPointer(rewriter, loc, ids, kMmaSlot);
   LLVM::CallOp::create(
       rewriter, loc,
-      LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(rewriter.getContext()),
-                                  {ptr}),
+      LLVM::LLVMFunctionType::get(
+          LLVM::LLVMVoidType::get(rewriter.getContext()), {ptr}),
       ValueRange{multiply, scratch});
   Value result = LLVM::UndefOp::create(rewriter, loc, mma.getType());
   for (int64_t d = 0; d < 4; ++d) {
@@ -144,8 +144,8 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
   SmallVector<MemRefType> sharedTypes;
   for (BlockArgument shared : kernel.getWorkgroupAttributions()) {
     auto type = cast<MemRefType>(shared.getType());
-    sharedTypes.push_back(MemRefType::get(type.getShape(), type.getElementType(),
-                                          type.getLayout()));
+    sharedTypes.push_back(MemRefType::get(
+        type.getShape(), type.getElementType(), type.getLayout()));
     inputs.push_back(sharedTypes.back());
   }
   OpBuilder builder(ctx);
@@ -170,9 +170,9 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
       rewriter.setInsertionPointToStart(&entry);
       Value count = LLVM::ConstantOp::create(rewriter, kernel.getLoc(),
                                              rewriter.getI64Type(), 14);
-      scratch = LLVM::AllocaOp::create(
-          rewriter, kernel.getLoc(), LLVM::LLVMPointerType::get(ctx),
-          rewriter.getI32Type(), count);
+      scratch = LLVM::AllocaOp::create(rewriter, kernel.getLoc(),
+                                       LLVM::LLVMPointerType::get(ctx),
+                                       rewriter.getI32Type(), count);
     }
     return scratch;
   };
@@ -182,7 +182,8 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
   for (Operation *op : ops) {
     if (int64_t slot = getIdSlot(op); slot >= 0) {
       rewriter.setInsertionPoint(op);
-      Value index = arith::ConstantIndexOp::create(rewriter, op->getLoc(), slot);
+      Value index =
+          arith::ConstantIndexOp::create(rewriter, op->getLoc(), slot);
       rewriter.replaceOpWithNewOp<memref::LoadOp>(op, ids, index);
     } else if (isa<gpu::ReturnOp>(op)) {
       rewriter.setInsertionPoint(op);
@@ -202,7 +203,8 @@ static LogicalResult emulate(gpu::GPUFuncOp kernel, ModuleOp module) {
         return cvt.emitOpError("is not the round-to-nearest-away form the "
                                "emulator runs");
       rewriter.setInsertionPoint(op);
-      rewriter.replaceOp(op, emulateToTF32(rewriter, op->getLoc(), cvt.getSrc()));
+      rewriter.replaceOp(op,
+                         emulateToTF32(rewriter, op->getLoc(), cvt.getSrc()));
     } else if (auto mma = dyn_cast<NVVM::MmaOp>(op)) {
       if (failed(emulateMma(rewriter, mma, ids, getScratch())))
         return failure();
@@ -254,6 +256,21 @@ void NVPTXEmulatedKernelsPass::runOnOperation() {
       return signalPassFailure();
 }
 
+/// The constant string nnc_emu_args_<kernel>: one letter per launch
+/// parameter, 'p' for a pointer, 'v' for a value. The emulator reads which
+/// device buffers a launch uses from it, to find races between streams.
+static void createArgumentKinds(OpBuilder &builder, Location loc,
+                                StringRef kernel, ArrayRef<Type> types) {
+  std::string kinds;
+  for (Type type : types)
+    kinds.push_back(isa<LLVM::LLVMPointerType>(type) ? 'p' : 'v');
+  kinds.push_back('\0');
+  auto arrayType = LLVM::LLVMArrayType::get(builder.getI8Type(), kinds.size());
+  LLVM::GlobalOp::create(builder, loc, arrayType, /*isConstant=*/true,
+                         LLVM::Linkage::External, (kArgsPrefix + kernel).str(),
+                         builder.getStringAttr(kinds));
+}
+
 /// llvm.func @nnc_emu_<kernel>(%params, %ids) (nnc_emu_sync_<kernel> when
 /// its threads synchronize): loads each argument from cuLaunchKernel's
 /// parameter array (pointers to the values), points the shared buffers into
@@ -281,9 +298,10 @@ static LogicalResult createEntry(LLVM::LLVMFuncOp body, ModuleOp module) {
   // The body's first argument is the id array (a bare pointer), its last
   // ones the shared buffers.
   SmallVector<Value> args{ids};
-  ArrayRef<Type> types = body.getFunctionType().getParams();
-  for (auto [i, type] :
-       llvm::enumerate(types.drop_front().drop_back(sharedBytes.size()))) {
+  ArrayRef<Type> types =
+      body.getFunctionType().getParams().drop_front().drop_back(
+          sharedBytes.size());
+  for (auto [i, type] : llvm::enumerate(types)) {
     Value slot = LLVM::GEPOp::create(builder, loc, ptr, ptr, params,
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
     Value address = LLVM::LoadOp::create(builder, loc, ptr, slot);
@@ -291,14 +309,17 @@ static LogicalResult createEntry(LLVM::LLVMFuncOp body, ModuleOp module) {
   }
   if (!sharedBytes.empty()) {
     Type i64 = builder.getI64Type(), i8 = builder.getI8Type();
-    Value slot = LLVM::GEPOp::create(builder, loc, ptr, i64, ids,
-                                     ArrayRef<LLVM::GEPArg>{int32_t(kSharedSlot)});
+    Value slot =
+        LLVM::GEPOp::create(builder, loc, ptr, i64, ids,
+                            ArrayRef<LLVM::GEPArg>{int32_t(kSharedSlot)});
     Value base = LLVM::IntToPtrOp::create(
-        builder, loc, ptr, LLVM::LoadOp::create(builder, loc, i64, slot).getResult());
+        builder, loc, ptr,
+        LLVM::LoadOp::create(builder, loc, i64, slot).getResult());
     int64_t offset = 0;
     for (int64_t bytes : sharedBytes) {
-      args.push_back(LLVM::GEPOp::create(builder, loc, ptr, i8, base,
-                                         ArrayRef<LLVM::GEPArg>{int32_t(offset)}));
+      args.push_back(
+          LLVM::GEPOp::create(builder, loc, ptr, i8, base,
+                              ArrayRef<LLVM::GEPArg>{int32_t(offset)}));
       offset += llvm::alignTo(bytes, 16);
     }
     if (offset > kSharedLimit)
@@ -308,6 +329,8 @@ static LogicalResult createEntry(LLVM::LLVMFuncOp body, ModuleOp module) {
   }
   LLVM::CallOp::create(builder, loc, body, args);
   LLVM::ReturnOp::create(builder, loc, ValueRange());
+  builder.setInsertionPointToEnd(module.getBody());
+  createArgumentKinds(builder, loc, kernel, types);
   return success();
 }
 

@@ -16,6 +16,8 @@
 // CHECK: %[[F:.*]] = llvm.load %[[P2]] : !llvm.ptr -> f32
 // CHECK: llvm.call @nnc_emu_body_k(%[[IDS]], %[[A]], %[[N]], %[[F]])
 // CHECK: llvm.return
+// Which parameters are pointers, for the emulator's race check.
+// CHECK: llvm.mlir.global external constant @nnc_emu_args_k("pvv\00")
 llvm.func @nnc_emu_body_k(%ids: !llvm.ptr, %a: !llvm.ptr, %n: i64, %f: f32) {
   llvm.return
 }
@@ -41,6 +43,8 @@ llvm.func @other(%a: !llvm.ptr) {
 // CHECK: %[[S0:.*]] = llvm.getelementptr %[[BASE]][0] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK: %[[S1:.*]] = llvm.getelementptr %[[BASE]][48] : (!llvm.ptr) -> !llvm.ptr, i8
 // CHECK: llvm.call @nnc_emu_body_s(%[[IDS]], %[[A]], %[[S0]], %[[S1]])
+// The shared buffers are no parameters.
+// CHECK: llvm.mlir.global external constant @nnc_emu_args_s("p\00")
 // CHECK-NOT: llvm.func @nnc_emu_s(
 llvm.func @nnc_emu_body_s(%ids: !llvm.ptr, %a: !llvm.ptr, %s0: !llvm.ptr, %s1: !llvm.ptr)
     attributes {nnc.emu_shared = array<i64: 36, 100>, nnc.emu_sync} {
