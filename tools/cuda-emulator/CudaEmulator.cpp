@@ -153,10 +153,17 @@ std::vector<uintptr_t> buffersOf(std::initializer_list<uintptr_t> addresses) {
 /// Records `what` on `stream` with StreamOrder; a race ends the process.
 void enqueue(void *stream, const std::string &what,
              const std::vector<uintptr_t> &buffers, bool writes) {
-  std::string race = nnc::emu::enqueue(static_cast<nnc::emu::Stream *>(stream),
-                                       what, buffers, writes);
-  if (!race.empty())
-    fail(race);
+  nnc::emu::Race race = nnc::emu::enqueue(
+      static_cast<nnc::emu::Stream *>(stream), what, buffers, writes);
+  if (race.description.empty())
+    return;
+  const Allocation &allocation = allocations().at(race.buffer);
+  char buffer[96];
+  std::snprintf(buffer, sizeof(buffer), " (device buffer %#zx, %zu bytes)",
+                static_cast<size_t>(race.buffer),
+                static_cast<size_t>(allocation.pages + allocation.pageBytes -
+                                    race.buffer));
+  fail(race.description + buffer);
 }
 
 /// A synchronous copy: ordered on the legacy stream, done when it returns.

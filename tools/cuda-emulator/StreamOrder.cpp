@@ -99,12 +99,13 @@ void installFaultHandler() {
   sigaction(SIGSEGV, &action, &previousHandler);
 }
 
-bool shareBuffer(const std::vector<uintptr_t> &a,
-                 const std::vector<uintptr_t> &b) {
+/// The first buffer of `a` that `b` holds too, or 0.
+uintptr_t sharedBuffer(const std::vector<uintptr_t> &a,
+                       const std::vector<uintptr_t> &b) {
   for (uintptr_t buffer : a)
     if (std::find(b.begin(), b.end(), buffer) != b.end())
-      return true;
-  return false;
+      return buffer;
+  return 0;
 }
 
 std::string describeStream(const Stream &stream) {
@@ -131,23 +132,26 @@ void destroyStream(Stream *stream) {
   delete stream;
 }
 
-std::string enqueue(Stream *stream, const std::string &what,
-                    const std::vector<uintptr_t> &buffers, bool writes) {
+Race enqueue(Stream *stream, const std::string &what,
+             const std::vector<uintptr_t> &buffers, bool writes) {
   Stream &mine = orderedWith(stream);
   std::vector<Stream *> others(nonBlockingStreams());
   others.push_back(&legacy);
   for (Stream *other : others) {
     if (other == &mine)
       continue;
-    for (const Work &work : other->unfinished)
-      if ((writes || work.writes) && shareBuffer(buffers, work.buffers))
-        return "race: " + what + " on " + describeStream(mine) + " and " +
-               work.what + ", still queued on " + describeStream(*other) +
-               ", use the same device buffer, and nothing orders them (the "
-               "host waited for neither stream in between)";
+    for (const Work &work : other->unfinished) {
+      uintptr_t buffer = sharedBuffer(buffers, work.buffers);
+      if (buffer && (writes || work.writes))
+        return {"race: " + what + " on " + describeStream(mine) + " and " +
+                    work.what + ", still queued on " + describeStream(*other) +
+                    ", use the same device buffer, and nothing orders them "
+                    "(the host waited for neither stream in between)",
+                buffer};
+    }
   }
   mine.unfinished.push_back({what, buffers, writes});
-  return "";
+  return {"", 0};
 }
 
 void holdPinnedSource(Stream *stream, const void *source, size_t bytes) {

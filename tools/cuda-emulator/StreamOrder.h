@@ -29,12 +29,18 @@ struct Stream;
 Stream *createStream(unsigned flags);
 void destroyStream(Stream *stream);
 
+/// Two pieces of work that nothing orders, on one buffer.
+struct Race {
+  std::string description;
+  uintptr_t buffer;
+};
+
 /// Work queued on `stream`, named `what` for the report, that uses the
-/// device buffers `buffers` (their start addresses). Returns an empty string,
-/// or a description of the race when unfinished work of a stream not ordered
-/// with `stream` uses one of them too (either of the two writing it).
-std::string enqueue(Stream *stream, const std::string &what,
-                    const std::vector<uintptr_t> &buffers, bool writes);
+/// device buffers `buffers` (their start addresses). Returns the race when
+/// unfinished work of a stream not ordered with `stream` uses one of them
+/// too (either of the two writing it), else a Race with no description.
+Race enqueue(Stream *stream, const std::string &what,
+             const std::vector<uintptr_t> &buffers, bool writes);
 
 /// An asynchronous copy from pinned memory [source, source + bytes) queued
 /// on `stream`: read-only until the stream is waited for.
