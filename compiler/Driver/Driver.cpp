@@ -188,6 +188,7 @@ LogicalResult Compilation::runCodegen() {
                 ": expected an NVIDIA architecture such as sm_90");
   nvptx.chip = options.gpuArch;
   nvptx.emulate = options.gpuEmulate;
+  nvptx.raceCheck = options.gpuRaceCheck;
   // TF32 tensor cores (mma.sync ... .tf32) start with sm_80; earlier GPUs
   // get the f32 kernels.
   unsigned smVersion = 0;
@@ -209,6 +210,8 @@ LogicalResult Compilation::run() {
     return fail("-emit=ptx needs --target=nvptx");
   if (options.gpuEmulate && options.target != TargetKind::NVPTX)
     return fail("--gpu-emulate needs --target=nvptx");
+  if (options.gpuRaceCheck && !options.gpuEmulate)
+    return fail("--gpu-race-check needs --gpu-emulate");
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   if (failed(parse()))
     return failure();
@@ -254,8 +257,7 @@ LogicalResult Compilation::run() {
     return failure();
   switch (options.emit) {
   case EmitKind::LLVM:
-    return writeText(
-        [&](raw_ostream &os) { llvmModule->print(os, nullptr); });
+    return writeText([&](raw_ostream &os) { llvmModule->print(os, nullptr); });
   case EmitKind::Object:
     return emitObject(*machine, *llvmModule, getOutputFile());
   case EmitKind::Exe:

@@ -48,6 +48,9 @@ struct DriverOptions {
   /// --target=nvptx: also compile the kernels for the host, so that
   /// tools/cuda-emulator can run the model without a GPU (tests).
   bool gpuEmulate = false;
+  /// --gpu-emulate: every memory access of an emulated kernel goes through
+  /// the emulator's race check.
+  bool gpuRaceCheck = false;
   /// --target=nvptx: matmuls on the tensor cores in TF32 (--gpu-matmul=tf32,
   /// the default) or in f32 multiply-adds (--gpu-matmul=fp32).
   bool gpuTF32 = true;

@@ -17,14 +17,16 @@ int nnc::nncMain(int argc, char **argv) {
   cl::opt<std::string> input(cl::Positional, cl::desc("<model.mlir>"),
                              cl::init("-"), cl::cat(category));
   cl::opt<std::string> output(
-      "o", cl::desc("Output file (default: a.out, <input>.o for -emit=obj, "
-                    "stdout for text)"),
+      "o",
+      cl::desc("Output file (default: a.out, <input>.o for -emit=obj, "
+               "stdout for text)"),
       cl::value_desc("file"), cl::cat(category));
   cl::opt<EmitKind> emit(
       "emit", cl::desc("Stage to write"), cl::init(EmitKind::Exe),
       cl::values(
-          clEnumValN(EmitKind::NN, "nn", "nn dialect after the training "
-                                         "pipeline"),
+          clEnumValN(EmitKind::NN, "nn",
+                     "nn dialect after the training "
+                     "pipeline"),
           clEnumValN(EmitKind::Linalg, "linalg",
                      "linalg on tensors with the ABI entry points"),
           clEnumValN(EmitKind::PTX, "ptx",
@@ -47,11 +49,10 @@ int nnc::nncMain(int argc, char **argv) {
       cl::desc("Train BatchNorm and its activation as separate ops (no "
                "nn-fuse-batchnorm), for comparison"),
       cl::cat(category));
-  cl::opt<bool> noFoldBN(
-      "no-fold-bn",
-      cl::desc("Keep inference BatchNorm as its own op (no "
-               "nn-fold-batchnorm), for comparison"),
-      cl::cat(category));
+  cl::opt<bool> noFoldBN("no-fold-bn",
+                         cl::desc("Keep inference BatchNorm as its own op (no "
+                                  "nn-fold-batchnorm), for comparison"),
+                         cl::cat(category));
   // On by default so that `diagnose` reports the curvature of any model;
   // --no-hessian saves the compile time (30-50% more) when not wanted.
   cl::opt<bool> hessian(
@@ -83,10 +84,15 @@ int nnc::nncMain(int argc, char **argv) {
                "so that the model runs without a GPU on the CUDA emulator "
                "(NNRT_LIBCUDA=<build>/lib/libnnc-cuda-emulator.so; tests)"),
       cl::cat(category));
+  cl::opt<bool> gpuRaceCheck(
+      "gpu-race-check",
+      cl::desc("With --gpu-emulate: the emulator also reports threads of a "
+               "launch that touch the same memory, one writing, with no "
+               "barrier between them (slow; tests)"),
+      cl::cat(category));
   enum class MatmulPrecision { TF32, FP32 };
   cl::opt<MatmulPrecision> gpuMatmul(
-      "gpu-matmul",
-      cl::desc("Precision of matmuls with --target=nvptx"),
+      "gpu-matmul", cl::desc("Precision of matmuls with --target=nvptx"),
       cl::values(clEnumValN(MatmulPrecision::TF32, "tf32",
                             "tensor cores, operands rounded to TF32 (10-bit "
                             "mantissa), f32 sums (default)"),
@@ -129,6 +135,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
   options.gpuEmulate = gpuEmulate;
+  options.gpuRaceCheck = gpuRaceCheck;
   options.gpuTF32 = gpuMatmul == MatmulPrecision::TF32;
   options.runtimeLib = runtimeLib;
   options.codegenThreads = codegenThreads;

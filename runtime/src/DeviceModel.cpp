@@ -40,8 +40,8 @@ public:
   /// Waits for the copy that prefetchBatch started, if any.
   void waitForPrefetch();
   void predict(const float *state, const float *x, float *output);
-  void gradient(const float *state, const float *x, const void *y,
-                float *loss, float *grads);
+  void gradient(const float *state, const float *x, const void *y, float *loss,
+                float *grads);
   void lossF64(const double *state, const float *x, const void *y,
                double *loss);
   void syncState(float *state);
@@ -58,11 +58,14 @@ private:
   void useState(const float *state);
   /// Waits for the kernels of `entry`; asynchronous failures surface here.
   void finish(const char *entry);
+  /// Makes the pinned buffers and the copy stream the first time; false
+  /// when the driver cannot.
+  bool openCopyStream();
 
   cuda::Device &device;
   ModelEntryPoints compiled;
-  Buffer state, x, y, metrics, output, grads, loss,
-      stateF64, lossF64Buffer, vector, product;
+  Buffer state, x, y, metrics, output, grads, loss, stateF64, lossF64Buffer,
+      vector, product;
   /// The host state whose copy the device holds, and whether the device's
   /// is newer (trained since).
   const float *mirrored = nullptr;
@@ -75,6 +78,7 @@ private:
   /// cannot.
   Buffer nextX, nextY;
   cuda::CUstream copyStream = nullptr;
+  bool copyStreamFailed = false;
   void *pinnedX = nullptr, *pinnedY = nullptr;
   /// The host batch that nextX and nextY hold a copy of.
   const void *prefetchedX = nullptr, *prefetchedY = nullptr;
@@ -114,8 +118,8 @@ void lossF64Entry(const double *state, const float *x, const void *y,
   current->lossF64(state, x, y, loss);
 }
 void syncStateEntry(float *state) { current->syncState(state); }
-void hvpEntry(const float *state, const float *x, const void *y,
-              const float *v, float *hv) {
+void hvpEntry(const float *state, const float *x, const void *y, const float *v,
+              float *hv) {
   current->hvp(state, x, y, v, hv);
 }
 
@@ -152,21 +156,35 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
   const cuda::DriverApi &api = device.api();
   nextX.bytes = x.bytes;
   nextY.bytes = y.bytes;
-  // A non-blocking stream (flag 1): its copies overlap the kernels of the
-  // legacy stream. Without it, each batch is copied when its step starts.
-  if (api.memAllocHost && api.streamCreate && api.memcpyHtoDAsync &&
-      api.memAllocHost(&pinnedX, x.bytes) == cuda::kSuccess &&
-      api.memAllocHost(&pinnedY, y.bytes) == cuda::kSuccess &&
-      api.streamCreate(&copyStream, /*CU_STREAM_NON_BLOCKING=*/1) ==
-          cuda::kSuccess)
+  // Without these, each batch is copied when its step starts.
+  if (api.memAllocHost && api.streamCreate && api.memcpyHtoDAsync)
     entryPoints.prefetchBatch = prefetchBatchEntry;
 }
 
+bool DeviceModel::openCopyStream() {
+  if (copyStream)
+    return true;
+  if (copyStreamFailed)
+    return false;
+  // Pinned memory, and a non-blocking stream (flag 1) whose copies overlap
+  // the kernels of the legacy stream; made by the first prefetch only, as
+  // evaluation and the other commands never prefetch.
+  const cuda::DriverApi &api = device.api();
+  copyStreamFailed =
+      api.memAllocHost(&pinnedX, x.bytes) != cuda::kSuccess ||
+      api.memAllocHost(&pinnedY, y.bytes) != cuda::kSuccess ||
+      api.streamCreate(&copyStream, /*CU_STREAM_NON_BLOCKING=*/1) !=
+          cuda::kSuccess;
+  if (copyStreamFailed)
+    copyStream = nullptr;
+  return !copyStreamFailed;
+}
+
 void DeviceModel::upload(Buffer &buffer, const void *data) {
-  device.check(device.api().memcpyHtoD(
-                   reinterpret_cast<CUdeviceptr>(buffer.get<void>()), data,
-                   buffer.bytes),
-               "cuMemcpyHtoD");
+  device.check(
+      device.api().memcpyHtoD(reinterpret_cast<CUdeviceptr>(buffer.get<void>()),
+                              data, buffer.bytes),
+      "cuMemcpyHtoD");
 }
 
 void DeviceModel::download(void *data, Buffer &buffer) {
@@ -206,8 +224,8 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
   // compiled step returns once its kernels are queued (mgpuStreamSynchronize
   // does not wait).
   compiled.trainStep(state.get<float>(), x.get<float>(), y.get<void>(),
-                     hostHyper, hostTrainable, seed, step,
-                     metrics.get<float>(), output.get<float>());
+                     hostHyper, hostTrainable, seed, step, metrics.get<float>(),
+                     output.get<float>());
   deviceAhead = true;
   pendingMetrics = hostMetrics;
   pendingOutput = hostOutput;
@@ -223,19 +241,22 @@ void DeviceModel::waitForPrefetch() {
 }
 
 void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
+  // Without a copy stream the step copies its batch itself.
+  if (!openCopyStream())
+    return;
   // The pinned buffers are free once the last copy from them is done.
   waitForPrefetch();
   std::memcpy(pinnedX, hostX, x.bytes);
   std::memcpy(pinnedY, hostY, y.bytes);
   const cuda::DriverApi &api = device.api();
-  device.check(api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(
-                                       nextX.get<void>()),
-                                   pinnedX, x.bytes, copyStream),
-               "cuMemcpyHtoDAsync");
-  device.check(api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(
-                                       nextY.get<void>()),
-                                   pinnedY, y.bytes, copyStream),
-               "cuMemcpyHtoDAsync");
+  device.check(
+      api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(nextX.get<void>()),
+                          pinnedX, x.bytes, copyStream),
+      "cuMemcpyHtoDAsync");
+  device.check(
+      api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(nextY.get<void>()),
+                          pinnedY, y.bytes, copyStream),
+      "cuMemcpyHtoDAsync");
   prefetchedX = hostX;
   prefetchedY = hostY;
 }

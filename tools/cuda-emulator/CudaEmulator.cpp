@@ -35,6 +35,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tools/cuda-emulator/RaceCheck.h"
 #include "tools/cuda-emulator/StreamOrder.h"
 
 #include <algorithm>
@@ -79,13 +80,18 @@ struct Function {
   bool synchronizes;
   /// nnc_emu_args_<kernel>: 'p' for each pointer parameter, 'v' for others.
   std::string argumentKinds;
+  /// Whether its memory accesses go through checkAccess (nnc
+  /// --gpu-race-check): its blocks then run one after another.
+  bool raceChecked;
 };
 
 /// The id array of a thread (compiler/Backends/NVPTX/EmulatedKernels.cpp):
 /// thread, block, block size, grid size (x, y, z each), then the
-/// emulator's barrier, the block's shared memory and its warp multiply.
-constexpr int kIdSlots = 15;
-constexpr int kBarrierSlot = 12, kSharedSlot = 13, kMmaSlot = 14;
+/// emulator's barrier, the block's shared memory, its warp multiply and the
+/// race check of each memory access.
+constexpr int kIdSlots = 16;
+constexpr int kBarrierSlot = 12, kSharedSlot = 13, kMmaSlot = 14,
+              kAccessSlot = 15;
 /// Shared memory per block (sm_90's static limit).
 constexpr size_t kSharedBytes = 48 * 1024;
 constexpr unsigned kWarpSize = 32;
@@ -309,6 +315,8 @@ struct BlockRun {
   unsigned count;
   unsigned running;
   Context scheduler;
+  /// Barriers the block has passed (the race check's epochs).
+  uint32_t barriers = 0;
 };
 thread_local BlockRun *currentBlock = nullptr;
 
@@ -449,7 +457,7 @@ void runBlockFibers(const Function &function, void **params,
     lane.state = LaneState::Ready;
     makeContext(lane.context, stack[i], kStackBytes, laneMain);
   }
-  BlockRun run{&function, params, &lanes, count, 0, {}};
+  BlockRun run{&function, params, &lanes, count, 0, {}, 0};
   currentBlock = &run;
   for (;;) {
     for (unsigned i = 0; i < count; ++i) {
@@ -489,12 +497,68 @@ void runBlockFibers(const Function &function, void **params,
            " threads (" + std::to_string(done) + " have returned)");
     for (Lane &lane : lanes)
       lane.state = LaneState::Ready;
+    ++run.barriers;
   }
   currentBlock = nullptr;
 }
 
+/// The kernel whose launch the race check follows (one host thread runs it).
+const Function *checkedKernel = nullptr;
+
+/// The device buffer that the race check last found an address in.
+uintptr_t lastBufferStart = 0, lastBufferEnd = 0;
+
+/// "thread (x,y,z) of block (x,y,z)" of the id array `ids`.
+std::string describeThread(const int64_t *ids) {
+  char text[96];
+  std::snprintf(text, sizeof(text),
+                "thread (%lld,%lld,%lld) of block (%lld,%lld,%lld)",
+                (long long)ids[0], (long long)ids[1], (long long)ids[2],
+                (long long)ids[3], (long long)ids[4], (long long)ids[5]);
+  return text;
+}
+
+/// Every load and store of a race-checked kernel (`%ids[15]`): `bytes` at
+/// `address`, written when `writes`. Memory that is neither device nor the
+/// block's shared memory would fault on a GPU.
+void checkAccess(const int64_t *ids, void *address, int64_t bytes,
+                 int32_t writes) {
+  auto at = reinterpret_cast<uintptr_t>(address);
+  auto shared = static_cast<uintptr_t>(ids[kSharedSlot]);
+  bool inShared = at >= shared && at < shared + kSharedBytes;
+  if (!inShared && (at < lastBufferStart || at >= lastBufferEnd)) {
+    lastBufferStart = allocationContaining(at);
+    if (!lastBufferStart)
+      fail("kernel " + checkedKernel->name + ": " + describeThread(ids) +
+           (writes ? " writes" : " reads") +
+           " host memory, which a GPU cannot reach");
+    const Allocation &allocation = allocations().at(lastBufferStart);
+    lastBufferEnd = allocation.pages + allocation.pageBytes;
+  }
+  int64_t block = ids[3] + ids[9] * (ids[4] + ids[10] * ids[5]);
+  int64_t thread = ids[0] + ids[6] * (ids[1] + ids[7] * ids[2]);
+  uint32_t epoch = currentBlock ? currentBlock->barriers : 0;
+  const char *race =
+      nnc::emu::checkAccess(at, static_cast<size_t>(bytes), writes != 0,
+                            {block, thread}, epoch, inShared);
+  if (!race)
+    return;
+  char where[96];
+  if (inShared)
+    std::snprintf(where, sizeof(where), "shared memory + %zu",
+                  static_cast<size_t>(at - shared));
+  else
+    std::snprintf(where, sizeof(where), "device buffer %#zx + %zu",
+                  static_cast<size_t>(lastBufferStart),
+                  static_cast<size_t>(at - lastBufferStart));
+  fail("race in kernel " + checkedKernel->name + ": " + describeThread(ids) +
+       " " + race + " " + nnc::emu::describeLastConflict() + " (" + where +
+       "), with no barrier between them");
+}
+
 /// Runs every thread of every block; blocks are independent (no kernel
-/// synchronizes across blocks), so they are shared among host threads.
+/// synchronizes across blocks), so they are shared among host threads
+/// (but for the race check, which follows one).
 void runGrid(const Function &function, const unsigned grid[3],
              const unsigned block[3], void **params) {
   size_t blocks = size_t(grid[0]) * grid[1] * grid[2];
@@ -511,10 +575,13 @@ void runGrid(const Function &function, const unsigned grid[3],
     ids[kBarrierSlot] = reinterpret_cast<int64_t>(&barrier);
     ids[kSharedSlot] = reinterpret_cast<int64_t>(sharedBase);
     ids[kMmaSlot] = reinterpret_cast<int64_t>(&mma);
+    ids[kAccessSlot] = reinterpret_cast<int64_t>(&checkAccess);
     for (size_t b = next++; b < blocks; b = next++) {
       ids[3] = b % grid[0];
       ids[4] = b / grid[0] % grid[1];
       ids[5] = b / (size_t(grid[0]) * grid[1]);
+      if (function.raceChecked)
+        nnc::emu::beginBlockCheck();
       if (function.synchronizes) {
         runBlockFibers(function, params, ids, block);
         continue;
@@ -529,8 +596,14 @@ void runGrid(const Function &function, const unsigned grid[3],
           }
     }
   };
+  if (function.raceChecked) {
+    checkedKernel = &function;
+    nnc::emu::beginLaunchCheck();
+  }
   unsigned helpers =
-      static_cast<unsigned>(std::min<size_t>(workerCount(), blocks)) - 1;
+      function.raceChecked
+          ? 0
+          : static_cast<unsigned>(std::min<size_t>(workerCount(), blocks)) - 1;
   std::vector<std::thread> threads;
   for (unsigned i = 0; i < helpers; ++i)
     threads.emplace_back(work);
@@ -617,6 +690,7 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
   if (found == allocations().end())
     return kInvalidValue;
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  lastBufferStart = lastBufferEnd = 0;
   munmap(reinterpret_cast<void *>(found->second.pages),
          found->second.pageBytes + page);
   allocations().erase(found);
@@ -707,8 +781,9 @@ CUresult cuModuleGetFunction(void **function, void *, const char *name) {
   const char *kinds = static_cast<const char *>(
       dlsym(RTLD_DEFAULT, (std::string("nnc_emu_args_") + name).c_str()));
   // Kept for the process, as the driver keeps loaded functions.
-  *function = new Function{name, reinterpret_cast<KernelEntry>(entry),
-                           synchronizes, kinds ? kinds : ""};
+  *function = new Function{
+      name, reinterpret_cast<KernelEntry>(entry), synchronizes,
+      kinds ? kinds : "", dlsym(RTLD_DEFAULT, "nnc_emu_race_check") != nullptr};
   return kSuccess;
 }
 

@@ -13,6 +13,7 @@
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace nnc::nvptx {
@@ -30,6 +31,7 @@ struct NVPTXEmulatedKernelsPass
 };
 struct NVPTXEmulatorEntriesPass
     : nnc::nvptx::impl::NVPTXEmulatorEntriesPassBase<NVPTXEmulatorEntriesPass> {
+  using Base::Base;
   void runOnOperation() override;
 };
 } // namespace
@@ -52,7 +54,9 @@ enum IdSlot : int64_t {
   kBarrierSlot = 12, // void (*)(void): __syncthreads
   kSharedSlot = 13,  // the block's shared memory (48 KiB)
   kMmaSlot = 14,     // void (*)(uint32_t[14]): mma.sync.m16n8k8 tf32, f32
-  kIdSlots = 15
+  kIdSlots = 15,
+  // Beyond the body's id array, read by the entries' race check only:
+  kAccessSlot = 15, // void (*)(ids, address, bytes, isWrite)
 };
 
 /// Position of an index in the emulator's id array.
@@ -334,13 +338,74 @@ static LogicalResult createEntry(LLVM::LLVMFuncOp body, ModuleOp module) {
   return success();
 }
 
+/// Whether `address` points into the id array `ids` or the body's own stack
+/// (the mma scratch words): memory no other thread sees.
+static bool isThreadPrivate(Value address, Value ids) {
+  while (auto gep = address.getDefiningOp<LLVM::GEPOp>())
+    address = gep.getBase();
+  return address == ids || address.getDefiningOp<LLVM::AllocaOp>();
+}
+
+/// Precedes every other load and store of `body` by a call of the
+/// emulator's access check (%ids[15]) with the address, the bytes and
+/// whether it writes.
+static void instrumentAccesses(LLVM::LLVMFuncOp body,
+                               const DataLayout &layout) {
+  MLIRContext *ctx = body.getContext();
+  Location loc = body.getLoc();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  Type i64 = IntegerType::get(ctx, 64), i32 = IntegerType::get(ctx, 32);
+  Value ids = body.getArgument(0);
+  SmallVector<Operation *> accesses;
+  body.walk([&](Operation *op) {
+    if (auto load = dyn_cast<LLVM::LoadOp>(op)) {
+      if (!isThreadPrivate(load.getAddr(), ids))
+        accesses.push_back(op);
+    } else if (auto store = dyn_cast<LLVM::StoreOp>(op)) {
+      if (!isThreadPrivate(store.getAddr(), ids))
+        accesses.push_back(op);
+    }
+  });
+  OpBuilder builder = OpBuilder::atBlockBegin(&body.getBody().front());
+  Value slot =
+      LLVM::GEPOp::create(builder, loc, ptr, i64, ids,
+                          ArrayRef<LLVM::GEPArg>{int32_t(kAccessSlot)});
+  Value word = LLVM::LoadOp::create(builder, loc, i64, slot);
+  Value check = LLVM::IntToPtrOp::create(builder, loc, ptr, word);
+  auto checkType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                               {ptr, ptr, i64, i32});
+  for (Operation *op : accesses) {
+    builder.setInsertionPoint(op);
+    auto load = dyn_cast<LLVM::LoadOp>(op);
+    Value address = load ? load.getAddr() : cast<LLVM::StoreOp>(op).getAddr();
+    Type type =
+        load ? load.getType() : cast<LLVM::StoreOp>(op).getValue().getType();
+    Value bytes = LLVM::ConstantOp::create(
+        builder, loc, i64, static_cast<int64_t>(layout.getTypeSize(type)));
+    Value writes = LLVM::ConstantOp::create(builder, loc, i32, load ? 0 : 1);
+    LLVM::CallOp::create(builder, loc, checkType,
+                         ValueRange{check, ids, address, bytes, writes});
+  }
+}
+
 void NVPTXEmulatorEntriesPass::runOnOperation() {
   ModuleOp module = getOperation();
   SmallVector<LLVM::LLVMFuncOp> bodies;
   for (auto func : module.getOps<LLVM::LLVMFuncOp>())
     if (func.getName().starts_with(kBodyPrefix) && !func.isExternal())
       bodies.push_back(func);
-  for (LLVM::LLVMFuncOp body : bodies)
+  DataLayout layout(module);
+  for (LLVM::LLVMFuncOp body : bodies) {
+    if (raceCheck)
+      instrumentAccesses(body, layout);
     if (failed(createEntry(body, module)))
       return signalPassFailure();
+  }
+  if (raceCheck && !bodies.empty()) {
+    // Tells the emulator to run the blocks of a launch one after another.
+    OpBuilder builder = OpBuilder::atBlockEnd(module.getBody());
+    LLVM::GlobalOp::create(builder, module.getLoc(), builder.getI8Type(),
+                           /*isConstant=*/true, LLVM::Linkage::External,
+                           "nnc_emu_race_check", builder.getI8IntegerAttr(1));
+  }
 }

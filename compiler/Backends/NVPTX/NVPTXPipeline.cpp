@@ -122,7 +122,7 @@ static void addKernelLowering(OpPassManager &pm,
 /// Host code -> LLVM dialect with the bare-pointer calling convention of
 /// runtime/include/nnrt/nnrt.h; GPU operations become mgpu* calls, which
 /// libnnrt implements over the CUDA driver API.
-static void addHostLowering(OpPassManager &pm, bool emulate) {
+static void addHostLowering(OpPassManager &pm, bool emulate, bool raceCheck) {
   nnc::addBarePointerLLVMLowering(pm);
   GpuToLLVMConversionPassOptions gpu;
   gpu.hostBarePtrCallConv = true;
@@ -131,7 +131,7 @@ static void addHostLowering(OpPassManager &pm, bool emulate) {
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   if (emulate)
-    pm.addPass(nnc::nvptx::createNVPTXEmulatorEntriesPass());
+    pm.addPass(nnc::nvptx::createNVPTXEmulatorEntriesPass({raceCheck}));
 }
 
 void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
@@ -145,7 +145,7 @@ void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
   manifest.chip = options.chip;
   pm.addPass(nvptx::createNVPTXDeviceManifestPass(manifest));
   addKernelLowering(pm, options);
-  addHostLowering(pm, options.emulate);
+  addHostLowering(pm, options.emulate, options.raceCheck);
 }
 
 LogicalResult nnc::printPTX(ModuleOp module, raw_ostream &os) {
@@ -171,12 +171,14 @@ std::string nnc::findLibdevice(StringRef cudaPath) {
     roots.push_back(cudaPath.str());
   } else {
     for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
-      if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
+      if (std::optional<std::string> value =
+              llvm::sys::Process::GetEnv(variable))
         roots.push_back(*value);
-    if (llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas"))
-      roots.push_back(llvm::sys::path::parent_path(
-                          llvm::sys::path::parent_path(*ptxas))
-                          .str());
+    if (llvm::ErrorOr<std::string> ptxas =
+            llvm::sys::findProgramByName("ptxas"))
+      roots.push_back(
+          llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
+              .str());
     // Where NVIDIA's installers put the toolkit (clang looks there too).
     roots.push_back("/usr/local/cuda");
   }
@@ -200,6 +202,10 @@ struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
                        llvm::cl::desc("Also compile the kernels for the host "
                                       "(tools/cuda-emulator)"),
                        llvm::cl::init(false)};
+  Option<bool> raceCheck{*this, "race-check",
+                         llvm::cl::desc("With emulate: kernels report their "
+                                        "memory accesses to the emulator"),
+                         llvm::cl::init(false)};
   Option<bool> tf32{*this, "tf32",
                     llvm::cl::desc("Matmuls on the tensor cores in TF32"),
                     llvm::cl::init(true)};
@@ -226,6 +232,6 @@ void nnc::registerNVPTXPipelines(DialectRegistry &registry) {
       [](OpPassManager &pm, const NVPTXPipelineOptions &opts) {
         buildNVPTXCodegenPipeline(
             pm, {opts.chip, opts.features, findLibdevice(opts.cudaPath),
-                 opts.emulate, opts.tf32});
+                 opts.emulate, opts.raceCheck, opts.tf32});
       });
 }

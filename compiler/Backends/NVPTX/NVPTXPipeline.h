@@ -20,6 +20,9 @@ struct NVPTXOptions {
   /// Also compile the kernels for the host, for tools/cuda-emulator (tests
   /// of the GPU pipeline without a GPU).
   bool emulate = false;
+  /// With `emulate`: the emulated kernels report every memory access to the
+  /// emulator's race check.
+  bool raceCheck = false;
   /// Matmuls on the tensor cores in TF32 (PyTorch's allow_tf32); false:
   /// f32 multiply-adds, rounding as the CPU does.
   bool tf32 = true;

@@ -550,8 +550,22 @@ def NVPTXEmulatorEntriesPass
     buffers into the block's shared memory and calls the body: the
     emulator finds it by name and runs it once per thread. Kernels whose
     threads synchronize get `@nnc_emu_sync_<kernel>` instead, which the
-    emulator runs as fibers.
+    emulator runs as fibers. The constant string `@nnc_emu_args_<kernel>`
+    has one letter per launch parameter, `p` for pointers and `v` for other
+    values: the emulator finds the device buffers a launch uses with it
+    (races between streams).
+
+    With `race-check`, every load and store of a body (but those of the id
+    array and of its own stack) first calls the emulator's access check
+    (`%ids[15]`, void(ptr %ids, ptr %address, i64 %bytes, i32 %isWrite)),
+    and `@nnc_emu_race_check` is defined: the emulator then reports two
+    threads of one launch that touch the same word, one of them writing,
+    without a barrier between them (`nnc --gpu-race-check`).
   }];
+  let options = [
+    Option<"raceCheck", "race-check", "bool", /*default=*/"false",
+           "Report each memory access of an emulated kernel to the emulator">,
+  ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
