@@ -128,6 +128,8 @@ const char *errorName(CUresult result) {
 struct Allocation {
   uintptr_t pages;
   size_t pageBytes;
+  /// What cuMemAlloc was asked for (the race check's bounds).
+  size_t bytes;
 };
 
 /// By the address handed out; accessible only while `DeviceAccess` objects
@@ -526,14 +528,22 @@ void checkAccess(const int64_t *ids, void *address, int64_t bytes,
   auto at = reinterpret_cast<uintptr_t>(address);
   auto shared = static_cast<uintptr_t>(ids[kSharedSlot]);
   bool inShared = at >= shared && at < shared + kSharedBytes;
-  if (!inShared && (at < lastBufferStart || at >= lastBufferEnd)) {
+  if (!inShared && (at < lastBufferStart || at + bytes > lastBufferEnd)) {
     lastBufferStart = allocationContaining(at);
     if (!lastBufferStart)
       fail("kernel " + checkedKernel->name + ": " + describeThread(ids) +
            (writes ? " writes" : " reads") +
            " host memory, which a GPU cannot reach");
     const Allocation &allocation = allocations().at(lastBufferStart);
-    lastBufferEnd = allocation.pages + allocation.pageBytes;
+    lastBufferEnd = lastBufferStart + allocation.bytes;
+    // Inside the 256-byte rounding no guard page faults; on a GPU such an
+    // access reads another buffer's data or garbage.
+    if (at + bytes > lastBufferEnd)
+      fail("kernel " + checkedKernel->name + ": " + describeThread(ids) +
+           (writes ? " writes " : " reads ") + std::to_string(bytes) +
+           " bytes at " + std::to_string(at - lastBufferStart) +
+           " bytes into a device buffer of " +
+           std::to_string(allocation.bytes) + ", past its end");
   }
   int64_t block = ids[3] + ids[9] * (ids[4] + ids[10] * ids[5]);
   int64_t thread = ids[0] + ids[6] * (ids[1] + ids[7] * ids[2]);
@@ -681,7 +691,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
   mprotect(memory, pageBytes + page, PROT_NONE);
   uintptr_t pages = reinterpret_cast<uintptr_t>(memory);
   *pointer = pages + pageBytes - aligned;
-  allocations()[*pointer] = {pages, pageBytes};
+  allocations()[*pointer] = {pages, pageBytes, bytes};
   return kSuccess;
 }
 

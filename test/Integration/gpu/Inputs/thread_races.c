@@ -7,6 +7,7 @@
 #include "emulator_api.h"
 
 #include <stdio.h>
+#include <string.h>
 
 typedef void (*Check)(const int64_t *, void *, int64_t, int32_t);
 typedef void (*Barrier)(void);
@@ -17,6 +18,7 @@ const char nnc_emu_args_own_word[] = "p";
 const char nnc_emu_args_shared_unordered[] = "p";
 const char nnc_emu_args_shared_ordered[] = "p";
 const char nnc_emu_args_host_memory[] = "p";
+const char nnc_emu_args_past_end[] = "p";
 
 static void store(const int64_t *ids, float *address, float value) {
   ((Check)ids[15])(ids, address, 4, 1);
@@ -65,6 +67,13 @@ void nnc_emu_sync_shared_ordered(void **params, const int64_t *ids) {
   shared_exchange(params, ids, 1);
 }
 
+// Every thread writes its element of a buffer one word short (252 bytes):
+// thread 31 of block 1 writes past its end.
+void nnc_emu_past_end(void **params, const int64_t *ids) {
+  float *out = *(float **)params[0];
+  store(ids, &out[global_id(ids)], 0);
+}
+
 // Reads the host's memory, which a GPU cannot.
 float host_value = 1;
 void nnc_emu_host_memory(void **params, const int64_t *ids) {
@@ -76,7 +85,9 @@ int main(int argc, char **argv) {
   struct Emulator cuda;
   uint64_t buffer = 0;
   void *module = NULL, *kernel = NULL;
-  if (!openEmulator(argv[1], &cuda) || cuda.alloc(&buffer, 1024) ||
+  // 64 floats, one per thread, but for the kernel past_end.
+  size_t bytes = strcmp(argv[2], "past_end") ? 256 : 252;
+  if (!openEmulator(argv[1], &cuda) || cuda.alloc(&buffer, bytes) ||
       cuda.loadModule(&module, ".entry k", 0, NULL, NULL) ||
       cuda.getFunction(&kernel, module, argv[2]))
     return 2;
