@@ -749,12 +749,15 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
 }
 
 CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
-  bool toDevice = allocationContaining(to);
-  bool fromDevice = allocationContaining(from);
-  trace("%s\t%zu\n",
-        toDevice ? (fromDevice ? "dtod" : "htod")
-                 : (fromDevice ? "dtoh" : "htoh"),
-        bytes);
+  // The direction is looked up for the trace only.
+  if (traceFile()) {
+    bool toDevice = allocationContaining(to);
+    bool fromDevice = allocationContaining(from);
+    trace("%s\t%zu\n",
+          toDevice ? (fromDevice ? "dtod" : "htod")
+                   : (fromDevice ? "dtoh" : "htoh"),
+          bytes);
+  }
   copiedSynchronously("cuMemcpy", to, from);
   DeviceAccess access;
   std::memcpy(reinterpret_cast<void *>(to),

@@ -122,16 +122,6 @@ Stream *createStream(unsigned flags) {
   return stream;
 }
 
-void destroyStream(Stream *stream) {
-  if (!stream)
-    return;
-  finishStream(stream);
-  auto &streams = nonBlockingStreams();
-  streams.erase(std::remove(streams.begin(), streams.end(), stream),
-                streams.end());
-  delete stream;
-}
-
 Race enqueue(Stream *stream, const std::string &what,
              const std::vector<uintptr_t> &buffers, bool writes) {
   Stream &mine = orderedWith(stream);

@@ -27,7 +27,6 @@ namespace nnc::emu {
 /// A stream handle (cuStreamCreate); null is the legacy default stream.
 struct Stream;
 Stream *createStream(unsigned flags);
-void destroyStream(Stream *stream);
 
 /// Two pieces of work that nothing orders, on one buffer.
 struct Race {
