@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import DATA, ROOT, measure, nnc_run, training_data
+from bench import DATA, ROOT, nnc_run, training_data
 
 
 def have_gpu():
@@ -36,11 +36,19 @@ def have_cuda_torch(python):
 
 
 def torch_run(python, model, steps, compiled, tf32, data):
+    """Samples/s of one PyTorch run, or NaN (and why) when it fails: a peer
+    that cannot run (torch.compile without a C compiler or Triton, say)
+    leaves its column empty instead of losing nnc's figures."""
     cmd = [python, str(ROOT / "bench/torch_peer.py"), "--model", model,
            "--steps", str(steps), "--device", "cuda", "--data", str(data)] + (
-               ["--tf32"] if tf32 else [])
-    out, _ = measure(cmd + (["--compile"] if compiled else []))
-    return float(out.split()[-1])
+               ["--tf32"] if tf32 else []) + (["--compile"] if compiled else [])
+    run = subprocess.run(cmd, capture_output=True, text=True)
+    if run.returncode != 0 or not run.stdout.split():
+        why = (run.stderr.strip().splitlines() or ["no output"])[-1]
+        print(f"bench_gpu: PyTorch {'compile' if compiled else 'eager'} "
+              f"failed on {model}: {why}", file=sys.stderr)
+        return float("nan")
+    return float(run.stdout.split()[-1])
 
 
 def main():
@@ -83,7 +91,8 @@ def main():
                                            args.matmul == "tf32", args.data))
                     compiled.append(torch_run(args.python, model, args.steps, True,
                                               args.matmul == "tf32", args.data))
-            med = lambda xs: statistics.median(xs) if xs else nan
+            med = lambda xs: statistics.median(xs) if xs and not any(
+                x != x for x in xs) else nan
             rows.append((model, med(ours), med(eager), med(compiled)))
     print(f"\n{'model':<10}{'nnc samples/s':>15}{'eager':>10}{'compile':>10}"
           f"{'nnc/eager':>11}{'nnc/compile':>13}")

@@ -381,11 +381,18 @@ def NVPTXTileMatmulsPass
       where they are inside it.
 
     A matmul with fewer than `min-blocks` tiles whose reduction is longer
-    than `max-serial-reduction` is left to the loop passes
-    (nnc-nvptx-split-reductions spreads its sums over more threads): a
-    block walks its reduction one 16-wide step after another, each waiting
+    than `max-serial-reduction` would keep few of the GPU's multiprocessors
+    busy, each walking its reduction one 16-wide step after another, waiting
     for its loads (a CNN's classifier, 128x10 outputs over 1568 terms,
-    would keep 2 of 132 multiprocessors busy for 98 steps).
+    would keep 2 of 132 busy for 98 steps). With `tf32`, its reduction is
+    split: block (x, y, z) sums chunk z (a multiple of 32 terms, at least
+    64) of tile (x, y) from zero into a temporary [splits, M, N] in device
+    memory, about `split-blocks` blocks in all; then a linalg.generic adds
+    the partial sums onto the output, in the order of the chunks. A
+    prologue moves right before that sum and the epilogue stays right after
+    it, where the loop passes fuse them into one kernel. With f32 it is
+    left to the loop passes (nnc-nvptx-split-reductions sums in f64, close
+    to the CPU's results).
   }];
   let options = [
     Option<"tf32", "tf32", "bool", /*default=*/"true",
@@ -395,6 +402,8 @@ def NVPTXTileMatmulsPass
     Option<"maxSerialReduction", "max-serial-reduction", "int64_t",
            /*default=*/"512",
            "Longest reduction one block runs whatever the tile count">,
+    Option<"splitBlocks", "split-blocks", "int64_t", /*default=*/"256",
+           "Blocks a split reduction aims for (TF32)">,
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::gpu::GPUDialect",

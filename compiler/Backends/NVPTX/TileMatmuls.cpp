@@ -11,6 +11,10 @@
 // computes the same accumulators with multiply-adds from shared memory, in
 // the reduction's order (the CPU's).
 //
+// A long reduction into few tiles is split (TF32 only, as it changes the
+// summation order): grid z takes chunks of the reduction into partial sums,
+// which a linalg.generic then adds onto the output.
+//
 //===----------------------------------------------------------------------===//
 
 #include "compiler/Backends/NVPTX/Passes.h"
@@ -378,10 +382,52 @@ static void multiplyFP32(IndexBuilder &ib, const ThreadLayout &layout,
   }
 }
 
-/// Replaces `op` by the tiled kernel.
+namespace {
+/// The reduction split over the blocks of grid z: split z sums terms
+/// [z·chunk, (z+1)·chunk) (chunk a multiple of two steps) into
+/// `partials`[z] ([splits, M, N]). One split: the kernel sums all terms
+/// into the output itself.
+struct SplitK {
+  int64_t splits = 1, chunk = 0;
+  Value partials;
+};
+} // namespace
+
+/// Before `op`: the output plus the partial sums of `split`, added in the
+/// order of the splits.
+static void addPartials(OpBuilder &b, linalg::MatmulOp op, const Operand &c,
+                        const SplitK &split) {
+  b.setInsertionPoint(op);
+  MLIRContext *ctx = op.getContext();
+  // Loops (m, n, split); the output indexed as the matmul indexes it.
+  AffineMap partialsMap = AffineMap::get(
+      3, 0,
+      {getAffineDimExpr(2, ctx), getAffineDimExpr(M, ctx),
+       getAffineDimExpr(N, ctx)},
+      ctx);
+  AffineMap outputMap = AffineMap::get(
+      3, 0, {getAffineDimExpr(c.dims[0], ctx), getAffineDimExpr(c.dims[1], ctx)},
+      ctx);
+  linalg::GenericOp::create(
+      b, op.getLoc(), TypeRange(), ValueRange{split.partials},
+      ValueRange{c.buffer}, ArrayRef<AffineMap>{partialsMap, outputMap},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel,
+                                    utils::IteratorType::reduction},
+      [](OpBuilder &nested, Location loc, ValueRange args) {
+        Value sum = arith::AddFOp::create(nested, loc, args[1], args[0]);
+        linalg::YieldOp::create(nested, loc, sum);
+      });
+}
+
+/// Replaces `op` by the tiled kernel (and, when split, the sum of the
+/// partials; the prologue then moves next to that sum, the epilogue stays
+/// after it, so that the loop passes can fuse the three).
 static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
                        ArrayRef<int64_t> sizes, bool tf32,
-                       Operation *prologue, linalg::GenericOp epilogue) {
+                       Operation *prologue, linalg::GenericOp epilogue,
+                       const SplitK &split = {}) {
+  bool isSplit = split.splits > 1;
   OpBuilder b(op);
   Location loc = op.getLoc();
   IndexBuilder ib{b, loc};
@@ -397,7 +443,9 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
   // multiplies read the other.
   auto launch = gpu::LaunchOp::create(
       b, loc, ib.c(llvm::divideCeil(sizes[N], kTileN)),
-      ib.c(llvm::divideCeil(sizes[M], kTileM)), one, ib.c(kThreads), one, one,
+      ib.c(llvm::divideCeil(sizes[M], kTileM)),
+      isSplit ? ib.c(split.splits) : one,
+      ib.c(kThreads), one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
       /*asyncDependencies=*/{},
       TypeRange{sharedAType, sharedBType, sharedAType, sharedBType});
@@ -428,9 +476,18 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
     return std::make_pair(point, inside);
   };
   SmallVector<Value> acc(kAccumulators);
+  Value kBegin = isSplit ? ib.mul(launch.getBlockIds().z, split.chunk)
+                         : ib.c(0);
+  Value kEnd = isSplit ? ib.add(kBegin, split.chunk)
+                       : ib.c(llvm::alignTo(sizes[K], 2 * kTileK));
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
   for (int64_t i = 0; i < kWarpTilesM; ++i)
     for (int64_t n = 0; n < kWarpTilesN; ++n)
       for (int64_t e = 0; e < 4; ++e) {
+        if (isSplit) {
+          acc[accumulatorIndex(i, n, e)] = zero;
+          continue;
+        }
         auto [point, inside] = outputPoint(i, n, e);
         acc[accumulatorIndex(i, n, e)] =
             valueOrZero(b, loc, inside, [&](OpBuilder &then, Location l) {
@@ -469,11 +526,9 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
   // multiplies of this one, whose time hides their latency, and stored
   // into the other panels after them. One barrier per step: a panel is
   // written only in the step after the one that read it.
-  store(fetch(ib.c(0)), 0);
+  store(fetch(kBegin), 0);
   gpu::BarrierOp::create(b, loc);
-  auto steps = scf::ForOp::create(b, loc, ib.c(0),
-                                  ib.c(llvm::alignTo(sizes[K], 2 * kTileK)),
-                                  ib.c(2 * kTileK), acc);
+  auto steps = scf::ForOp::create(b, loc, kBegin, kEnd, ib.c(2 * kTileK), acc);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(steps.getBody());
@@ -498,6 +553,12 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(guarded.thenBlock());
         Value sum = steps.getResult(accumulatorIndex(i, n, e));
+        if (isSplit) {
+          memref::StoreOp::create(
+              b, loc, sum, split.partials,
+              ValueRange{launch.getBlockIds().z, point[M], point[N]});
+          continue;
+        }
         SmallVector<Value, 2> indices = c.indices(point);
         memref::StoreOp::create(b, loc, sum, c.buffer, indices);
         if (epilogue)
@@ -507,6 +568,13 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
               epilogue.getDpsInits()[0], indices);
       }
   gpu::TerminatorOp::create(b, loc);
+  if (isSplit) {
+    if (prologue)
+      prologue->moveAfter(launch);
+    addPartials(b, op, c, split);
+    op.erase();
+    return;
+  }
   op.erase();
   if (prologue)
     prologue->erase();
@@ -514,9 +582,23 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
     epilogue.erase();
 }
 
+/// How to split a reduction of `terms` into `blocks` tiles so that about
+/// `targetBlocks` blocks run, each at least two iterations (64 terms).
+static SplitK chooseSplit(int64_t blocks, int64_t terms, int64_t targetBlocks) {
+  int64_t iteration = 2 * kTileK;
+  int64_t wanted = llvm::divideCeil(targetBlocks, blocks);
+  SplitK split;
+  split.chunk = std::max<int64_t>(
+      2 * iteration, llvm::alignTo(llvm::divideCeil(terms, wanted), iteration));
+  split.splits = llvm::divideCeil(terms, split.chunk);
+  return split;
+}
+
 void NVPTXTileMatmulsPass::runOnOperation() {
+  func::FuncOp func = getOperation();
+  IRRewriter rewriter(&getContext());
   SmallVector<linalg::MatmulOp> matmuls;
-  getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+  func.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
   for (linalg::MatmulOp op : matmuls) {
     std::optional<SmallVector<Operand, 3>> operands = matchMatmul(op);
     if (!operands)
@@ -524,13 +606,24 @@ void NVPTXTileMatmulsPass::runOnOperation() {
     SmallVector<int64_t> sizes = op.getStaticLoopRanges();
     int64_t blocks = llvm::divideCeil(sizes[M], kTileM) *
                      llvm::divideCeil(sizes[N], kTileN);
-    // A long reduction into few tiles (a convolution's weight gradient
-    // summed over every position of a batch) would keep a handful of
-    // blocks busy: nnc-nvptx-split-reductions spreads those better.
-    if (blocks < minBlocks && sizes[K] > maxSerialReduction)
+    Operation *prologue = matchPrologue(op, (*operands)[2].buffer);
+    // A long reduction into few tiles (a dense layer's 784 inputs into
+    // 128x256 outputs) would keep a handful of blocks busy, each walking
+    // the reduction one step after another. In TF32 its chunks go to more
+    // blocks; in f32 nnc-nvptx-split-reductions spreads it (summing in f64,
+    // close to the CPU's order).
+    if (blocks < minBlocks && sizes[K] > maxSerialReduction) {
+      if (!tf32)
+        continue;
+      SplitK split = chooseSplit(blocks, sizes[K], splitBlocks);
+      auto partialsType = MemRefType::get(
+          {split.splits, sizes[M], sizes[N]}, rewriter.getF32Type());
+      split.partials = nnc::nvptx::allocateForFunction(rewriter, func,
+                                                       partialsType, op.getLoc());
+      tileMatmul(op, *operands, sizes, tf32, prologue, nullptr, split);
       continue;
-    tileMatmul(op, *operands, sizes, tf32,
-               matchPrologue(op, (*operands)[2].buffer),
+    }
+    tileMatmul(op, *operands, sizes, tf32, prologue,
                matchEpilogue(op, *operands));
   }
 }

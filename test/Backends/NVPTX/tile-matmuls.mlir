@@ -60,25 +60,76 @@ func.func @transposed(%a: memref<40x100xf32>, %b: memref<72x40xf32>, %c: memref<
   return
 }
 
-// A long reduction into few tiles (a convolution's weight gradient: 32x288
-// outputs, 5 tiles, summed over 100 352 positions) stays for the loop
-// passes; so do f64 matmuls.
+// A long reduction into few tiles (32x288 outputs, 5 tiles, summed over
+// 100 352 terms): with TF32, 52 chunks of 1952 terms (a multiple of 32) in
+// grid z, about 256 blocks in all; with f32 it stays for the loop passes.
 // CHECK-LABEL: func.func @long_reduction
-// CHECK-NOT: gpu.launch
-// CHECK: linalg.matmul
+// CHECK: %[[PARTIALS:.*]] = gpu.alloc () : memref<52x32x288xf32>
+// CHECK-DAG: %[[C5:.*]] = arith.constant 5 : index
+// CHECK-DAG: %[[C52:.*]] = arith.constant 52 : index
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %[[BZ:.*]]) in (%{{.*}} = %[[C5]], %{{.*}} = %{{.*}}, %{{.*}} = %[[C52]])
+// CHECK: %[[BEGIN:.*]] = arith.muli %[[BZ]], %{{.*}} : index
+// CHECK: %[[END:.*]] = arith.addi %[[BEGIN]], %{{.*}} : index
+// CHECK: scf.for %{{.*}} = %[[BEGIN]] to %[[END]] step
+// CHECK-COUNT-32: memref.store %{{.*}}, %[[PARTIALS]][%[[BZ]], %{{.*}}, %{{.*}}] : memref<52x32x288xf32>
+// CHECK: gpu.terminator
+// CHECK: linalg.generic {indexing_maps = [#[[PMAP:.*]], #[[OMAP:.*]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[PARTIALS]] : memref<52x32x288xf32>) outs(%arg2 : memref<32x288xf32>)
+// CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.yield %[[SUM]]
+// CHECK-NOT: linalg.matmul
+// CHECK: gpu.dealloc %[[PARTIALS]]
+// FP32-LABEL: func.func @long_reduction
+// FP32-NOT: gpu.launch
+// FP32: linalg.matmul
 func.func @long_reduction(%a: memref<32x100352xf32>, %b: memref<100352x288xf32>, %c: memref<32x288xf32>) {
   linalg.matmul ins(%a, %b : memref<32x100352xf32>, memref<100352x288xf32>) outs(%c : memref<32x288xf32>)
   return
 }
 
 // A reduction over more than 512 terms into fewer than 16 tiles (a CNN's
-// classifier: 2 tiles, 1568 terms) is left to the loop passes: two blocks
-// would walk 98 steps one after another.
+// classifier: 2 tiles, 1568 terms): two blocks would walk 98 steps one
+// after another. With TF32, 25 chunks of at least 64 terms.
 // CHECK-LABEL: func.func @few_tiles
-// CHECK-NOT: gpu.launch
-// CHECK: linalg.matmul
+// CHECK: gpu.alloc () : memref<25x128x10xf32>
+// CHECK: gpu.launch
+// CHECK: linalg.generic
+// CHECK-NOT: linalg.matmul
+// FP32-LABEL: func.func @few_tiles
+// FP32-NOT: gpu.launch
+// FP32: linalg.matmul
 func.func @few_tiles(%a: memref<128x1568xf32>, %b: memref<1568x10xf32>, %c: memref<128x10xf32>) {
   linalg.matmul ins(%a, %b : memref<128x1568xf32>, memref<1568x10xf32>) outs(%c : memref<128x10xf32>)
+  return
+}
+
+// A dense layer with a long reduction into few tiles (784 inputs, 128x256
+// outputs: 8 tiles): split in 13 chunks of 64; its bias broadcast moves
+// after the kernel, right before the sum of the partials, and the
+// activation stays after that sum (the loop passes fuse the three).
+// CHECK-LABEL: func.func @dense_few_tiles
+// CHECK: %[[PARTIALS:.*]] = gpu.alloc () : memref<13x128x256xf32>
+// CHECK: gpu.launch
+// CHECK-NOT: memref.load %arg2[
+// CHECK: gpu.terminator
+// CHECK-NEXT: }
+// CHECK-NEXT: linalg.generic {{.*}} ins(%arg2 : memref<256xf32>) outs(%arg3 : memref<128x256xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[PARTIALS]] : memref<13x128x256xf32>) outs(%arg3 : memref<128x256xf32>)
+// CHECK: linalg.generic {{.*}} ins(%arg3 : memref<128x256xf32>) outs(%arg4 : memref<128x256xf32>)
+// CHECK: arith.maximumf
+func.func @dense_few_tiles(%x: memref<128x784xf32>, %w: memref<784x256xf32>, %bias: memref<256xf32>, %pre: memref<128x256xf32>, %act: memref<128x256xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<256xf32>) outs(%pre : memref<128x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul ins(%x, %w : memref<128x784xf32>, memref<784x256xf32>) outs(%pre : memref<128x256xf32>)
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]}
+      ins(%pre : memref<128x256xf32>) outs(%act : memref<128x256xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %zero = arith.constant 0.0 : f32
+    %r = arith.maximumf %in, %zero : f32
+    linalg.yield %r : f32
+  }
   return
 }
 
