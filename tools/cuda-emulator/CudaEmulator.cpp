@@ -30,8 +30,10 @@
 // reported as a race, which a GPU would run in either order.
 //
 // NNC_EMU_TRACE=<file> appends one line per launch, copy and
-// synchronization (bench/emulator_profile.py reads it): what a training
-// step asks of the GPU, without one.
+// synchronization (bench/gpu_profile.py reads it): what a training
+// step asks of the GPU, without one. NNC_EMU_SKIP_KERNELS=1 checks and
+// queues launches but does not run them: the results are garbage, the time
+// is what the host spends per step (bench/gpu_profile.py --host).
 //
 //===----------------------------------------------------------------------===//
 
@@ -181,7 +183,21 @@ void copiedSynchronously(const char *what, uintptr_t to, uintptr_t from) {
   nnc::emu::finishStream(nullptr);
 }
 
+/// Whether NNC_EMU_SKIP_KERNELS asks for launches that do not run.
+bool skipKernels() {
+  static const bool skip = [] {
+    const char *value = std::getenv("NNC_EMU_SKIP_KERNELS");
+    return value && *value && std::string(value) != "0";
+  }();
+  return skip;
+}
+
+/// Device memory is inaccessible to the host outside the emulator's calls;
+/// when kernels are skipped it stays open (the time measured is then the
+/// host's, not that of a system call per buffer and call).
 void protectAll(int protection) {
+  if (skipKernels())
+    return;
   for (const auto &[address, allocation] : allocations())
     mprotect(reinterpret_cast<void *>(allocation.pages), allocation.pageBytes,
              protection);
@@ -688,7 +704,10 @@ CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
     return kOutOfMemory;
   // Garbage, as on a GPU: code must not rely on zeroed buffers.
   std::memset(memory, 0xA5, pageBytes);
-  mprotect(memory, pageBytes + page, PROT_NONE);
+  if (skipKernels())
+    mprotect(static_cast<char *>(memory) + pageBytes, page, PROT_NONE);
+  else
+    mprotect(memory, pageBytes + page, PROT_NONE);
   uintptr_t pages = reinterpret_cast<uintptr_t>(memory);
   *pointer = pages + pageBytes - aligned;
   allocations()[*pointer] = {pages, pageBytes, bytes};
@@ -821,6 +840,19 @@ CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY,
               allocationContaining(*static_cast<uintptr_t *>(params[i])))
         buffers.push_back(start);
   enqueue(stream, "kernel " + kernel.name, buffers, /*writes=*/true);
+  if (skipKernels()) {
+    // What a launch costs the host in a real driver, as NNC_EMU_LAUNCH_US
+    // says (busy: the driver does not sleep either).
+    static const double launchMicros = [] {
+      const char *value = std::getenv("NNC_EMU_LAUNCH_US");
+      return value ? std::atof(value) : 0.0;
+    }();
+    auto until = std::chrono::steady_clock::now() +
+                 std::chrono::duration<double, std::micro>(launchMicros);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+    return kSuccess;
+  }
   DeviceAccess access;
   auto start = std::chrono::steady_clock::now();
   runGrid(kernel, grid, block, params);
