@@ -11,10 +11,18 @@ runs a thread's work one after another, so a kernel of few threads with
 long loops stands out less than it would on a GPU; their thread counts are
 printed beside them).
 
+With --host it measures instead what the host spends per training step
+(the runtime's and the compiled host code's work: batches, launches,
+copies, waits), with the emulator's launches not running their kernels
+(NNC_EMU_SKIP_KERNELS=1) and costing the host --launch-us each, as a
+driver's do (busy-waiting): the step rate the host alone would allow.
+
 Usage: bench/gpu_profile.py [--models mlp,mlp_bn,cnn] [--steps 3] [--top 5]
+       bench/gpu_profile.py --host [--steps 300] [--threads 2] [--launch-us 3]
 """
 import argparse
 import collections
+import json
 import os
 import subprocess
 import sys
@@ -69,9 +77,7 @@ def summarize(step):
 
 
 def profile(nnc, model, steps, tmp):
-    binary = tmp / model
-    subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"), "--target=nvptx",
-                    "--gpu-emulate", "-o", str(binary)], check=True)
+    binary = compile_emulated(nnc, model, tmp)
     trace = tmp / f"{model}.tsv"
     env = dict(os.environ, NNRT_LIBCUDA=str(ROOT / "build/lib/libnnc-cuda-emulator.so"),
                NNC_EMU_TRACE=str(trace))
@@ -84,15 +90,59 @@ def profile(nnc, model, steps, tmp):
     return summarize(per_step[-1]), per_step[-1]
 
 
+def compile_emulated(nnc, model, tmp):
+    binary = tmp / model
+    subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"), "--target=nvptx",
+                    "--gpu-emulate", "-o", str(binary)], check=True)
+    return binary
+
+
+def host_time(nnc, model, steps, threads, launch_us, tmp):
+    """Microseconds per training step of the host with kernels skipped."""
+    binary = compile_emulated(nnc, model, tmp)
+    metrics = tmp / f"{model}.jsonl"
+    env = dict(os.environ, NNRT_LIBCUDA=str(ROOT / "build/lib/libnnc-cuda-emulator.so"),
+               NNC_EMU_SKIP_KERNELS="1", NNC_EMU_LAUNCH_US=str(launch_us))
+    subprocess.run([str(binary), "train", "--steps", str(steps), "--threads",
+                    str(threads), "--metrics", str(metrics)],
+                   env=env, check=True, capture_output=True)
+    rates = [json.loads(line)["samples_per_s"]
+             for line in metrics.read_text().splitlines() if "samples_per_s" in line]
+    return 128 / rates[-1] * 1e6
+
+
+def main_host(nnc, args):
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for model in args.models.split(","):
+            rows.append((model, host_time(nnc, model, args.steps, args.threads,
+                                          args.launch_us, Path(tmp))))
+    print(f"{'model':<10}{'host us/step':>14}{'samples/s':>12}")
+    for model, us in rows:
+        print(f"{model:<10}{us:>14.1f}{128 / us * 1e6:>12.0f}")
+    print(f"(kernels not run, {args.launch_us} us of host time per launch, "
+          f"--threads {args.threads}, shuffled batches of 128, {args.steps} steps)")
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", default="mlp,mlp_bn,cnn")
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--top", type=int, default=5)
+    ap.add_argument("--host", action="store_true",
+                    help="the host's time per step, kernels not run")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--launch-us", type=float, default=3.0,
+                    help="host time of one launch with --host")
     args = ap.parse_args()
     nnc = ROOT / "build/bin/nnc"
     if not nnc.exists():
         sys.exit("gpu_profile: build nnc first (tools/setup.sh)")
+    if args.host:
+        if args.steps < 20:
+            args.steps = 300
+        return main_host(nnc, args)
     rows, tops = [], collections.OrderedDict()
     with tempfile.TemporaryDirectory() as tmp:
         for model in args.models.split(","):
