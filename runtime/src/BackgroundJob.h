@@ -9,6 +9,7 @@
 #ifndef NNRT_BACKGROUNDJOB_H
 #define NNRT_BACKGROUNDJOB_H
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -18,7 +19,8 @@
 namespace nnrt {
 
 /// A thread that runs the jobs given to start(), one at a time. The thread
-/// is made by the first start(). Destruction waits for the job in progress
+/// is made by the first start() and sleeps between jobs; wait() spins a
+/// little before it sleeps. Destruction waits for the job in progress
 /// (whose captures must outlive the BackgroundJob).
 class BackgroundJob {
 public:
@@ -39,7 +41,10 @@ private:
   std::mutex mutex;
   std::condition_variable changed;
   std::function<void()> job;
-  bool running = false, stopping = false;
+  /// A job was started and has not finished (read without the lock by the
+  /// spinning side).
+  std::atomic<bool> running{false};
+  bool stopping = false;
   std::exception_ptr failure;
 };
 

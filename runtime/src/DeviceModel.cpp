@@ -37,6 +37,7 @@ public:
                       int64_t step, float *metrics, float *output);
   void finishTrainStep();
   void prefetchBatch(const float *x, const void *y);
+  void stagingBuffers(float **x, void **y);
   /// Waits for the copy that prefetchBatch started, if any.
   void waitForPrefetch();
   void predict(const float *state, const float *x, float *output);
@@ -79,7 +80,10 @@ private:
   Buffer nextX, nextY;
   cuda::CUstream copyStream = nullptr;
   bool copyStreamFailed = false;
-  void *pinnedX = nullptr, *pinnedY = nullptr;
+  /// Two pairs of pinned buffers, used in turn: the batch is filled in one
+  /// while the other's batch is the step in progress or is copied up.
+  void *pinnedX[2] = {}, *pinnedY[2] = {};
+  int nextPinned = 0;
   /// The host batch that nextX and nextY hold a copy of.
   const void *prefetchedX = nullptr, *prefetchedY = nullptr;
 };
@@ -98,6 +102,9 @@ void startTrainStepEntry(float *state, const float *x, const void *y,
 void finishTrainStepEntry() { current->finishTrainStep(); }
 void prefetchBatchEntry(const float *x, const void *y) {
   current->prefetchBatch(x, y);
+}
+void stagingBuffersEntry(float **x, void **y) {
+  current->stagingBuffers(x, y);
 }
 void trainStepEntry(float *state, const float *x, const void *y,
                     const float *hyper, const float *trainable, int64_t seed,
@@ -157,8 +164,10 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
   nextX.bytes = x.bytes;
   nextY.bytes = y.bytes;
   // Without these, each batch is copied when its step starts.
-  if (api.memAllocHost && api.streamCreate && api.memcpyHtoDAsync)
+  if (api.memAllocHost && api.streamCreate && api.memcpyHtoDAsync) {
     entryPoints.prefetchBatch = prefetchBatchEntry;
+    entryPoints.stagingBuffers = stagingBuffersEntry;
+  }
 }
 
 bool DeviceModel::openCopyStream() {
@@ -170,9 +179,14 @@ bool DeviceModel::openCopyStream() {
   // the kernels of the legacy stream; made by the first prefetch only, as
   // evaluation and the other commands never prefetch.
   const cuda::DriverApi &api = device.api();
+  copyStreamFailed = false;
+  for (int pair = 0; pair < 2; ++pair)
+    copyStreamFailed =
+        copyStreamFailed ||
+        api.memAllocHost(&pinnedX[pair], x.bytes) != cuda::kSuccess ||
+        api.memAllocHost(&pinnedY[pair], y.bytes) != cuda::kSuccess;
   copyStreamFailed =
-      api.memAllocHost(&pinnedX, x.bytes) != cuda::kSuccess ||
-      api.memAllocHost(&pinnedY, y.bytes) != cuda::kSuccess ||
+      copyStreamFailed ||
       api.streamCreate(&copyStream, /*CU_STREAM_NON_BLOCKING=*/1) !=
           cuda::kSuccess;
   if (copyStreamFailed)
@@ -240,22 +254,42 @@ void DeviceModel::waitForPrefetch() {
   prefetchedX = prefetchedY = nullptr;
 }
 
+void DeviceModel::stagingBuffers(float **hostX, void **hostY) {
+  *hostX = nullptr;
+  *hostY = nullptr;
+  if (!openCopyStream())
+    return;
+  *hostX = static_cast<float *>(pinnedX[nextPinned]);
+  *hostY = pinnedY[nextPinned];
+  nextPinned ^= 1;
+}
+
 void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
   // Without a copy stream the step copies its batch itself.
   if (!openCopyStream())
     return;
-  // The pinned buffers are free once the last copy from them is done.
   waitForPrefetch();
-  std::memcpy(pinnedX, hostX, x.bytes);
-  std::memcpy(pinnedY, hostY, y.bytes);
+  // Filled in place (stagingBuffers), or copied into the pair that
+  // stagingBuffers would give next.
+  const void *fromX = hostX, *fromY = hostY;
+  bool staged = false;
+  for (int pair = 0; pair < 2; ++pair)
+    staged |= hostX == pinnedX[pair] && hostY == pinnedY[pair];
+  if (!staged) {
+    std::memcpy(pinnedX[nextPinned], hostX, x.bytes);
+    std::memcpy(pinnedY[nextPinned], hostY, y.bytes);
+    fromX = pinnedX[nextPinned];
+    fromY = pinnedY[nextPinned];
+    nextPinned ^= 1;
+  }
   const cuda::DriverApi &api = device.api();
   device.check(
       api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(nextX.get<void>()),
-                          pinnedX, x.bytes, copyStream),
+                          fromX, x.bytes, copyStream),
       "cuMemcpyHtoDAsync");
   device.check(
       api.memcpyHtoDAsync(reinterpret_cast<CUdeviceptr>(nextY.get<void>()),
-                          pinnedY, y.bytes, copyStream),
+                          fromY, y.bytes, copyStream),
       "cuMemcpyHtoDAsync");
   prefetchedX = hostX;
   prefetchedY = hostY;

@@ -52,6 +52,11 @@ struct ModelEntryPoints {
   /// step runs; a startTrainStep with these same `x` and `y` (unchanged
   /// since) then uses the copy.
   void (*prefetchBatch)(const float *x, const void *y) = nullptr;
+  /// Optional: pinned host memory to fill the next batch in, so that
+  /// prefetchBatch copies it up without a host copy first. Each call gives
+  /// the other of two pairs: never the one filled for the step in progress
+  /// or the one being copied. Null pointers when there are none.
+  void (*stagingBuffers)(float **x, void **y) = nullptr;
 };
 
 } // namespace nnrt

@@ -250,9 +250,15 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
   std::vector<float> x(numElements(m.input)), output(numElements(m.output));
   // int32_t labels and float targets have the same size: one buffer fits.
   std::vector<int32_t> y(numElements(m.target));
-  // The next step's batch, filled while a GPU runs this one.
+  // The next step's batch, filled while a GPU runs this one: in these, or
+  // in the device model's pinned buffers (stagingBuffers), which its copy
+  // to the GPU reads directly.
   std::vector<float> nextX(x.size());
   std::vector<int32_t> nextY(y.size());
+  struct Batch {
+    float *x;
+    int32_t *y;
+  } current{x.data(), y.data()}, next{nextX.data(), nextY.data()};
   bool nextFilled = false;
   auto fillBatch = [&](int64_t epochStep, float *xs, int32_t *ys) {
     const int64_t *indices = order.data() + epochStep * batch;
@@ -275,16 +281,15 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
   while (position.epochStep < stepsPerEpoch &&
          position.step < settings.maxSteps) {
     if (nextFilled) {
-      x.swap(nextX);
-      y.swap(nextY);
+      std::swap(current, next);
       nextFilled = false;
     } else {
-      fillBatch(position.epochStep, x.data(), y.data());
+      fillBatch(position.epochStep, current.x, current.y);
     }
     // At the weights and on the batch of this step's loss.
     if (hessianEvery && (position.step + 1) % *hessianEvery == 0) {
-      CurvatureEstimate e = estimateCurvature(s, state, x.data(), y.data(), 1,
-                                              trainable, curvature);
+      CurvatureEstimate e = estimateCurvature(s, state, current.x, current.y,
+                                              1, trainable, curvature);
       metrics->write({{"step", position.step + 1},
                       {"hessian_top_eigenvalue", e.topEigenvalue},
                       {"hessian_trace", e.reportedTrace()}});
@@ -292,22 +297,31 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
     if (s.model.startTrainStep) {
       bool fillNext = position.epochStep + 1 < stepsPerEpoch &&
                       position.step + 1 < settings.maxSteps;
-      if (fillNext)
-        filler.start([&, next = position.epochStep + 1] {
-          fillBatch(next, nextX.data(), nextY.data());
+      if (fillNext) {
+        float *stagedX = nullptr;
+        void *stagedY = nullptr;
+        if (s.model.stagingBuffers)
+          s.model.stagingBuffers(&stagedX, &stagedY);
+        if (stagedX)
+          next = {stagedX, static_cast<int32_t *>(stagedY)};
+        else if (next.x == current.x)
+          next = {nextX.data(), nextY.data()};
+        filler.start([&, epochStep = position.epochStep + 1, into = next] {
+          fillBatch(epochStep, into.x, into.y);
         });
-      s.model.startTrainStep(state.data(), x.data(), y.data(), hyper,
+      }
+      s.model.startTrainStep(state.data(), current.x, current.y, hyper,
                              trainable.data(), settings.seed, position.step,
                              stepMetrics, output.data());
       if (fillNext) {
         filler.wait();
         nextFilled = true;
         if (s.model.prefetchBatch)
-          s.model.prefetchBatch(nextX.data(), nextY.data());
+          s.model.prefetchBatch(next.x, next.y);
       }
       s.model.finishTrainStep();
     } else {
-      s.model.trainStep(state.data(), x.data(), y.data(), hyper,
+      s.model.trainStep(state.data(), current.x, current.y, hyper,
                         trainable.data(), settings.seed, position.step,
                         stepMetrics, output.data());
     }
@@ -340,7 +354,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
     stats.gradNormSum += gradNorm;
     stats.clipped += clipped;
     if (m.isClassifier())
-      stats.correct += countCorrect(m, output.data(), y.data(), batch);
+      stats.correct += countCorrect(m, output.data(), current.y, batch);
 
     if (logEvery && position.step % *logEvery == 0)
       metrics->write({{"step", position.step},
