@@ -23,7 +23,8 @@ const OptionSpec kSeed{"seed", K::Count, "N",
                        "seed of initialization, shuffling and noise"};
 const OptionSpec kThreads{"threads", K::Count, "N",
                           "threads of the compiled code (default: all "
-                          "cores)"};
+                          "cores; 2 for a GPU model, which uses them for "
+                          "batches only)"};
 const OptionSpec kLoad{"load", K::Text, "FILE",
                        "checkpoint to use (default: the initial weights)"};
 
@@ -203,12 +204,12 @@ int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
   Manifest manifest = parseManifest(model.manifest);
   // Every command but info runs the network: a GPU model opens the GPU
   // first (and says so when there is none).
+  bool onGpu = manifest.device == "cuda";
   const ModelEntryPoints &entryPoints =
-      manifest.device == "cuda" && command->run != runInfo
-          ? openDeviceModel(model, manifest)
-          : model;
+      onGpu && command->run != runInfo ? openDeviceModel(model, manifest)
+                                       : model;
   Session session{entryPoints, std::move(manifest), std::move(options)};
-  applyThreads(session.options);
+  applyThreads(session.options, onGpu);
   return command->run(session);
 }
 

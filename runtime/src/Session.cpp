@@ -73,10 +73,13 @@ TensorFilter selectTensors(const Manifest &m,
   };
 }
 
-void applyThreads(const Options &options) {
+void applyThreads(const Options &options, bool onGpu) {
   std::optional<int64_t> requested = options.count("threads");
-  if (!requested)
+  if (!requested) {
+    if (onGpu)
+      setThreadCount(kGpuThreads);
     return;
+  }
   if (*requested < 1)
     throw UsageError("--threads", "must be at least 1");
   if (*requested > kMaxThreads)

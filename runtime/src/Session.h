@@ -48,8 +48,16 @@ TensorFilter selectTensors(const Manifest &manifest,
                            const std::string &option);
 
 /// Sizes the thread pool of the compiled code (nnrt_parallel_for) with
-/// --threads N; without it the pool has one thread per core.
-void applyThreads(const Options &options);
+/// --threads N; without it the pool has one thread per core, or
+/// kGpuThreads for a model on the GPU.
+void applyThreads(const Options &options, bool onGpu);
+
+/// Threads of a GPU model's pool unless --threads says otherwise: there the
+/// pool only converts batches (about 30 µs per batch of 128 on one core,
+/// hidden behind the step's launches), and idle workers spin for a while
+/// after each call, taking cycles from the thread that launches kernels
+/// where they share a core.
+constexpr int kGpuThreads = 2;
 
 } // namespace nnrt
 

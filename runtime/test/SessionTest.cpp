@@ -2,6 +2,8 @@
 
 #include "runtime/src/Session.h"
 
+#include "runtime/src/ThreadPool.h"
+
 #include "runtime/test/TestSupport.h"
 
 namespace nnrt {
@@ -30,6 +32,23 @@ TEST(SessionTest, SelectsTensorsAndWhatIsInsideThem) {
   EXPECT_FALSE(selectTensors(m, {}, "--freeze")("fc1"));
   EXPECT_EQ(errorMessage([&] { selectTensors(m, {"fc1.w"}, "--freeze"); }),
             "--freeze: no tensor is named fc1.w or fc1.w.*");
+}
+
+TEST(SessionTest, GpuModelsDefaultToTwoThreadsAndThreadsOverrides) {
+  const std::vector<OptionSpec> specs{
+      {"threads", OptionKind::Count, "N", "threads"}};
+  Options none = parseOptions("train", specs, {});
+  Options three = parseOptions("train", specs, {"--threads", "3"});
+  setThreadCount(5);
+  applyThreads(none, /*onGpu=*/false);
+  EXPECT_EQ(getThreadCount(), 5);
+  applyThreads(none, /*onGpu=*/true);
+  EXPECT_EQ(getThreadCount(), kGpuThreads);
+  applyThreads(three, /*onGpu=*/true);
+  EXPECT_EQ(getThreadCount(), 3);
+  applyThreads(three, /*onGpu=*/false);
+  EXPECT_EQ(getThreadCount(), 3);
+  setThreadCount(1);
 }
 
 } // namespace
