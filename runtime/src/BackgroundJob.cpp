@@ -44,14 +44,16 @@ BackgroundJob::~BackgroundJob() {
 }
 
 void BackgroundJob::start(std::function<void()> next) {
+  // The thread first: if it cannot be made, nothing is left running for
+  // wait() or the destructor to wait for.
+  if (!thread.joinable())
+    thread = std::thread([this] { loop(); });
   {
     std::lock_guard<std::mutex> lock(mutex);
     job = std::move(next);
     failure = nullptr;
     running.store(true);
   }
-  if (!thread.joinable())
-    thread = std::thread([this] { loop(); });
   changed.notify_all();
 }
 
@@ -77,6 +79,8 @@ void BackgroundJob::loop() {
     } catch (...) {
       thrown = std::current_exception();
     }
+    // Its captures go before the caller is told that it is done.
+    current = nullptr;
     lock.lock();
     failure = thrown;
     running.store(false);

@@ -179,7 +179,6 @@ bool DeviceModel::openCopyStream() {
   // the kernels of the legacy stream; made by the first prefetch only, as
   // evaluation and the other commands never prefetch.
   const cuda::DriverApi &api = device.api();
-  copyStreamFailed = false;
   for (int pair = 0; pair < 2; ++pair)
     copyStreamFailed =
         copyStreamFailed ||

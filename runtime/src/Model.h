@@ -55,7 +55,9 @@ struct ModelEntryPoints {
   /// Optional: pinned host memory to fill the next batch in, so that
   /// prefetchBatch copies it up without a host copy first. Each call gives
   /// the other of two pairs: never the one filled for the step in progress
-  /// or the one being copied. Null pointers when there are none.
+  /// or the one being copied. Null pointers when there are none. A caller
+  /// fills every prefetched batch this way or none (prefetchBatch copies
+  /// other buffers into the same two pairs).
   void (*stagingBuffers)(float **x, void **y) = nullptr;
 };
 

@@ -586,7 +586,8 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
 /// `targetBlocks` blocks run, each at least two iterations (64 terms).
 static SplitK chooseSplit(int64_t blocks, int64_t terms, int64_t targetBlocks) {
   int64_t iteration = 2 * kTileK;
-  int64_t wanted = llvm::divideCeil(targetBlocks, blocks);
+  int64_t wanted =
+      llvm::divideCeil(std::max<int64_t>(1, targetBlocks), blocks);
   SplitK split;
   split.chunk = std::max<int64_t>(
       2 * iteration, llvm::alignTo(llvm::divideCeil(terms, wanted), iteration));
@@ -616,6 +617,11 @@ void NVPTXTileMatmulsPass::runOnOperation() {
       if (!tf32)
         continue;
       SplitK split = chooseSplit(blocks, sizes[K], splitBlocks);
+      if (split.splits < 2) {
+        tileMatmul(op, *operands, sizes, tf32, prologue,
+                   matchEpilogue(op, *operands));
+        continue;
+      }
       auto partialsType = MemRefType::get(
           {split.splits, sizes[M], sizes[N]}, rewriter.getF32Type());
       split.partials = nnc::nvptx::allocateForFunction(rewriter, func,

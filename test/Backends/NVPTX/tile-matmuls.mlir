@@ -1,5 +1,6 @@
 // RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-nvptx-tile-matmuls))' | FileCheck %s
 // RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-nvptx-tile-matmuls{tf32=false}))' | FileCheck %s --check-prefix=FP32
+// RUN: nnc-opt %s --pass-pipeline='builtin.module(func.func(nnc-nvptx-tile-matmuls{split-blocks=1}))' | FileCheck %s --check-prefix=ONE
 
 // A 100x72 output (not a multiple of the 64x64 tile) of a 40-long
 // reduction: a 2x2 grid of 128-thread blocks with two pairs of shared
@@ -94,6 +95,12 @@ func.func @long_reduction(%a: memref<32x100352xf32>, %b: memref<100352x288xf32>,
 // CHECK: gpu.launch
 // CHECK: linalg.generic
 // CHECK-NOT: linalg.matmul
+// Aiming at one block leaves one chunk: no split, no temporary.
+// ONE-LABEL: func.func @few_tiles
+// ONE-NOT: gpu.alloc
+// ONE: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}, %{{.*}} = %c1{{.*}})
+// ONE-NOT: gpu.alloc
+// ONE: return
 // FP32-LABEL: func.func @few_tiles
 // FP32-NOT: gpu.launch
 // FP32: linalg.matmul
