@@ -65,6 +65,8 @@ const char *bind(void *library, DriverApi &api) {
       {"cuStreamCreate", reinterpret_cast<void **>(&api.streamCreate)},
       {"cuMemcpyHtoDAsync_v2",
        reinterpret_cast<void **>(&api.memcpyHtoDAsync)},
+      {"cuMemcpyDtoHAsync_v2",
+       reinterpret_cast<void **>(&api.memcpyDtoHAsync)},
   };
   for (const Entry &entry : optional)
     *entry.slot = dlsym(library, entry.symbol);

@@ -59,10 +59,12 @@ struct DriverApi {
                            void **params, void **extra);
   CUresult (*streamSynchronize)(CUstream);
   // Optional (null when the driver lacks them): copies of the next batch
-  // while a step runs (DeviceModel).
+  // while a step runs, and of a step's results queued behind its kernels
+  // (DeviceModel).
   CUresult (*memAllocHost)(void **, size_t);
   CUresult (*streamCreate)(CUstream *, unsigned flags);
   CUresult (*memcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
+  CUresult (*memcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
 };
 
 /// "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)", or the

@@ -73,6 +73,12 @@ private:
   bool deviceAhead = false;
   /// Where the queued training step's metrics and outputs go.
   float *pendingMetrics = nullptr, *pendingOutput = nullptr;
+  /// Pinned copies of a step's metrics and outputs, copied down right
+  /// behind its kernels (finishTrainStep then only waits); null when the
+  /// driver cannot, and a step's results are then copied when it is done.
+  void *pinnedMetrics = nullptr, *pinnedOutput = nullptr;
+  bool resultsQueued = false, resultCopiesFailed = false;
+  bool openResultCopies();
 
   /// The next batch's device buffers, filled from pinned host memory on a
   /// stream of their own while a step runs; null stream when the driver
@@ -242,6 +248,35 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
   deviceAhead = true;
   pendingMetrics = hostMetrics;
   pendingOutput = hostOutput;
+  // Queued behind the kernels on the legacy stream: the copies start the
+  // moment the step ends, not when the host comes to wait for it.
+  resultsQueued = openResultCopies();
+  if (resultsQueued) {
+    const cuda::DriverApi &api = device.api();
+    device.check(api.memcpyDtoHAsync(pinnedMetrics, metrics.pointer,
+                                     metrics.bytes, /*legacy stream=*/nullptr),
+                 "cuMemcpyDtoHAsync of the step's metrics");
+    device.check(api.memcpyDtoHAsync(pinnedOutput, output.pointer,
+                                     output.bytes, nullptr),
+                 "cuMemcpyDtoHAsync of the step's outputs");
+  }
+}
+
+bool DeviceModel::openResultCopies() {
+  if (pinnedMetrics)
+    return true;
+  const cuda::DriverApi &api = device.api();
+  if (resultCopiesFailed || !api.memAllocHost || !api.memcpyDtoHAsync)
+    return false;
+  void *metricsCopy = nullptr, *outputCopy = nullptr;
+  resultCopiesFailed =
+      api.memAllocHost(&metricsCopy, metrics.bytes) != cuda::kSuccess ||
+      api.memAllocHost(&outputCopy, output.bytes) != cuda::kSuccess;
+  if (resultCopiesFailed)
+    return false;
+  pinnedMetrics = metricsCopy;
+  pinnedOutput = outputCopy;
+  return true;
 }
 
 void DeviceModel::waitForPrefetch() {
@@ -295,9 +330,18 @@ void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
 }
 
 void DeviceModel::finishTrainStep() {
-  finish("nnc_train_step");
-  download(pendingMetrics, metrics);
-  download(pendingOutput, output);
+  if (!resultsQueued) {
+    finish("nnc_train_step");
+    download(pendingMetrics, metrics);
+    download(pendingOutput, output);
+    return;
+  }
+  // The kernels, then the copies: a failure of either surfaces here.
+  device.check(device.api().streamSynchronize(/*legacy stream=*/nullptr),
+               "the kernels of nnc_train_step or the copies of its results");
+  std::memcpy(pendingMetrics, pinnedMetrics, metrics.bytes);
+  std::memcpy(pendingOutput, pinnedOutput, output.bytes);
+  resultsQueued = false;
 }
 
 void DeviceModel::predict(const float *hostState, const float *hostX,

@@ -767,6 +767,19 @@ CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr to, const void *from, size_t bytes,
   return kSuccess;
 }
 
+CUresult cuMemcpyDtoHAsync_v2(void *to, CUdeviceptr from, size_t bytes,
+                              void *stream) {
+  trace("dtoh\t%zu\n", bytes);
+  enqueue(stream, "cuMemcpyDtoHAsync", buffersOf({from}), /*writes=*/false);
+  {
+    DeviceAccess access;
+    nnc::emu::copyToHost(to, reinterpret_cast<const void *>(from), bytes);
+  }
+  nnc::emu::holdPinnedDestination(static_cast<nnc::emu::Stream *>(stream), to,
+                                  bytes);
+  return kSuccess;
+}
+
 CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
   // The direction is looked up for the trace only.
   if (traceFile()) {

@@ -19,11 +19,19 @@ struct Work {
   bool writes;
 };
 
-/// Pinned host memory; `holds` counts the queued copies from it.
+/// Pinned host memory; `holds` counts the queued copies from it,
+/// `incoming` those into it.
 struct PinnedRegion {
   uintptr_t start;
   size_t bytes;
   int holds;
+  int incoming;
+};
+
+/// A queued copy's hold on pinned memory.
+struct Hold {
+  PinnedRegion *region;
+  bool incoming;
 };
 
 } // namespace
@@ -31,7 +39,7 @@ struct PinnedRegion {
 struct Stream {
   bool blocking;
   std::vector<Work> unfinished;
-  std::vector<PinnedRegion *> held;
+  std::vector<Hold> held;
 };
 
 namespace {
@@ -57,7 +65,12 @@ int pinnedCount = 0;
 
 size_t pageSize() { return static_cast<size_t>(sysconf(_SC_PAGESIZE)); }
 
-void protect(const PinnedRegion &region, int protection) {
+/// Read-only while copies from it are queued, no access while copies into
+/// it are.
+void protect(const PinnedRegion &region) {
+  int protection = region.incoming > 0 ? PROT_NONE
+                   : region.holds > 0  ? PROT_READ
+                                       : PROT_READ | PROT_WRITE;
   mprotect(reinterpret_cast<void *>(region.start), region.bytes, protection);
 }
 
@@ -69,13 +82,20 @@ void onFault(int signal, siginfo_t *info, void *context) {
   auto address = reinterpret_cast<uintptr_t>(info->si_addr);
   for (int i = 0; i < pinnedCount; ++i) {
     const PinnedRegion &region = pinned[i];
-    if (region.holds > 0 && address >= region.start &&
-        address < region.start + region.bytes) {
-      static const char message[] =
+    if ((region.holds > 0 || region.incoming > 0) &&
+        address >= region.start && address < region.start + region.bytes) {
+      static const char source[] =
           "nnc CUDA emulator: race: the host wrote pinned memory that a "
           "queued cuMemcpyHtoDAsync still reads (wait for the copy's stream "
           "before reusing its source)\n";
-      ssize_t ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
+      static const char destination[] =
+          "nnc CUDA emulator: race: the host used pinned memory that a "
+          "queued cuMemcpyDtoHAsync still writes (wait for the copy's stream "
+          "before reading its destination)\n";
+      bool incoming = region.incoming > 0;
+      ssize_t ignored =
+          write(STDERR_FILENO, incoming ? destination : source,
+                (incoming ? sizeof(destination) : sizeof(source)) - 1);
       (void)ignored;
       _exit(70);
     }
@@ -144,26 +164,55 @@ Race enqueue(Stream *stream, const std::string &what,
   return {"", 0};
 }
 
-void holdPinnedSource(Stream *stream, const void *source, size_t bytes) {
-  auto address = reinterpret_cast<uintptr_t>(source);
+namespace {
+void holdPinned(Stream *stream, const void *memory, size_t bytes,
+                bool incoming) {
+  auto address = reinterpret_cast<uintptr_t>(memory);
   for (int i = 0; i < pinnedCount; ++i) {
     PinnedRegion &region = pinned[i];
     if (address >= region.start &&
         address + bytes <= region.start + region.bytes) {
-      if (region.holds++ == 0)
-        protect(region, PROT_READ);
-      orderedWith(stream).held.push_back(&region);
+      ++(incoming ? region.incoming : region.holds);
+      protect(region);
+      orderedWith(stream).held.push_back({&region, incoming});
       return;
     }
   }
+}
+} // namespace
+
+void copyToHost(void *destination, const void *source, size_t bytes) {
+  auto address = reinterpret_cast<uintptr_t>(destination);
+  for (int i = 0; i < pinnedCount; ++i) {
+    PinnedRegion &region = pinned[i];
+    if (address >= region.start &&
+        address + bytes <= region.start + region.bytes) {
+      mprotect(reinterpret_cast<void *>(region.start), region.bytes,
+               PROT_READ | PROT_WRITE);
+      std::memcpy(destination, source, bytes);
+      protect(region);
+      return;
+    }
+  }
+  std::memcpy(destination, source, bytes);
+}
+
+void holdPinnedSource(Stream *stream, const void *source, size_t bytes) {
+  holdPinned(stream, source, bytes, /*incoming=*/false);
+}
+
+void holdPinnedDestination(Stream *stream, const void *destination,
+                           size_t bytes) {
+  holdPinned(stream, destination, bytes, /*incoming=*/true);
 }
 
 void finishStream(Stream *stream) {
   Stream &mine = orderedWith(stream);
   mine.unfinished.clear();
-  for (PinnedRegion *region : mine.held)
-    if (--region->holds == 0)
-      protect(*region, PROT_READ | PROT_WRITE);
+  for (const Hold &hold : mine.held) {
+    --(hold.incoming ? hold.region->incoming : hold.region->holds);
+    protect(*hold.region);
+  }
   mine.held.clear();
 }
 
@@ -182,7 +231,8 @@ void *allocatePinned(size_t bytes) {
     return nullptr;
   installFaultHandler();
   if (pinnedCount < kMaxPinned)
-    pinned[pinnedCount++] = {reinterpret_cast<uintptr_t>(memory), rounded, 0};
+    pinned[pinnedCount++] = {reinterpret_cast<uintptr_t>(memory), rounded, 0,
+                             0};
   return memory;
 }
 

@@ -7,7 +7,8 @@
 // that uses a device buffer which unfinished work of another stream also uses
 // is a race (nothing orders the two), reported as such; so is host code that
 // writes pinned memory while an asynchronous copy from it is still queued
-// (the memory is read-only until the copy's stream is waited for).
+// (the memory is read-only until the copy's stream is waited for), or that
+// touches pinned memory an asynchronous copy still writes (no access).
 //
 // The legacy default stream and blocking streams order their work with each
 // other (CUDA's legacy semantics); each non-blocking stream is on its own.
@@ -44,6 +45,16 @@ Race enqueue(Stream *stream, const std::string &what,
 /// An asynchronous copy from pinned memory [source, source + bytes) queued
 /// on `stream`: read-only until the stream is waited for.
 void holdPinnedSource(Stream *stream, const void *source, size_t bytes);
+
+/// The emulator's own write of a copy's bytes into host memory, which may
+/// be pinned memory that queued copies hold.
+void copyToHost(void *destination, const void *source, size_t bytes);
+
+/// An asynchronous copy into pinned memory [destination, destination +
+/// bytes) queued on `stream`: inaccessible to the host until the stream is
+/// waited for.
+void holdPinnedDestination(Stream *stream, const void *destination,
+                           size_t bytes);
 
 /// The host waited for `stream` (and, for the legacy stream, for what
 /// blocking streams queued), or for every stream.

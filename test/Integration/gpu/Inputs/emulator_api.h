@@ -14,6 +14,7 @@ struct Emulator {
   int (*createStream)(void **, unsigned);
   int (*sync)(void *);
   int (*copyAsync)(uint64_t, const void *, size_t, void *);
+  int (*copyToHostAsync)(void *, uint64_t, size_t, void *);
   int (*copy)(uint64_t, const void *, size_t);
   int (*loadModule)(void **, const void *, unsigned, int *, void **);
   int (*getFunction)(void **, void *, const char *);
@@ -33,6 +34,8 @@ static int openEmulator(const char *path, struct Emulator *e) {
   e->sync = (int (*)(void *))dlsym(library, "cuStreamSynchronize");
   e->copyAsync = (int (*)(uint64_t, const void *, size_t, void *))dlsym(
       library, "cuMemcpyHtoDAsync_v2");
+  e->copyToHostAsync = (int (*)(void *, uint64_t, size_t, void *))dlsym(
+      library, "cuMemcpyDtoHAsync_v2");
   e->copy = (int (*)(uint64_t, const void *, size_t))dlsym(library,
                                                            "cuMemcpyHtoD_v2");
   e->loadModule = (int (*)(void **, const void *, unsigned, int *,
@@ -43,7 +46,7 @@ static int openEmulator(const char *path, struct Emulator *e) {
                        unsigned, unsigned, void *, void **,
                        void **))dlsym(library, "cuLaunchKernel");
   return e->alloc && e->allocHost && e->createStream && e->sync &&
-         e->copyAsync && e->copy && e->loadModule && e->getFunction &&
+         e->copyAsync && e->copyToHostAsync && e->copy && e->loadModule && e->getFunction &&
          e->launch;
 }
 

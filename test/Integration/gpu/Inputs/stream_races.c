@@ -43,17 +43,28 @@ int main(int argc, char **argv) {
     // The host refills the pinned source before the copy's stream is done.
     cuda.copyAsync(other, pinned, 1024, stream);
     memset(pinned, 2, 1024);
+  } else if (!strcmp(scenario, "pinned-read-early")) {
+    // The host reads the pinned destination of a copy down before the
+    // copy's stream is done.
+    cuda.copyToHostAsync(pinned, other, 1024, NULL);
+    volatile unsigned char first = ((unsigned char *)pinned)[0];
+    (void)first;
   } else {
     // Ordered: the host waits for the copy's stream before the kernel and
     // before refilling the pinned memory; a copy into another buffer may run
-    // beside the kernel.
+    // beside the kernel; two copies down into the same pinned memory are
+    // read after the default stream is waited for.
     cuda.copyAsync(buffer, pinned, 1024, stream);
     cuda.sync(stream);
     cuda.launch(touch, 1, 1, 1, 1, 1, 1, 0, NULL, params, NULL);
     memset(pinned, 2, 1024);
     cuda.copyAsync(other, pinned, 1024, stream);
     cuda.sync(stream);
+    cuda.copyToHostAsync(pinned, other, 512, NULL);
+    cuda.copyToHostAsync((char *)pinned + 512, other, 512, NULL);
     cuda.sync(NULL);
+    if (((unsigned char *)pinned)[1000] != 2)
+      return 3;
   }
   printf("no race reported\n");
   return 0;
