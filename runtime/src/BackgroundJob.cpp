@@ -2,35 +2,12 @@
 
 #include "runtime/src/BackgroundJob.h"
 
+#include "runtime/src/Spin.h"
+
 #include <chrono>
 #include <utility>
 
 namespace nnrt {
-
-namespace {
-/// How long wait() spins before it sleeps: the job (a batch of 128, ~30 µs)
-/// is usually nearly done when the caller has launched the step's kernels,
-/// and waking a sleeping thread can cost more than that (on the 2-core
-/// build VM, some runs took 230-290 µs per MLP step instead of 125). The
-/// job's thread itself sleeps between jobs: spinning there made every step
-/// slower on that machine (its two threads share a core).
-constexpr std::chrono::microseconds kSpin{500};
-
-/// Spins until `ready` holds or kSpin has passed; returns whether it holds.
-template <typename Ready> bool spinUntil(Ready ready) {
-  auto until = std::chrono::steady_clock::now() + kSpin;
-  for (unsigned spins = 1;; ++spins) {
-    if (ready())
-      return true;
-    __builtin_ia32_pause();
-    if (spins % 128 == 0) {
-      if (std::chrono::steady_clock::now() >= until)
-        return ready();
-      std::this_thread::yield();
-    }
-  }
-}
-} // namespace
 
 BackgroundJob::~BackgroundJob() {
   {
@@ -58,7 +35,17 @@ void BackgroundJob::start(std::function<void()> next) {
 }
 
 void BackgroundJob::wait() {
-  spinUntil([&] { return !running.load(); });
+  // The job (a batch of 128, ~30 µs) is usually nearly done when the caller
+  // has launched the step's kernels, and waking a sleeping thread can cost
+  // more than that (on the 2-core build VM, some runs took 230-290 µs per
+  // MLP step instead of 125). The job's thread itself sleeps between jobs:
+  // spinning there made every step slower on that machine (its two threads
+  // share a core).
+  auto deadline = std::chrono::steady_clock::now() + kSpinTime;
+  unsigned spins = 0;
+  while (running.load() &&
+         (spins % 128 != 0 || std::chrono::steady_clock::now() < deadline))
+    relax(spins);
   std::unique_lock<std::mutex> lock(mutex);
   changed.wait(lock, [&] { return !running.load(); });
   if (std::exception_ptr thrown = std::exchange(failure, nullptr))

@@ -62,6 +62,8 @@ private:
   /// Makes the pinned buffers and the copy stream the first time; false
   /// when the driver cannot.
   bool openCopyStream();
+  /// The pinned pair after the one given last (openCopyStream made them).
+  std::pair<void *, void *> nextPinnedPair();
 
   cuda::Device &device;
   ModelEntryPoints compiled;
@@ -288,14 +290,20 @@ void DeviceModel::waitForPrefetch() {
   prefetchedX = prefetchedY = nullptr;
 }
 
+std::pair<void *, void *> DeviceModel::nextPinnedPair() {
+  std::pair<void *, void *> pair{pinnedX[nextPinned], pinnedY[nextPinned]};
+  nextPinned ^= 1;
+  return pair;
+}
+
 void DeviceModel::stagingBuffers(float **hostX, void **hostY) {
   *hostX = nullptr;
   *hostY = nullptr;
   if (!openCopyStream())
     return;
-  *hostX = static_cast<float *>(pinnedX[nextPinned]);
-  *hostY = pinnedY[nextPinned];
-  nextPinned ^= 1;
+  auto [pairX, pairY] = nextPinnedPair();
+  *hostX = static_cast<float *>(pairX);
+  *hostY = pairY;
 }
 
 void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
@@ -310,11 +318,11 @@ void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
   for (int pair = 0; pair < 2; ++pair)
     staged |= hostX == pinnedX[pair] && hostY == pinnedY[pair];
   if (!staged) {
-    std::memcpy(pinnedX[nextPinned], hostX, x.bytes);
-    std::memcpy(pinnedY[nextPinned], hostY, y.bytes);
-    fromX = pinnedX[nextPinned];
-    fromY = pinnedY[nextPinned];
-    nextPinned ^= 1;
+    auto [pairX, pairY] = nextPinnedPair();
+    std::memcpy(pairX, hostX, x.bytes);
+    std::memcpy(pairY, hostY, y.bytes);
+    fromX = pairX;
+    fromY = pairY;
   }
   const cuda::DriverApi &api = device.api();
   device.check(

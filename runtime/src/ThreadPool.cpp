@@ -3,6 +3,7 @@
 #include "runtime/src/ThreadPool.h"
 
 #include "runtime/include/nnrt/nnrt.h"
+#include "runtime/src/Spin.h"
 
 #include <chrono>
 #include <memory>
@@ -11,11 +12,6 @@
 namespace nnrt {
 
 namespace {
-
-/// How long an idle thread busy-waits for the next task before it sleeps.
-/// Longer than the serial stretches between two parallel loops of a training
-/// step (and between two steps), far shorter than anything a user notices.
-constexpr std::chrono::microseconds kSpinTime{500};
 
 /// Chunks per thread: enough that a late thread costs the others little,
 /// few enough that claiming them costs nothing.
@@ -28,15 +24,6 @@ constexpr uint64_t kChunkMask = (uint64_t{1} << kChunkBits) - 1;
 
 /// Set while a thread runs a body, so that nested calls run serially.
 thread_local bool insideBody = false;
-
-/// One step of a busy wait. Every so often it gives the core away: when
-/// there are more threads than cores (a shared machine, or --threads above
-/// the core count), the thread being waited for may need it to run at all.
-void relax(unsigned &spins) {
-  __builtin_ia32_pause();
-  if (++spins % 128 == 0)
-    std::this_thread::yield();
-}
 
 } // namespace
 

@@ -304,8 +304,6 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
           s.model.stagingBuffers(&stagedX, &stagedY);
         if (stagedX)
           next = {stagedX, static_cast<int32_t *>(stagedY)};
-        else if (next.x == current.x)
-          next = {nextX.data(), nextY.data()};
         filler.start([&, epochStep = position.epochStep + 1, into = next] {
           fillBatch(epochStep, into.x, into.y);
         });

@@ -480,7 +480,11 @@ static void tileMatmul(linalg::MatmulOp op, ArrayRef<Operand> operands,
                          : ib.c(0);
   Value kEnd = isSplit ? ib.add(kBegin, split.chunk)
                        : ib.c(llvm::alignTo(sizes[K], 2 * kTileK));
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  // A split's accumulators start from zero, the output's from its values.
+  Value zero = isSplit ? arith::ConstantOp::create(b, loc,
+                                                   b.getF32FloatAttr(0.0f))
+                             .getResult()
+                       : Value();
   for (int64_t i = 0; i < kWarpTilesM; ++i)
     for (int64_t n = 0; n < kWarpTilesN; ++n)
       for (int64_t e = 0; e < 4; ++e) {
