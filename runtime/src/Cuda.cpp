@@ -67,6 +67,16 @@ const char *bind(void *library, DriverApi &api) {
        reinterpret_cast<void **>(&api.memcpyHtoDAsync)},
       {"cuMemcpyDtoHAsync_v2",
        reinterpret_cast<void **>(&api.memcpyDtoHAsync)},
+      {"cuGraphCreate", reinterpret_cast<void **>(&api.graphCreate)},
+      {"cuGraphAddKernelNode_v2",
+       reinterpret_cast<void **>(&api.graphAddKernelNode)},
+      {"cuGraphInstantiateWithFlags",
+       reinterpret_cast<void **>(&api.graphInstantiate)},
+      {"cuGraphExecKernelNodeSetParams_v2",
+       reinterpret_cast<void **>(&api.graphExecKernelNodeSetParams)},
+      {"cuGraphLaunch", reinterpret_cast<void **>(&api.graphLaunch)},
+      {"cuGraphExecDestroy", reinterpret_cast<void **>(&api.graphExecDestroy)},
+      {"cuGraphDestroy", reinterpret_cast<void **>(&api.graphDestroy)},
   };
   for (const Entry &entry : optional)
     *entry.slot = dlsym(library, entry.symbol);
@@ -79,6 +89,8 @@ Device *openedDevice = nullptr;
 } // namespace
 
 void (*loadKernelModules)() = nullptr;
+void (*beginRecordedStep)() = nullptr;
+void (*launchRecordedStep)() = nullptr;
 
 std::string describe(const DriverApi &api, CUresult result) {
   const char *name = nullptr, *text = nullptr;

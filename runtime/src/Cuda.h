@@ -29,6 +29,24 @@ using CUcontext = struct CUctx_st *;
 using CUmodule = struct CUmod_st *;
 using CUfunction = struct CUfunc_st *;
 using CUstream = struct CUstream_st *;
+using CUgraph = struct CUgraph_st *;
+using CUgraphNode = struct CUgraphNode_st *;
+using CUgraphExec = struct CUgraphExec_st *;
+
+/// cuda.h's CUDA_KERNEL_NODE_PARAMS_v2 (what cuGraphAddKernelNode_v2 and
+/// cuGraphExecKernelNodeSetParams_v2 take).
+struct KernelNodeParams {
+  CUfunction func;
+  unsigned gridDimX, gridDimY, gridDimZ;
+  unsigned blockDimX, blockDimY, blockDimZ;
+  unsigned sharedMemBytes;
+  void **kernelParams;
+  void **extra;
+  /// A CUkernel, used only when `func` is null.
+  void *kern;
+  /// Null: the current context (ignored when `func` is set).
+  CUcontext ctx;
+};
 
 constexpr CUresult kSuccess = 0;
 
@@ -65,6 +83,19 @@ struct DriverApi {
   CUresult (*streamCreate)(CUstream *, unsigned flags);
   CUresult (*memcpyHtoDAsync)(CUdeviceptr, const void *, size_t, CUstream);
   CUresult (*memcpyDtoHAsync)(void *, CUdeviceptr, size_t, CUstream);
+  // Optional: a training step's kernels replayed as one graph (StepGraph.h).
+  CUresult (*graphCreate)(CUgraph *, unsigned flags);
+  CUresult (*graphAddKernelNode)(CUgraphNode *, CUgraph,
+                                 const CUgraphNode *dependencies,
+                                 size_t dependencyCount,
+                                 const KernelNodeParams *);
+  CUresult (*graphInstantiate)(CUgraphExec *, CUgraph,
+                               unsigned long long flags);
+  CUresult (*graphExecKernelNodeSetParams)(CUgraphExec, CUgraphNode,
+                                           const KernelNodeParams *);
+  CUresult (*graphLaunch)(CUgraphExec, CUstream);
+  CUresult (*graphExecDestroy)(CUgraphExec);
+  CUresult (*graphDestroy)(CUgraph);
 };
 
 /// "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)", or the
@@ -112,6 +143,14 @@ private:
 /// it. Set by the mgpu* layer when a GPU model registers its kernels; null
 /// in CPU models, which do not link that layer.
 extern void (*loadKernelModules)();
+
+/// Set by the mgpu layer like loadKernelModules: from beginRecordedStep on,
+/// compiled code's kernel launches are recorded, and launchRecordedStep
+/// launches them, as a CUDA graph when it can (StepGraph.h); it throws
+/// nnrt::Error when a launch fails. Recording is off (the two do nothing
+/// but launch) when NNRT_CUDA_GRAPHS=0 or NNRT_CUDA_SYNC is set.
+extern void (*beginRecordedStep)();
+extern void (*launchRecordedStep)();
 
 /// Prints "error: <message>" and exits with status 1: for failures inside
 /// compiled code (mgpu* calls), which cannot unwind.

@@ -10,13 +10,22 @@
 // Compiled code cannot unwind: a CUDA failure here prints the error, with
 // the kernel's name, and exits with status 1 (cuda::fail).
 //
+// Between beginRecordedStep and launchRecordedStep (a training step), the
+// launches are recorded instead and replayed as a CUDA graph (StepGraph.h):
+// their parameters' sizes, which the graph must copy, come from the PTX.
+//
 //===----------------------------------------------------------------------===//
 
 #include "runtime/src/Cuda.h"
 #include "runtime/src/Error.h"
+#include "runtime/src/PtxParams.h"
+#include "runtime/src/StepGraph.h"
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,6 +37,10 @@ namespace {
 struct Kernel {
   CUfunction function;
   const char *name;
+  /// Its parameters' sizes, from the PTX; none when the image is not PTX
+  /// text or the reader does not know a declaration (it is then never
+  /// recorded, only launched).
+  std::optional<std::vector<uint32_t>> paramSizes;
 };
 
 /// A gpu.binary: its PTX (or cubin), loaded into the driver when the
@@ -68,6 +81,47 @@ void loadModule(KernelModule &handle) {
          result);
 }
 
+/// The training step's launches, recorded while a step is (StepGraph.h).
+/// Never destroyed: the driver releases graphs with the process, and may be
+/// gone before static destructors run.
+StepGraph &stepGraph() {
+  static StepGraph &graph = *new StepGraph(device().api());
+  static const bool configured = [] {
+    const char *graphs = std::getenv("NNRT_CUDA_GRAPHS");
+    const char *sync = std::getenv("NNRT_CUDA_SYNC");
+    // NNRT_CUDA_SYNC waits after each kernel, to name a failing one: that
+    // needs them launched one by one.
+    if ((graphs && std::strcmp(graphs, "0") == 0) ||
+        (sync && *sync && std::strcmp(sync, "0") != 0))
+      graph.disable();
+    return true;
+  }();
+  (void)configured;
+  return graph;
+}
+
+/// The step graph, when it is recording now.
+StepGraph *recordingGraph() {
+  if (!nnrt::cuda::beginRecordedStep)
+    return nullptr;
+  StepGraph &graph = stepGraph();
+  return graph.recording() ? &graph : nullptr;
+}
+
+/// Launches what the step recorded so far, before compiled code copies or
+/// waits (the rest of the step is launched one by one).
+void flushRecording() {
+  try {
+    stepGraph().abandon();
+  } catch (const nnrt::Error &e) {
+    fatal(e.what());
+  }
+}
+
+void beginStep() { stepGraph().begin(); }
+
+void launchStep() { stepGraph().launch(); }
+
 /// The modules that compiled code registered, in order.
 std::vector<KernelModule *> &registeredModules() {
   static std::vector<KernelModule *> modules;
@@ -84,6 +138,8 @@ KernelModule *registerModule(const void *image) {
   auto *module = new KernelModule{image, nullptr, {}};
   registeredModules().push_back(module);
   nnrt::cuda::loadKernelModules = loadRegisteredModules;
+  nnrt::cuda::beginRecordedStep = beginStep;
+  nnrt::cuda::launchRecordedStep = launchStep;
   return module;
 }
 
@@ -114,7 +170,9 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
     return &found->second;
   if (!handle.module)
     loadModule(handle);
-  Kernel kernel{nullptr, name};
+  // PTX is NUL-terminated text; a cubin's ELF header holds a NUL early on.
+  const char *image = static_cast<const char *>(handle.image);
+  Kernel kernel{nullptr, name, ptxParamSizes(image, name)};
   CUresult result =
       device().api().moduleGetFunction(&kernel.function, handle.module, name);
   if (result != kSuccess)
@@ -125,20 +183,26 @@ void *mgpuModuleGetFunction(void *module, const char *name) {
 void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                       intptr_t gridZ, intptr_t blockX, intptr_t blockY,
                       intptr_t blockZ, int32_t sharedBytes, void *stream,
-                      void **params, void ** /*extra*/,
-                      size_t /*paramsCount*/) {
+                      void **params, void ** /*extra*/, size_t paramsCount) {
   auto &kernel = *static_cast<Kernel *>(function);
   lastKernel = kernel.name;
+  const unsigned grid[3] = {unsigned(gridX), unsigned(gridY), unsigned(gridZ)};
+  const unsigned block[3] = {unsigned(blockX), unsigned(blockY),
+                             unsigned(blockZ)};
+  StepGraph *graph = recordingGraph();
+  if (graph && !stream && kernel.paramSizes &&
+      kernel.paramSizes->size() == paramsCount) {
+    graph->record(kernel.function, kernel.name, grid, block, sharedBytes,
+                  params, *kernel.paramSizes);
+    return;
+  }
+  if (graph)
+    flushRecording();
   CUresult result = device().api().launchKernel(
-      kernel.function, gridX, gridY, gridZ, blockX, blockY, blockZ,
+      kernel.function, grid[0], grid[1], grid[2], block[0], block[1], block[2],
       sharedBytes, static_cast<CUstream>(stream), params, nullptr);
   if (result != kSuccess)
-    fail(std::string("kernel ") + kernel.name + " (cuLaunchKernel, grid " +
-             std::to_string(gridX) + "x" + std::to_string(gridY) + "x" +
-             std::to_string(gridZ) + ", block " + std::to_string(blockX) +
-             "x" + std::to_string(blockY) + "x" + std::to_string(blockZ) +
-             ")",
-         result);
+    fail(describeLaunch(kernel.name, grid, block), result);
 }
 
 /// Every call uses the legacy default stream (Cuda.h).
@@ -160,6 +224,8 @@ void mgpuStreamSynchronize(void *stream) {
   }();
   if (!wait)
     return;
+  if (recordingGraph())
+    flushRecording();
   CUresult result =
       device().api().streamSynchronize(static_cast<CUstream>(stream));
   if (result != kSuccess)
@@ -181,6 +247,8 @@ void mgpuMemFree(void *pointer, void * /*stream*/) {
 
 void mgpuMemcpy(void *destination, void *source, size_t bytes,
                 void * /*stream*/) {
+  if (recordingGraph())
+    flushRecording();
   // Unified addressing: one call for every direction.
   CUresult result = device().api().memcpy(
       reinterpret_cast<CUdeviceptr>(destination),

@@ -243,10 +243,15 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
   }
   // Hyperparameters and trainable flags are host memory (docs/abi.md). The
   // compiled step returns once its kernels are queued (mgpuStreamSynchronize
-  // does not wait).
+  // does not wait): recorded, and launched as one CUDA graph when they can
+  // be (StepGraph.h).
+  if (cuda::beginRecordedStep)
+    cuda::beginRecordedStep();
   compiled.trainStep(state.get<float>(), x.get<float>(), y.get<void>(),
                      hostHyper, hostTrainable, seed, step, metrics.get<float>(),
                      output.get<float>());
+  if (cuda::launchRecordedStep)
+    cuda::launchRecordedStep();
   deviceAhead = true;
   pendingMetrics = hostMetrics;
   pendingOutput = hostOutput;

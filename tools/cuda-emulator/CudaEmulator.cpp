@@ -37,6 +37,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "tools/cuda-emulator/Launch.h"
 #include "tools/cuda-emulator/RaceCheck.h"
 #include "tools/cuda-emulator/StreamOrder.h"
 
@@ -80,7 +81,8 @@ struct Function {
   KernelEntry entry;
   /// Whether its threads synchronize (they then run as fibers).
   bool synchronizes;
-  /// nnc_emu_args_<kernel>: 'p' for each pointer parameter, 'v' for others.
+  /// nnc_emu_args_<kernel>: 'p' for each pointer parameter, the bytes of
+  /// the others ('1'-'8'), 'v' where the compiler did not say.
   std::string argumentKinds;
   /// Whether its memory accesses go through checkAccess (nnc
   /// --gpu-race-check): its blocks then run one after another.
@@ -640,6 +642,77 @@ void runGrid(const Function &function, const unsigned grid[3],
 
 } // namespace
 
+namespace nnc::emu {
+
+void traceLine(const std::string &line) { trace("%s\n", line.c_str()); }
+
+void spendLaunchTime(double launches) {
+  if (!skipKernels())
+    return;
+  // What a launch costs the host in a real driver, as NNC_EMU_LAUNCH_US
+  // says (busy: the driver does not sleep either).
+  static const double launchMicros = [] {
+    const char *value = std::getenv("NNC_EMU_LAUNCH_US");
+    return value ? std::atof(value) : 0.0;
+  }();
+  auto until = std::chrono::steady_clock::now() +
+               std::chrono::duration<double, std::micro>(launchMicros *
+                                                         launches);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+}
+
+std::optional<std::vector<uint32_t>> parameterSizes(void *function) {
+  const std::string &kinds = static_cast<Function *>(function)->argumentKinds;
+  if (kinds.empty())
+    return std::nullopt;
+  std::vector<uint32_t> sizes;
+  for (char kind : kinds) {
+    if (kind != 'p' && (kind < '1' || kind > '8'))
+      return std::nullopt;
+    sizes.push_back(kind == 'p' ? sizeof(void *) : uint32_t(kind - '0'));
+  }
+  return sizes;
+}
+
+int launchKernel(void *function, const unsigned grid[3],
+                 const unsigned block[3], unsigned sharedBytes, void *stream,
+                 void **params, bool chargeHost) {
+  // sm_90's limits.
+  if (!function || sharedBytes > 0 || grid[0] == 0 || grid[1] == 0 ||
+      grid[2] == 0 || grid[0] > 2147483647u || grid[1] > 65535 ||
+      grid[2] > 65535 || block[0] == 0 || block[1] == 0 || block[2] == 0 ||
+      block[0] > 1024 || block[1] > 1024 || block[2] > 64 ||
+      size_t(block[0]) * block[1] * block[2] > 1024)
+    return kInvalidConfiguration;
+  // What the kernel may read and write: the buffers its pointers point into.
+  const Function &kernel = *static_cast<Function *>(function);
+  std::vector<uintptr_t> buffers;
+  for (size_t i = 0; i < kernel.argumentKinds.size(); ++i)
+    if (kernel.argumentKinds[i] == 'p')
+      if (uintptr_t start =
+              allocationContaining(*static_cast<uintptr_t *>(params[i])))
+        buffers.push_back(start);
+  ::enqueue(stream, "kernel " + kernel.name, buffers, /*writes=*/true);
+  if (skipKernels()) {
+    if (chargeHost)
+      spendLaunchTime(1);
+    return kSuccess;
+  }
+  DeviceAccess access;
+  auto start = std::chrono::steady_clock::now();
+  runGrid(kernel, grid, block, params);
+  if (traceFile())
+    trace("launch\t%s\t%ux%ux%u\t%ux%ux%u\t%.1f\n", kernel.name.c_str(),
+          grid[0], grid[1], grid[2], block[0], block[1], block[2],
+          std::chrono::duration<double, std::micro>(
+              std::chrono::steady_clock::now() - start)
+              .count());
+  return kSuccess;
+}
+
+} // namespace nnc::emu
+
 extern "C" {
 
 CUresult cuInit(unsigned) { return kSuccess; }
@@ -838,44 +911,10 @@ CUresult cuLaunchKernel(void *function, unsigned gridX, unsigned gridY,
                         void **params, void **extra) {
   const unsigned grid[3] = {gridX, gridY, gridZ};
   const unsigned block[3] = {blockX, blockY, blockZ};
-  // sm_90's limits.
-  if (!function || extra || sharedBytes > 0 || gridX == 0 || gridY == 0 ||
-      gridZ == 0 || gridX > 2147483647u || gridY > 65535 || gridZ > 65535 ||
-      blockX == 0 || blockY == 0 || blockZ == 0 || blockX > 1024 ||
-      blockY > 1024 || blockZ > 64 || size_t(blockX) * blockY * blockZ > 1024)
+  if (extra)
     return kInvalidConfiguration;
-  // What the kernel may read and write: the buffers its pointers point into.
-  const Function &kernel = *static_cast<Function *>(function);
-  std::vector<uintptr_t> buffers;
-  for (size_t i = 0; i < kernel.argumentKinds.size(); ++i)
-    if (kernel.argumentKinds[i] == 'p')
-      if (uintptr_t start =
-              allocationContaining(*static_cast<uintptr_t *>(params[i])))
-        buffers.push_back(start);
-  enqueue(stream, "kernel " + kernel.name, buffers, /*writes=*/true);
-  if (skipKernels()) {
-    // What a launch costs the host in a real driver, as NNC_EMU_LAUNCH_US
-    // says (busy: the driver does not sleep either).
-    static const double launchMicros = [] {
-      const char *value = std::getenv("NNC_EMU_LAUNCH_US");
-      return value ? std::atof(value) : 0.0;
-    }();
-    auto until = std::chrono::steady_clock::now() +
-                 std::chrono::duration<double, std::micro>(launchMicros);
-    while (std::chrono::steady_clock::now() < until) {
-    }
-    return kSuccess;
-  }
-  DeviceAccess access;
-  auto start = std::chrono::steady_clock::now();
-  runGrid(kernel, grid, block, params);
-  if (traceFile())
-    trace("launch\t%s\t%ux%ux%u\t%ux%ux%u\t%.1f\n", kernel.name.c_str(), gridX,
-          gridY, gridZ, blockX, blockY, blockZ,
-          std::chrono::duration<double, std::micro>(
-              std::chrono::steady_clock::now() - start)
-              .count());
-  return kSuccess;
+  return nnc::emu::launchKernel(function, grid, block, sharedBytes, stream,
+                                params, /*chargeHost=*/true);
 }
 
 } // extern "C"

@@ -261,13 +261,21 @@ void NVPTXEmulatedKernelsPass::runOnOperation() {
 }
 
 /// The constant string nnc_emu_args_<kernel>: one letter per launch
-/// parameter, 'p' for a pointer, 'v' for a value. The emulator reads which
-/// device buffers a launch uses from it, to find races between streams.
+/// parameter, 'p' for a pointer, else the size of the value in bytes
+/// ('1'-'8'; 'v' for any other). The emulator reads which device buffers a
+/// launch uses from it, to find races between streams, and how many bytes
+/// of each parameter a graph node copies, as the driver does.
 static void createArgumentKinds(OpBuilder &builder, Location loc,
                                 StringRef kernel, ArrayRef<Type> types) {
   std::string kinds;
-  for (Type type : types)
-    kinds.push_back(isa<LLVM::LLVMPointerType>(type) ? 'p' : 'v');
+  for (Type type : types) {
+    unsigned bytes = type.isIntOrFloat()
+                         ? (type.getIntOrFloatBitWidth() + 7) / 8
+                         : 0;
+    kinds.push_back(isa<LLVM::LLVMPointerType>(type) ? 'p'
+                    : bytes >= 1 && bytes <= 8 ? char('0' + bytes)
+                                               : 'v');
+  }
   kinds.push_back('\0');
   auto arrayType = LLVM::LLVMArrayType::get(builder.getI8Type(), kinds.size());
   LLVM::GlobalOp::create(builder, loc, arrayType, /*isConstant=*/true,

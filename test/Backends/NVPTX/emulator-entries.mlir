@@ -16,8 +16,9 @@
 // CHECK: %[[F:.*]] = llvm.load %[[P2]] : !llvm.ptr -> f32
 // CHECK: llvm.call @nnc_emu_body_k(%[[IDS]], %[[A]], %[[N]], %[[F]])
 // CHECK: llvm.return
-// Which parameters are pointers, for the emulator's race check.
-// CHECK: llvm.mlir.global external constant @nnc_emu_args_k("pvv\00")
+// Which parameters are pointers (for the emulator's race check) and the
+// bytes of the others (what a graph node copies): i64 8, f32 4.
+// CHECK: llvm.mlir.global external constant @nnc_emu_args_k("p84\00")
 llvm.func @nnc_emu_body_k(%ids: !llvm.ptr, %a: !llvm.ptr, %n: i64, %f: f32) {
   llvm.return
 }
