@@ -47,6 +47,9 @@ struct KernelNodeParams {
   /// Null: the current context (ignored when `func` is set).
   CUcontext ctx;
 };
+static_assert(sizeof(KernelNodeParams) == 72 &&
+                  offsetof(KernelNodeParams, kernelParams) == 40,
+              "the layout of cuda.h's CUDA_KERNEL_NODE_PARAMS_v2");
 
 constexpr CUresult kSuccess = 0;
 

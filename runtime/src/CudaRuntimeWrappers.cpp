@@ -22,6 +22,7 @@
 #include "runtime/src/StepGraph.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -196,8 +197,16 @@ void mgpuLaunchKernel(void *function, intptr_t gridX, intptr_t gridY,
                   params, *kernel.paramSizes);
     return;
   }
-  if (graph)
+  if (graph) {
     flushRecording();
+    // Every step would be cut here: no graph for the rest of the run.
+    std::fprintf(stderr,
+                 "warning: the parameters of kernel %s are not known from "
+                 "its PTX; the training step's kernels are launched one by "
+                 "one\n",
+                 kernel.name);
+    graph->disable();
+  }
   CUresult result = device().api().launchKernel(
       kernel.function, grid[0], grid[1], grid[2], block[0], block[1], block[2],
       sharedBytes, static_cast<CUstream>(stream), params, nullptr);

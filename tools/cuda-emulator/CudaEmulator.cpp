@@ -675,17 +675,25 @@ std::optional<std::vector<uint32_t>> parameterSizes(void *function) {
   return sizes;
 }
 
-int launchKernel(void *function, const unsigned grid[3],
-                 const unsigned block[3], unsigned sharedBytes, void *stream,
-                 void **params, bool chargeHost) {
+[[noreturn]] void stop(const std::string &message) { fail(message); }
+
+bool kernelsRun() { return !skipKernels(); }
+
+const std::string &kernelName(void *function) {
+  return static_cast<Function *>(function)->name;
+}
+
+bool validLaunch(void *function, const unsigned grid[3],
+                 const unsigned block[3], unsigned sharedBytes) {
   // sm_90's limits.
-  if (!function || sharedBytes > 0 || grid[0] == 0 || grid[1] == 0 ||
-      grid[2] == 0 || grid[0] > 2147483647u || grid[1] > 65535 ||
-      grid[2] > 65535 || block[0] == 0 || block[1] == 0 || block[2] == 0 ||
-      block[0] > 1024 || block[1] > 1024 || block[2] > 64 ||
-      size_t(block[0]) * block[1] * block[2] > 1024)
-    return kInvalidConfiguration;
-  // What the kernel may read and write: the buffers its pointers point into.
+  return function && sharedBytes == 0 && grid[0] != 0 && grid[1] != 0 &&
+         grid[2] != 0 && grid[0] <= 2147483647u && grid[1] <= 65535 &&
+         grid[2] <= 65535 && block[0] != 0 && block[1] != 0 && block[2] != 0 &&
+         block[0] <= 1024 && block[1] <= 1024 && block[2] <= 64 &&
+         size_t(block[0]) * block[1] * block[2] <= 1024;
+}
+
+std::vector<uintptr_t> launchBuffers(void *function, void **params) {
   const Function &kernel = *static_cast<Function *>(function);
   std::vector<uintptr_t> buffers;
   for (size_t i = 0; i < kernel.argumentKinds.size(); ++i)
@@ -693,7 +701,18 @@ int launchKernel(void *function, const unsigned grid[3],
       if (uintptr_t start =
               allocationContaining(*static_cast<uintptr_t *>(params[i])))
         buffers.push_back(start);
-  ::enqueue(stream, "kernel " + kernel.name, buffers, /*writes=*/true);
+  return buffers;
+}
+
+int launchKernel(void *function, const unsigned grid[3],
+                 const unsigned block[3], unsigned sharedBytes, void *stream,
+                 void **params, bool chargeHost) {
+  if (!validLaunch(function, grid, block, sharedBytes))
+    return kInvalidConfiguration;
+  // What the kernel may read and write: the buffers its pointers point into.
+  const Function &kernel = *static_cast<Function *>(function);
+  ::enqueue(stream, "kernel " + kernel.name, launchBuffers(function, params),
+            /*writes=*/true);
   if (skipKernels()) {
     if (chargeHost)
       spendLaunchTime(1);

@@ -4,18 +4,23 @@
 // cuGraphExecKernelNodeSetParams_v2, cuGraphLaunch and the two destroys:
 // what the runtime's StepGraph uses. As the driver does, a node copies its
 // parameters' values when it is added or set (so the caller's may change
-// after), an instance copies its graph's nodes (so changing the graph later
-// does not change it), and a launch runs the instance's nodes in an order
-// that keeps each after its dependencies, on the launch's stream (here: the
-// order they were added in, which does). Each node launch is checked and
-// queued like cuLaunchKernel's (Launch.h); NNC_EMU_TRACE gets a line
-// "graph <nodes> <nodes set since the last launch>" before them.
+// after), its configuration is checked then, an instance copies its graph's
+// nodes (so changing the graph later does not change it), and a launch runs
+// the instance on the launch's stream with each node after its
+// dependencies. Here the nodes run in the order they were added (which
+// keeps every dependency); two nodes that no chain of dependencies orders
+// could run at once on a GPU, so when they use the same device buffer the
+// launch stops as a race. Each node launch is checked and queued like
+// cuLaunchKernel's (Launch.h); NNC_EMU_TRACE gets a line "graph <nodes>
+// <nodes set since the last launch>" before them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "tools/cuda-emulator/Launch.h"
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,41 +48,52 @@ struct Graph;
 
 struct Node {
   Graph *graph;
+  /// Indices of the nodes it runs after, in its graph.
+  std::vector<size_t> dependencies;
   void *function;
   unsigned grid[3], block[3], sharedBytes;
-  /// The parameters' values, `sizes` bytes each, one after another.
-  std::vector<uint32_t> sizes;
-  std::vector<char> values;
+  /// The parameters' values, each at `offsets[i]` (aligned to its size).
+  std::vector<uint64_t> storage;
+  std::vector<size_t> offsets;
 
-  /// Copies `params` as the node's; false when they cannot be known.
+  /// Copies `params` as the node's; false when the driver would refuse
+  /// them.
   bool set(const KernelNodeParams &params) {
-    std::optional<std::vector<uint32_t>> known =
-        nnc::emu::parameterSizes(params.func);
-    if (!params.func || params.kern || params.extra || !known)
-      return false;
-    function = params.func;
     unsigned g[3] = {params.gridDimX, params.gridDimY, params.gridDimZ};
     unsigned b[3] = {params.blockDimX, params.blockDimY, params.blockDimZ};
+    if (!params.func || params.kern || params.extra ||
+        !nnc::emu::validLaunch(params.func, g, b, params.sharedMemBytes))
+      return false;
+    std::optional<std::vector<uint32_t>> sizes =
+        nnc::emu::parameterSizes(params.func);
+    if (!sizes)
+      return false;
+    function = params.func;
     std::memcpy(grid, g, sizeof grid);
     std::memcpy(block, b, sizeof block);
     sharedBytes = params.sharedMemBytes;
-    sizes = *known;
-    values.clear();
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      const char *value = static_cast<const char *>(params.kernelParams[i]);
-      values.insert(values.end(), value, value + sizes[i]);
+    offsets.clear();
+    size_t end = 0;
+    for (uint32_t bytes : *sizes) {
+      end = (end + bytes - 1) / bytes * bytes;
+      offsets.push_back(end);
+      end += bytes;
     }
+    storage.assign((end + 7) / 8, 0);
+    for (size_t i = 0; i < sizes->size(); ++i)
+      std::memcpy(bytesAt(i), params.kernelParams[i], (*sizes)[i]);
     return true;
   }
 
-  /// cuLaunchKernel's parameter array into `values`.
+  char *bytesAt(size_t i) {
+    return reinterpret_cast<char *>(storage.data()) + offsets[i];
+  }
+
+  /// cuLaunchKernel's parameter array into the node's values.
   std::vector<void *> parameters() {
     std::vector<void *> pointers;
-    size_t at = 0;
-    for (uint32_t bytes : sizes) {
-      pointers.push_back(values.data() + at);
-      at += bytes;
-    }
+    for (size_t i = 0; i < offsets.size(); ++i)
+      pointers.push_back(bytesAt(i));
     return pointers;
   }
 };
@@ -91,8 +107,37 @@ struct Graph {
 struct Instance {
   const Graph *graph;
   std::vector<Node> nodes;
+  /// ordered[j][i], i < j: whether a chain of dependencies runs i before j.
+  std::vector<std::vector<bool>> ordered;
   unsigned setSinceLaunch = 0;
 };
+
+/// Stops the program when two nodes that nothing orders use one buffer.
+void checkUnordered(Instance &instance) {
+  std::vector<std::vector<uintptr_t>> buffers;
+  for (Node &node : instance.nodes) {
+    std::vector<void *> params = node.parameters();
+    buffers.push_back(nnc::emu::launchBuffers(node.function, params.data()));
+    std::sort(buffers.back().begin(), buffers.back().end());
+  }
+  for (size_t j = 0; j < instance.nodes.size(); ++j)
+    for (size_t i = 0; i < j; ++i) {
+      if (instance.ordered[j][i])
+        continue;
+      std::vector<uintptr_t> shared;
+      std::set_intersection(buffers[i].begin(), buffers[i].end(),
+                            buffers[j].begin(), buffers[j].end(),
+                            std::back_inserter(shared));
+      if (!shared.empty())
+        nnc::emu::stop(
+            "race in a CUDA graph: kernel " +
+            nnc::emu::kernelName(instance.nodes[i].function) + " (node " +
+            std::to_string(i) + ") and kernel " +
+            nnc::emu::kernelName(instance.nodes[j].function) + " (node " +
+            std::to_string(j) +
+            ") use the same device buffer, and no dependency orders them");
+    }
+}
 
 } // namespace
 
@@ -111,11 +156,16 @@ CUresult cuGraphAddKernelNode_v2(Node **node, Graph *graph,
                                  const KernelNodeParams *params) {
   if (!node || !graph || !params || (dependencyCount && !dependencies))
     return kInvalidValue;
-  for (size_t i = 0; i < dependencyCount; ++i)
-    if (!dependencies[i] || dependencies[i]->graph != graph)
-      return kInvalidValue;
   auto added = std::make_unique<Node>();
   added->graph = graph;
+  for (size_t d = 0; d < dependencyCount; ++d) {
+    auto found = std::find_if(
+        graph->nodes.begin(), graph->nodes.end(),
+        [&](const std::unique_ptr<Node> &n) { return n.get() == dependencies[d]; });
+    if (found == graph->nodes.end())
+      return kInvalidValue;
+    added->dependencies.push_back(size_t(found - graph->nodes.begin()));
+  }
   if (!added->set(*params))
     return kInvalidValue;
   *node = added.get();
@@ -127,9 +177,19 @@ CUresult cuGraphInstantiateWithFlags(Instance **instance, Graph *graph,
                                      unsigned long long flags) {
   if (!instance || !graph || flags)
     return kInvalidValue;
-  auto *made = new Instance{graph, {}, 0};
-  for (const std::unique_ptr<Node> &node : graph->nodes)
-    made->nodes.push_back(*node);
+  auto *made = new Instance{graph, {}, {}, 0};
+  size_t count = graph->nodes.size();
+  made->ordered.assign(count, std::vector<bool>(count, false));
+  for (size_t j = 0; j < count; ++j) {
+    made->nodes.push_back(*graph->nodes[j]);
+    // What runs before j: its dependencies and what runs before them.
+    for (size_t d : graph->nodes[j]->dependencies) {
+      made->ordered[j][d] = true;
+      for (size_t i = 0; i < d; ++i)
+        if (made->ordered[d][i])
+          made->ordered[j][i] = true;
+    }
+  }
   *instance = made;
   return kSuccess;
 }
@@ -139,7 +199,7 @@ CUresult cuGraphExecKernelNodeSetParams_v2(Instance *instance, Node *node,
   if (!instance || !node || !params || node->graph != instance->graph)
     return kInvalidValue;
   const auto &nodes = instance->graph->nodes;
-  for (size_t i = 0; i < nodes.size(); ++i)
+  for (size_t i = 0; i < nodes.size() && i < instance->nodes.size(); ++i)
     if (nodes[i].get() == node) {
       Node updated = instance->nodes[i];
       if (!updated.set(*params))
@@ -160,12 +220,19 @@ CUresult cuGraphLaunch(Instance *instance, void *stream) {
                       "\t" + std::to_string(instance->setSinceLaunch));
   instance->setSinceLaunch = 0;
   nnc::emu::spendLaunchTime(1);
+  // Not when kernels are skipped: that run times the host alone.
+  if (nnc::emu::kernelsRun())
+    checkUnordered(*instance);
   for (Node &node : instance->nodes) {
     std::vector<void *> params = node.parameters();
+    // Checked when the node was added or set: launches cannot fail here.
     if (CUresult result = nnc::emu::launchKernel(
             node.function, node.grid, node.block, node.sharedBytes, stream,
             params.data(), /*chargeHost=*/false))
-      return result;
+      nnc::emu::stop("graph node kernel " +
+                     nnc::emu::kernelName(node.function) +
+                     " failed to launch (CUresult " + std::to_string(result) +
+                     ")");
   }
   return kSuccess;
 }

@@ -15,6 +15,23 @@
 
 namespace nnc::emu {
 
+/// False with NNC_EMU_SKIP_KERNELS (launches are queued, not run).
+bool kernelsRun();
+
+/// Whether a launch of `function` with this configuration is one that
+/// sm_90 accepts.
+bool validLaunch(void *function, const unsigned grid[3],
+                 const unsigned block[3], unsigned sharedBytes);
+
+/// The device buffers that a launch's pointer parameters point into.
+std::vector<uintptr_t> launchBuffers(void *function, void **params);
+
+const std::string &kernelName(void *function);
+
+/// Prints "nnc CUDA emulator: <message>" and ends the process (status 70),
+/// as every error the emulator finds in the program it runs does.
+[[noreturn]] void stop(const std::string &message);
+
 /// Checks the configuration, queues the launch on `stream` and runs the
 /// kernel (unless NNC_EMU_SKIP_KERNELS); with `chargeHost`, also spends the
 /// host time of a launch (NNC_EMU_LAUNCH_US, when kernels are skipped).
