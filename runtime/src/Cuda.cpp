@@ -77,6 +77,10 @@ const char *bind(void *library, DriverApi &api) {
       {"cuGraphLaunch", reinterpret_cast<void **>(&api.graphLaunch)},
       {"cuGraphExecDestroy", reinterpret_cast<void **>(&api.graphExecDestroy)},
       {"cuGraphDestroy", reinterpret_cast<void **>(&api.graphDestroy)},
+      {"cuEventCreate", reinterpret_cast<void **>(&api.eventCreate)},
+      {"cuEventRecord", reinterpret_cast<void **>(&api.eventRecord)},
+      {"cuEventSynchronize",
+       reinterpret_cast<void **>(&api.eventSynchronize)},
   };
   for (const Entry &entry : optional)
     *entry.slot = dlsym(library, entry.symbol);

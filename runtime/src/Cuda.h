@@ -32,6 +32,7 @@ using CUstream = struct CUstream_st *;
 using CUgraph = struct CUgraph_st *;
 using CUgraphNode = struct CUgraphNode_st *;
 using CUgraphExec = struct CUgraphExec_st *;
+using CUevent = struct CUevent_st *;
 
 /// cuda.h's CUDA_KERNEL_NODE_PARAMS_v2 (what cuGraphAddKernelNode_v2 and
 /// cuGraphExecKernelNodeSetParams_v2 take).
@@ -99,6 +100,11 @@ struct DriverApi {
   CUresult (*graphLaunch)(CUgraphExec, CUstream);
   CUresult (*graphExecDestroy)(CUgraphExec);
   CUresult (*graphDestroy)(CUgraph);
+  // Optional: waiting for one training step while the next is queued
+  // behind it (DeviceModel).
+  CUresult (*eventCreate)(CUevent *, unsigned flags);
+  CUresult (*eventRecord)(CUevent, CUstream);
+  CUresult (*eventSynchronize)(CUevent);
 };
 
 /// "CUDA_ERROR_NO_DEVICE (no CUDA-capable device is detected)", or the

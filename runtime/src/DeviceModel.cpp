@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace nnrt {
 
@@ -73,13 +74,23 @@ private:
   /// is newer (trained since).
   const float *mirrored = nullptr;
   bool deviceAhead = false;
-  /// Where the queued training step's metrics and outputs go.
+  /// A started training step's results: pinned copies of its metrics and
+  /// outputs, copied down right behind its kernels, and an event behind
+  /// the copies, so that finishTrainStep waits for this step alone (the
+  /// next may be queued behind it); the host buffers they go to.
+  struct StepResults {
+    void *pinnedMetrics = nullptr, *pinnedOutput = nullptr;
+    cuda::CUevent copied = nullptr;
+    float *hostMetrics = nullptr, *hostOutput = nullptr;
+  };
+  /// Two when the driver has pinned memory, asynchronous copies down and
+  /// events (made with the model); none otherwise, and a step's results
+  /// are then copied when it is done, one step at a time.
+  std::vector<StepResults> results;
+  /// The oldest started step's results, and how many are started.
+  size_t oldest = 0, started = 0;
+  /// Where a step's metrics and outputs go without `results`.
   float *pendingMetrics = nullptr, *pendingOutput = nullptr;
-  /// Pinned copies of a step's metrics and outputs, copied down right
-  /// behind its kernels (finishTrainStep then only waits); null when the
-  /// driver cannot, and a step's results are then copied when it is done.
-  void *pinnedMetrics = nullptr, *pinnedOutput = nullptr;
-  bool resultsQueued = false, resultCopiesFailed = false;
   bool openResultCopies();
 
   /// The next batch's device buffers, filled from pinned host memory on a
@@ -176,6 +187,8 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
     entryPoints.prefetchBatch = prefetchBatchEntry;
     entryPoints.stagingBuffers = stagingBuffersEntry;
   }
+  if (openResultCopies())
+    entryPoints.stepsInFlight = 2;
 }
 
 bool DeviceModel::openCopyStream() {
@@ -253,36 +266,41 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
   if (cuda::launchRecordedStep)
     cuda::launchRecordedStep();
   deviceAhead = true;
-  pendingMetrics = hostMetrics;
-  pendingOutput = hostOutput;
+  if (results.empty()) {
+    pendingMetrics = hostMetrics;
+    pendingOutput = hostOutput;
+    return;
+  }
   // Queued behind the kernels on the legacy stream: the copies start the
   // moment the step ends, not when the host comes to wait for it.
-  resultsQueued = openResultCopies();
-  if (resultsQueued) {
-    const cuda::DriverApi &api = device.api();
-    device.check(api.memcpyDtoHAsync(pinnedMetrics, metrics.pointer,
-                                     metrics.bytes, /*legacy stream=*/nullptr),
-                 "cuMemcpyDtoHAsync of the step's metrics");
-    device.check(api.memcpyDtoHAsync(pinnedOutput, output.pointer,
-                                     output.bytes, nullptr),
-                 "cuMemcpyDtoHAsync of the step's outputs");
-  }
+  StepResults &r = results[(oldest + started) % results.size()];
+  ++started;
+  r.hostMetrics = hostMetrics;
+  r.hostOutput = hostOutput;
+  const cuda::DriverApi &api = device.api();
+  device.check(api.memcpyDtoHAsync(r.pinnedMetrics, metrics.pointer,
+                                   metrics.bytes, /*legacy stream=*/nullptr),
+               "cuMemcpyDtoHAsync of the step's metrics");
+  device.check(api.memcpyDtoHAsync(r.pinnedOutput, output.pointer,
+                                   output.bytes, nullptr),
+               "cuMemcpyDtoHAsync of the step's outputs");
+  device.check(api.eventRecord(r.copied, nullptr),
+               "cuEventRecord after the step's results");
 }
 
 bool DeviceModel::openResultCopies() {
-  if (pinnedMetrics)
-    return true;
   const cuda::DriverApi &api = device.api();
-  if (resultCopiesFailed || !api.memAllocHost || !api.memcpyDtoHAsync)
+  if (!api.memAllocHost || !api.memcpyDtoHAsync || !api.eventCreate ||
+      !api.eventRecord || !api.eventSynchronize)
     return false;
-  void *metricsCopy = nullptr, *outputCopy = nullptr;
-  resultCopiesFailed =
-      api.memAllocHost(&metricsCopy, metrics.bytes) != cuda::kSuccess ||
-      api.memAllocHost(&outputCopy, output.bytes) != cuda::kSuccess;
-  if (resultCopiesFailed)
-    return false;
-  pinnedMetrics = metricsCopy;
-  pinnedOutput = outputCopy;
+  std::vector<StepResults> made(2);
+  for (StepResults &r : made)
+    if (api.memAllocHost(&r.pinnedMetrics, metrics.bytes) != cuda::kSuccess ||
+        api.memAllocHost(&r.pinnedOutput, output.bytes) != cuda::kSuccess ||
+        // CU_EVENT_DISABLE_TIMING: only waited for.
+        api.eventCreate(&r.copied, 2) != cuda::kSuccess)
+      return false;
+  results = std::move(made);
   return true;
 }
 
@@ -343,18 +361,23 @@ void DeviceModel::prefetchBatch(const float *hostX, const void *hostY) {
 }
 
 void DeviceModel::finishTrainStep() {
-  if (!resultsQueued) {
+  if (results.empty()) {
     finish("nnc_train_step");
     download(pendingMetrics, metrics);
     download(pendingOutput, output);
     return;
   }
-  // The kernels, then the copies: a failure of either surfaces here.
-  device.check(device.api().streamSynchronize(/*legacy stream=*/nullptr),
+  if (started == 0)
+    return;
+  // This step's kernels, then its copies: a failure of either (or of the
+  // step before) surfaces here.
+  StepResults &r = results[oldest];
+  device.check(device.api().eventSynchronize(r.copied),
                "the kernels of nnc_train_step or the copies of its results");
-  std::memcpy(pendingMetrics, pinnedMetrics, metrics.bytes);
-  std::memcpy(pendingOutput, pinnedOutput, output.bytes);
-  resultsQueued = false;
+  std::memcpy(r.hostMetrics, r.pinnedMetrics, metrics.bytes);
+  std::memcpy(r.hostOutput, r.pinnedOutput, output.bytes);
+  oldest = (oldest + 1) % results.size();
+  --started;
 }
 
 void DeviceModel::predict(const float *hostState, const float *hostX,

@@ -48,6 +48,13 @@ struct ModelEntryPoints {
                          int64_t seed, int64_t step, float *metrics,
                          float *output) = nullptr;
   void (*finishTrainStep)() = nullptr;
+  /// How many steps may be started before the first is finished: 2 when
+  /// the device queues a step behind the one it runs (each finishTrainStep
+  /// then finishes the oldest, so the device never waits for the host
+  /// between steps), else 1. With 2, a prefetchBatch may come only once
+  /// every step but the newest is finished (its copy reuses the device
+  /// buffer of the step before).
+  int stepsInFlight = 1;
   /// Optional: the next step's batch, copied to the device while the queued
   /// step runs; a startTrainStep with these same `x` and `y` (unchanged
   /// since) then uses the copy.

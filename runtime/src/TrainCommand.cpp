@@ -247,7 +247,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
       settings.shuffle
           ? shuffledOrder(train.count(), settings.seed, position.epoch)
           : fileOrder(train.count());
-  std::vector<float> x(numElements(m.input)), output(numElements(m.output));
+  std::vector<float> x(numElements(m.input));
   // int32_t labels and float targets have the same size: one buffer fits.
   std::vector<int32_t> y(numElements(m.target));
   // The next step's batch, filled while a GPU runs this one: in these, or
@@ -271,63 +271,38 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
   BackgroundJob filler;
   const float hyper[NNRT_HP_COUNT] = {settings.lr, settings.clip,
                                       settings.noise};
-  float stepMetrics[NNRT_METRIC_COUNT];
+  // A started step's results, and its labels (its batch buffers are
+  // refilled before a pipelined step is finished).
+  struct StepResults {
+    float metrics[NNRT_METRIC_COUNT];
+    std::vector<float> output;
+    std::vector<int32_t> labels;
+  };
+  StepResults results[2];
+  for (StepResults &r : results) {
+    r.output.resize(numElements(m.output));
+    r.labels.resize(y.size());
+  }
+  // A GPU that queues a step behind another gets the next step before the
+  // host waits for this one: it never idles while the host finishes a step
+  // and starts the next (Model.h, stepsInFlight).
+  const bool pipelined =
+      s.model.startTrainStep && s.model.stepsInFlight > 1;
+  size_t oldest = 0, inFlight = 0;
+  // Steps started (position counts those finished).
+  int64_t startedStep = position.step, startedEpochStep = position.epochStep;
   std::optional<int64_t> logEvery = s.options.count("log-every");
   std::optional<int64_t> hessianEvery = s.options.count("hessian-every");
   CurvatureOptions curvature = curvatureOptions(s);
   Clock::time_point start = Clock::now();
   const Clock::time_point epochStart = start;
 
-  while (position.epochStep < stepsPerEpoch &&
-         position.step < settings.maxSteps) {
-    if (nextFilled) {
-      std::swap(current, next);
-      nextFilled = false;
-    } else {
-      fillBatch(position.epochStep, current.x, current.y);
-    }
-    // At the weights and on the batch of this step's loss.
-    if (hessianEvery && (position.step + 1) % *hessianEvery == 0) {
-      CurvatureEstimate e = estimateCurvature(s, state, current.x, current.y,
-                                              1, trainable, curvature);
-      metrics->write({{"step", position.step + 1},
-                      {"hessian_top_eigenvalue", e.topEigenvalue},
-                      {"hessian_trace", e.reportedTrace()}});
-    }
-    if (s.model.startTrainStep) {
-      bool fillNext = position.epochStep + 1 < stepsPerEpoch &&
-                      position.step + 1 < settings.maxSteps;
-      if (fillNext) {
-        float *stagedX = nullptr;
-        void *stagedY = nullptr;
-        if (s.model.stagingBuffers)
-          s.model.stagingBuffers(&stagedX, &stagedY);
-        if (stagedX)
-          next = {stagedX, static_cast<int32_t *>(stagedY)};
-        filler.start([&, epochStep = position.epochStep + 1, into = next] {
-          fillBatch(epochStep, into.x, into.y);
-        });
-      }
-      s.model.startTrainStep(state.data(), current.x, current.y, hyper,
-                             trainable.data(), settings.seed, position.step,
-                             stepMetrics, output.data());
-      if (fillNext) {
-        filler.wait();
-        nextFilled = true;
-        if (s.model.prefetchBatch)
-          s.model.prefetchBatch(next.x, next.y);
-      }
-      s.model.finishTrainStep();
-    } else {
-      s.model.trainStep(state.data(), current.x, current.y, hyper,
-                        trainable.data(), settings.seed, position.step,
-                        stepMetrics, output.data());
-    }
+  // Everything after a step: the checks, the statistics, the log.
+  auto finished = [&](const StepResults &r, const int32_t *labels) {
     ++position.step;
     ++position.epochStep;
-
-    float loss = stepMetrics[NNRT_METRIC_LOSS];
-    float gradNorm = stepMetrics[NNRT_METRIC_GRAD_NORM];
+    float loss = r.metrics[NNRT_METRIC_LOSS];
+    float gradNorm = r.metrics[NNRT_METRIC_GRAD_NORM];
     if (!std::isfinite(loss) || !std::isfinite(gradNorm))
       throw Error("", std::string("non-finite ") +
                           (std::isfinite(loss) ? "gradient norm" : "loss") +
@@ -352,7 +327,7 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
     stats.gradNormSum += gradNorm;
     stats.clipped += clipped;
     if (m.isClassifier())
-      stats.correct += countCorrect(m, output.data(), current.y, batch);
+      stats.correct += countCorrect(m, r.output.data(), labels, batch);
 
     if (logEvery && position.step % *logEvery == 0)
       metrics->write({{"step", position.step},
@@ -377,7 +352,82 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
                                            : 0.0);
         },
         position.epochStep, stepsPerEpoch);
+  };
+  auto finishOldest = [&] {
+    s.model.finishTrainStep();
+    const StepResults &r = results[oldest];
+    oldest = (oldest + 1) % 2;
+    --inFlight;
+    finished(r, r.labels.data());
+  };
+
+  while (startedEpochStep < stepsPerEpoch && startedStep < settings.maxSteps) {
+    if (nextFilled) {
+      std::swap(current, next);
+      nextFilled = false;
+    } else {
+      fillBatch(startedEpochStep, current.x, current.y);
+    }
+    bool hessianDue =
+        hessianEvery && (startedStep + 1) % *hessianEvery == 0;
+    // The state scan after every kScanInterval steps and the curvature
+    // read the weights of the steps so far: none may be queued.
+    if (hessianDue || startedStep % kScanInterval == 0)
+      while (inFlight)
+        finishOldest();
+    // At the weights and on the batch of this step's loss.
+    if (hessianDue) {
+      CurvatureEstimate e = estimateCurvature(s, state, current.x, current.y,
+                                              1, trainable, curvature);
+      metrics->write({{"step", startedStep + 1},
+                      {"hessian_top_eigenvalue", e.topEigenvalue},
+                      {"hessian_trace", e.reportedTrace()}});
+    }
+    StepResults &r = results[(oldest + inFlight) % 2];
+    if (!s.model.startTrainStep) {
+      s.model.trainStep(state.data(), current.x, current.y, hyper,
+                        trainable.data(), settings.seed, startedStep,
+                        r.metrics, r.output.data());
+      ++startedStep;
+      ++startedEpochStep;
+      finished(r, current.y);
+      continue;
+    }
+    bool fillNext = startedEpochStep + 1 < stepsPerEpoch &&
+                    startedStep + 1 < settings.maxSteps;
+    if (fillNext) {
+      float *stagedX = nullptr;
+      void *stagedY = nullptr;
+      if (s.model.stagingBuffers)
+        s.model.stagingBuffers(&stagedX, &stagedY);
+      if (stagedX)
+        next = {stagedX, static_cast<int32_t *>(stagedY)};
+      filler.start([&, epochStep = startedEpochStep + 1, into = next] {
+        fillBatch(epochStep, into.x, into.y);
+      });
+    }
+    std::copy(current.y, current.y + y.size(), r.labels.begin());
+    s.model.startTrainStep(state.data(), current.x, current.y, hyper,
+                           trainable.data(), settings.seed, startedStep,
+                           r.metrics, r.output.data());
+    ++inFlight;
+    ++startedStep;
+    ++startedEpochStep;
+    // The step before, done while this one runs; its device buffers are
+    // then free for the next batch's copy.
+    if (pipelined && inFlight > 1)
+      finishOldest();
+    if (fillNext) {
+      filler.wait();
+      nextFilled = true;
+      if (s.model.prefetchBatch)
+        s.model.prefetchBatch(next.x, next.y);
+    }
+    if (!pipelined)
+      finishOldest();
   }
+  while (inFlight)
+    finishOldest();
   // Only the warm-up: time it.
   stats.trainSeconds = secondsSince(stats.timedSteps ? start : epochStart);
   if (stats.timedSteps == 0)

@@ -785,6 +785,38 @@ CUresult cuStreamSynchronize(void *stream) {
   return kSuccess;
 }
 
+// Events: a mark in the stream's queued work; synchronizing on one
+// finishes what was queued before it (and releases the pinned memory of
+// its copies), not what came after.
+CUresult cuEventCreate(void **event, unsigned) {
+  *event = new nnc::emu::Mark;
+  return kSuccess;
+}
+
+CUresult cuEventRecord(void *event, void *stream) {
+  if (!event)
+    return kInvalidValue;
+  *static_cast<nnc::emu::Mark *>(event) =
+      nnc::emu::markStream(static_cast<nnc::emu::Stream *>(stream));
+  return kSuccess;
+}
+
+CUresult cuEventSynchronize(void *event) {
+  if (!event)
+    return kInvalidValue;
+  trace("sync\n");
+  auto *mark = static_cast<nnc::emu::Mark *>(event);
+  // Never recorded: complete at once, as on the driver.
+  if (mark->stream)
+    nnc::emu::finishUpTo(*mark);
+  return kSuccess;
+}
+
+CUresult cuEventDestroy_v2(void *event) {
+  delete static_cast<nnc::emu::Mark *>(event);
+  return kSuccess;
+}
+
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
   // Pages of its own, so that each allocation can be protected alone.
   size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));

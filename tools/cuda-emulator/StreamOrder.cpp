@@ -40,6 +40,9 @@ struct Stream {
   bool blocking;
   std::vector<Work> unfinished;
   std::vector<Hold> held;
+  /// How many items of each were finished and removed from the front:
+  /// marks count from the stream's first item.
+  size_t finishedWork = 0, finishedHeld = 0;
 };
 
 namespace {
@@ -47,7 +50,7 @@ namespace {
 /// The legacy default stream, which also stands for every blocking stream
 /// (an approximation: two blocking streams are not ordered with each other
 /// on a GPU, only with the legacy one; nnc uses none).
-Stream legacy{true, {}, {}};
+Stream legacy{true, {}, {}, 0, 0};
 
 std::vector<Stream *> &nonBlockingStreams() {
   static std::vector<Stream *> streams;
@@ -136,7 +139,7 @@ std::string describeStream(const Stream &stream) {
 
 Stream *createStream(unsigned flags) {
   // CU_STREAM_NON_BLOCKING = 1.
-  auto *stream = new Stream{(flags & 1) == 0, {}, {}};
+  auto *stream = new Stream{(flags & 1) == 0, {}, {}, 0, 0};
   if (!stream->blocking)
     nonBlockingStreams().push_back(stream);
   return stream;
@@ -206,14 +209,41 @@ void holdPinnedDestination(Stream *stream, const void *destination,
   holdPinned(stream, destination, bytes, /*incoming=*/true);
 }
 
-void finishStream(Stream *stream) {
-  Stream &mine = orderedWith(stream);
-  mine.unfinished.clear();
-  for (const Hold &hold : mine.held) {
+namespace {
+/// Finishes the first `work` and `held` items of `stream`.
+void finishFront(Stream &stream, size_t work, size_t held) {
+  work = std::min(work, stream.unfinished.size());
+  held = std::min(held, stream.held.size());
+  stream.unfinished.erase(stream.unfinished.begin(),
+                          stream.unfinished.begin() + work);
+  for (size_t i = 0; i < held; ++i) {
+    const Hold &hold = stream.held[i];
     --(hold.incoming ? hold.region->incoming : hold.region->holds);
     protect(*hold.region);
   }
-  mine.held.clear();
+  stream.held.erase(stream.held.begin(), stream.held.begin() + held);
+  stream.finishedWork += work;
+  stream.finishedHeld += held;
+}
+} // namespace
+
+void finishStream(Stream *stream) {
+  Stream &mine = orderedWith(stream);
+  finishFront(mine, mine.unfinished.size(), mine.held.size());
+}
+
+Mark markStream(Stream *stream) {
+  Stream &mine = orderedWith(stream);
+  return {&mine, mine.finishedWork + mine.unfinished.size(),
+          mine.finishedHeld + mine.held.size()};
+}
+
+void finishUpTo(const Mark &mark) {
+  Stream &mine = *mark.stream;
+  finishFront(mine,
+              mark.work > mine.finishedWork ? mark.work - mine.finishedWork : 0,
+              mark.held > mine.finishedHeld ? mark.held - mine.finishedHeld
+                                            : 0);
 }
 
 void finishAll() {

@@ -61,6 +61,16 @@ void holdPinnedDestination(Stream *stream, const void *destination,
 void finishStream(Stream *stream);
 void finishAll();
 
+/// A point in a stream's work (cuEventRecord): what it had queued so far.
+struct Mark {
+  Stream *stream = nullptr;
+  size_t work = 0, held = 0;
+};
+Mark markStream(Stream *stream);
+/// The host waited for the work queued before `mark` (cuEventSynchronize);
+/// what was queued after it is still unfinished.
+void finishUpTo(const Mark &mark);
+
 /// Pinned host memory (cuMemAllocHost): whole pages, so that it can be made
 /// read-only alone.
 void *allocatePinned(size_t bytes);

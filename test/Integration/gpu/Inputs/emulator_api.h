@@ -20,6 +20,9 @@ struct Emulator {
   int (*getFunction)(void **, void *, const char *);
   int (*launch)(void *, unsigned, unsigned, unsigned, unsigned, unsigned,
                 unsigned, unsigned, void *, void **, void **);
+  int (*eventCreate)(void **, unsigned);
+  int (*eventRecord)(void *, void *);
+  int (*eventSync)(void *);
 };
 
 /// The emulator library at `path`; 0 when it or an entry point is missing.
@@ -45,7 +48,12 @@ static int openEmulator(const char *path, struct Emulator *e) {
   e->launch = (int (*)(void *, unsigned, unsigned, unsigned, unsigned, unsigned,
                        unsigned, unsigned, void *, void **,
                        void **))dlsym(library, "cuLaunchKernel");
-  return e->alloc && e->allocHost && e->createStream && e->sync &&
+  e->eventCreate =
+      (int (*)(void **, unsigned))dlsym(library, "cuEventCreate");
+  e->eventRecord = (int (*)(void *, void *))dlsym(library, "cuEventRecord");
+  e->eventSync = (int (*)(void *))dlsym(library, "cuEventSynchronize");
+  return e->eventCreate && e->eventRecord && e->eventSync && e->alloc &&
+         e->allocHost && e->createStream && e->sync &&
          e->copyAsync && e->copyToHostAsync && e->copy && e->loadModule && e->getFunction &&
          e->launch;
 }

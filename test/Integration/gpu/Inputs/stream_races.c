@@ -49,6 +49,20 @@ int main(int argc, char **argv) {
     cuda.copyToHostAsync(pinned, other, 1024, NULL);
     volatile unsigned char first = ((unsigned char *)pinned)[0];
     (void)first;
+  } else if (!strcmp(scenario, "event-partial")) {
+    // Two copies down on the default stream with an event between them:
+    // waiting for the event finishes the first copy, not the second.
+    void *event = NULL, *later = NULL;
+    if (cuda.eventCreate(&event, 2) || cuda.allocHost(&later, 1024))
+      return 2;
+    cuda.copyToHostAsync(pinned, other, 512, NULL);
+    cuda.eventRecord(event, NULL);
+    cuda.copyToHostAsync(later, other, 512, NULL);
+    cuda.eventSync(event);
+    printf("read after the event: %d\n", ((unsigned char *)pinned)[0]);
+    fflush(stdout);
+    volatile unsigned char second = ((unsigned char *)later)[0];
+    (void)second;
   } else {
     // Ordered: the host waits for the copy's stream before the kernel and
     // before refilling the pinned memory; a copy into another buffer may run
