@@ -4,6 +4,7 @@
 
 #include "runtime/include/nnrt/nnrt.h"
 #include "runtime/src/Cuda.h"
+#include "runtime/src/Error.h"
 
 #include <cstring>
 #include <memory>
@@ -271,6 +272,11 @@ void DeviceModel::startTrainStep(float *hostState, const float *hostX,
     pendingOutput = hostOutput;
     return;
   }
+  // A third would take the oldest step's buffers before it is read.
+  if (started == results.size())
+    throw Error("", "nnc_train_step started while " +
+                        std::to_string(started) +
+                        " steps are in flight (the most is stepsInFlight)");
   // Queued behind the kernels on the legacy stream: the copies start the
   // moment the step ends, not when the host comes to wait for it.
   StepResults &r = results[(oldest + started) % results.size()];

@@ -319,9 +319,11 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
     if (warmedUp) {
       ++stats.timedSteps;
     } else {
-      // Samples per second start after the warm-up step.
+      // Samples per second start after the warm-up step (pipelined: when
+      // the second step is started, before the first is finished).
       warmedUp = true;
-      start = Clock::now();
+      if (!pipelined)
+        start = Clock::now();
     }
     stats.lossSum += loss;
     stats.gradNormSum += gradNorm;
@@ -406,6 +408,8 @@ void Trainer::trainEpoch(const Dataset &train, EpochStats &stats) {
         fillBatch(epochStep, into.x, into.y);
       });
     }
+    if (pipelined && !warmedUp && inFlight == 1)
+      start = Clock::now();
     std::copy(current.y, current.y + y.size(), r.labels.begin());
     s.model.startTrainStep(state.data(), current.x, current.y, hyper,
                            trainable.data(), settings.seed, startedStep,
