@@ -6,8 +6,10 @@
 #include "runtime/src/Cuda.h"
 #include "runtime/src/Error.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -150,6 +152,20 @@ void hvpEntry(const float *state, const float *x, const void *y, const float *v,
   current->hvp(state, x, y, v, hv);
 }
 
+/// NNRT_STEPS_IN_FLIGHT=1 waits for each training step before the next
+/// (to tell a fault of the overlap from one of the step); 2, the default,
+/// queues the next step first.
+int stepsInFlightWanted() {
+  const char *value = std::getenv("NNRT_STEPS_IN_FLIGHT");
+  if (!value || !*value)
+    return 2;
+  std::string text(value);
+  if (text != "1" && text != "2")
+    throw Error("NNRT_STEPS_IN_FLIGHT",
+                "must be 1 or 2, not '" + text + "'", ExitUsage);
+  return text == "1" ? 1 : 2;
+}
+
 size_t floatBytes(const Shape &shape) {
   return static_cast<size_t>(numElements(shape)) * sizeof(float);
 }
@@ -189,7 +205,7 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
     entryPoints.stagingBuffers = stagingBuffersEntry;
   }
   if (openResultCopies())
-    entryPoints.stepsInFlight = 2;
+    entryPoints.stepsInFlight = stepsInFlightWanted();
 }
 
 bool DeviceModel::openCopyStream() {
