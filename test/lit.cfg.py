@@ -40,3 +40,6 @@ ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
+    # Its toolkit's libdevice, for tests that make a toolkit of their own.
+    config.substitutions.append(("%libdevice", os.path.join(
+        os.path.dirname(os.path.dirname(ptxas)), "nvvm", "libdevice", "libdevice.10.bc")))

@@ -5,6 +5,7 @@
 #include "compiler/Backends/CPU/CPUPipeline.h"
 #include "compiler/Backends/CPU/CPUTarget.h"
 #include "compiler/Backends/NVPTX/NVPTXPipeline.h"
+#include "compiler/Backends/NVPTX/Sass.h"
 #include "compiler/Driver/Linker.h"
 #include "compiler/Pipelines/Pipelines.h"
 #include "compiler/Pipelines/Registration.h"
@@ -46,7 +47,12 @@ private:
   LogicalResult writeText(llvm::function_ref<void(raw_ostream &)> print);
   LogicalResult emitObject(llvm::TargetMachine &machine, llvm::Module &module,
                            StringRef path);
-  LogicalResult emitExecutable(llvm::Module &module);
+  LogicalResult emitExecutable(llvm::TargetMachine &machine,
+                               llvm::Module &module);
+  /// --target=nvptx: starts ptxas on the kernels' PTX (--gpu-sass).
+  LogicalResult startSass();
+  /// Waits for ptxas and writes the object of its cubin to `path`.
+  LogicalResult emitSass(llvm::TargetMachine &machine, StringRef path);
   LogicalResult fail(const Twine &message);
   std::string getOutputFile() const;
 
@@ -55,6 +61,8 @@ private:
   MLIRContext context;
   llvm::SourceMgr sourceMgr;
   OwningOpRef<ModuleOp> module;
+  /// ptxas on the kernels, running while the host code is generated.
+  std::unique_ptr<SassAssembly> sass;
   /// Pass timings of all stages, reported by --mlir-timing.
   DefaultTimingManager timing;
   TimingScope timingScope;
@@ -139,15 +147,49 @@ LogicalResult Compilation::emitObject(llvm::TargetMachine &machine,
   return success();
 }
 
-LogicalResult Compilation::emitExecutable(llvm::Module &llvmModule) {
-  // One object per thread, generated in parallel (emitObjectFilesInParallel).
+LogicalResult Compilation::startSass() {
+  FailureOr<StringRef> ptx = getKernelPTX(*module);
+  if (failed(ptx))
+    return success();
+  std::string ptxas = findPtxas(options.cudaPath);
+  if (ptxas.empty()) {
+    llvm::WithColor::warning(llvm::errs(), "nnc")
+        << "no ptxas in the CUDA toolkit"
+        << (options.cudaPath.empty() ? "" : " at " + options.cudaPath)
+        << ": the executable carries the kernels as PTX only, which the "
+           "CUDA driver compiles each time it starts (--gpu-sass=false "
+           "says so without this warning)\n";
+    return success();
+  }
+  auto started = SassAssembly::start(ptxas, *ptx, options.gpuArch);
+  if (!started)
+    return fail(llvm::toString(started.takeError()));
+  sass = std::move(*started);
+  return success();
+}
+
+LogicalResult Compilation::emitSass(llvm::TargetMachine &machine,
+                                    StringRef path) {
+  auto cubin = sass->finish();
+  if (!cubin)
+    return fail(llvm::toString(cubin.takeError()));
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> sassModule =
+      createSassModule(**cubin, sass->ptxHash(), llvmContext, machine);
+  return emitObject(machine, *sassModule, path);
+}
+
+LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
+                                          llvm::Module &llvmModule) {
+  // One object per thread, generated in parallel (emitObjectFilesInParallel),
+  // and one for the kernels' machine code.
   unsigned count = options.codegenThreads
                        ? options.codegenThreads
                        : llvm::hardware_concurrency().compute_thread_count();
   std::vector<std::string> objects;
   std::vector<llvm::FileRemover> objectRemovers;
-  objectRemovers.reserve(count);
-  for (unsigned i = 0; i < count; ++i) {
+  objectRemovers.reserve(count + 1);
+  for (unsigned i = 0; i < count + (sass ? 1 : 0); ++i) {
     SmallString<128> object;
     int fd;
     if (std::error_code ec =
@@ -158,8 +200,12 @@ LogicalResult Compilation::emitExecutable(llvm::Module &llvmModule) {
     objects.push_back(std::string(object));
   }
   std::string message;
-  if (!emitObjectFilesInParallel(llvmModule, options.cpu, objects, message))
+  if (!emitObjectFilesInParallel(
+          llvmModule, options.cpu,
+          ArrayRef<std::string>(objects).take_front(count), message))
     return fail(message);
+  if (sass && failed(emitSass(machine, objects.back())))
+    return failure();
 
   // Link next to the output and rename, so that a failed link never leaves
   // a partial executable at the output path.
@@ -238,6 +284,9 @@ LogicalResult Compilation::run() {
 
   if (failed(runCodegen()))
     return failure();
+  if (options.target == TargetKind::NVPTX && options.emit == EmitKind::Exe &&
+      options.gpuSass && failed(startSass()))
+    return failure();
   if (options.emit == EmitKind::PTX) {
     std::string ptx;
     llvm::raw_string_ostream os(ptx);
@@ -261,7 +310,7 @@ LogicalResult Compilation::run() {
   case EmitKind::Object:
     return emitObject(*machine, *llvmModule, getOutputFile());
   case EmitKind::Exe:
-    return emitExecutable(*llvmModule);
+    return emitExecutable(*machine, *llvmModule);
   case EmitKind::NN:
   case EmitKind::Linalg:
   case EmitKind::PTX:

@@ -45,6 +45,9 @@ struct DriverOptions {
   /// --target=nvptx: the CUDA toolkit whose libdevice is linked; empty:
   /// found as findLibdevice (compiler/Backends/NVPTX) says.
   std::string cudaPath;
+  /// --target=nvptx: also link the kernels' machine code for `gpuArch`,
+  /// assembled by the toolkit's ptxas (compiler/Backends/NVPTX/Sass.h).
+  bool gpuSass = true;
   /// --target=nvptx: also compile the kernels for the host, so that
   /// tools/cuda-emulator can run the model without a GPU (tests).
   bool gpuEmulate = false;

@@ -78,6 +78,14 @@ int nnc::nncMain(int argc, char **argv) {
                "$CUDA_HOME, $CUDA_PATH, the toolkit of ptxas, "
                "/usr/local/cuda)"),
       cl::value_desc("dir"), cl::cat(category));
+  cl::opt<bool> gpuSass(
+      "gpu-sass",
+      cl::desc("With --target=nvptx: also assemble the kernels for "
+               "--gpu-arch with the toolkit's ptxas and link the machine "
+               "code, which the runtime loads instead of having the driver "
+               "compile the PTX at each start (the default; "
+               "--gpu-sass=false: PTX only)"),
+      cl::init(true), cl::cat(category));
   cl::opt<bool> gpuEmulate(
       "gpu-emulate",
       cl::desc("With --target=nvptx: also compile the kernels for the host, "
@@ -134,6 +142,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.cpu = cpu;
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
+  options.gpuSass = gpuSass;
   options.gpuEmulate = gpuEmulate;
   options.gpuRaceCheck = gpuRaceCheck;
   options.gpuTF32 = gpuMatmul == MatmulPrecision::TF32;

@@ -150,8 +150,9 @@ Device &Device::open() {
   opened->check(api.deviceGetAttribute(&minor, kAttributeComputeCapabilityMinor,
                                        ordinal),
                 "cuDeviceGetAttribute");
-  opened->name = std::string(name) + " (sm_" + std::to_string(major) +
-                 std::to_string(minor) + ")";
+  opened->sm = major * 10 + minor;
+  opened->name =
+      std::string(name) + " (sm_" + std::to_string(opened->sm) + ")";
   CUcontext context;
   opened->check(api.primaryCtxRetain(&context, ordinal),
                 "cuDevicePrimaryCtxRetain");

@@ -123,6 +123,8 @@ public:
   const DriverApi &api() const { return driver; }
   /// "NVIDIA H100 (sm_90)".
   const std::string &description() const { return name; }
+  /// The compute capability as nnc's --gpu-arch numbers it: 90 for sm_90.
+  unsigned smVersion() const { return sm; }
 
   /// Throws nnrt::Error "CUDA error in <what>: <describe(result)>" unless
   /// `result` is success.
@@ -142,6 +144,7 @@ private:
   Device() = default;
   DriverApi driver{};
   std::string name;
+  unsigned sm = 0;
   std::unordered_map<CUdeviceptr, size_t> blockSizes;
   std::unordered_multimap<size_t, CUdeviceptr> freeBlocks;
 };

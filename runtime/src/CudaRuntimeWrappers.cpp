@@ -19,6 +19,7 @@
 #include "runtime/src/Cuda.h"
 #include "runtime/src/Error.h"
 #include "runtime/src/PtxParams.h"
+#include "runtime/src/Sass.h"
 #include "runtime/src/StepGraph.h"
 
 #include <algorithm>
@@ -67,7 +68,29 @@ Device &device() {
   }
 }
 
+/// Loads the machine code nnc linked for this PTX, if any: false when there
+/// is none or the GPU refuses it (another architecture), after saying so.
+bool loadSass(KernelModule &handle) {
+  if (!nnrt::sass::assembledFrom(static_cast<const char *>(handle.image)))
+    return false;
+  const DriverApi &api = device().api();
+  CUresult result = api.moduleLoadDataEx(
+      &handle.module, nnrt::sass::image(), 0, nullptr, nullptr);
+  if (result == kSuccess)
+    return true;
+  std::fprintf(stderr,
+               "note: the kernels' machine code in this executable is for "
+               "%s, which %s does not run (%s): the CUDA driver compiles "
+               "their PTX instead, at each start (nnc --gpu-arch names the "
+               "GPU to build for)\n",
+               nnrt::sass::architecture().c_str(), device().description().c_str(),
+               describe(api, result).c_str());
+  return false;
+}
+
 void loadModule(KernelModule &handle) {
+  if (loadSass(handle))
+    return;
   const DriverApi &api = device().api();
   // The JIT compiler's messages say what is wrong with PTX it rejects.
   char log[4096] = {};

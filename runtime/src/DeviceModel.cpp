@@ -192,7 +192,19 @@ DeviceModel::DeviceModel(const ModelEntryPoints &compiled, const Manifest &m)
                  compiled.hvp ? hvpEntry : nullptr};
   entryPoints.startTrainStep = startTrainStepEntry;
   entryPoints.finishTrainStep = finishTrainStepEntry;
-  // The driver's JIT compiles the kernels now, before any timing starts.
+  // PTX for sm_XY runs on that architecture and later ones only: said here
+  // in nnc's terms rather than by the driver's JIT.
+  unsigned compiledFor = 0;
+  if (m.deviceArch.rfind("sm_", 0) == 0)
+    compiledFor = std::strtoul(m.deviceArch.c_str() + 3, nullptr, 10);
+  if (compiledFor > device.smVersion())
+    throw Error("", "the model was compiled for " + m.deviceArch +
+                        " (nnc --gpu-arch), newer than this GPU, " +
+                        device.description() +
+                        ": compile it with --gpu-arch=sm_" +
+                        std::to_string(device.smVersion()));
+  // The kernels are loaded now (the driver's JIT compiles their PTX when
+  // the executable has no machine code for this GPU), before any timing.
   if (cuda::loadKernelModules)
     cuda::loadKernelModules();
 

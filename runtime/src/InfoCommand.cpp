@@ -3,6 +3,7 @@
 #include "runtime/src/Commands.h"
 
 #include "runtime/src/Error.h"
+#include "runtime/src/Sass.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -36,9 +37,14 @@ int runInfo(Session &s) {
               formatShape(m.input).c_str(), formatShape(m.target).c_str(),
               m.targetType == TargetType::I32 ? "i32" : "f32",
               formatShape(m.output).c_str(), lossName(m.loss));
-  if (m.device == "cuda")
-    std::printf("device: CUDA GPU, PTX for %s and later\n",
-                m.deviceArch.c_str());
+  if (m.device == "cuda") {
+    std::string sassArch = sass::architecture();
+    std::printf("device: CUDA GPU, PTX for %s and later%s\n",
+                m.deviceArch.c_str(),
+                sassArch.empty()
+                    ? ""
+                    : (", machine code for " + sassArch).c_str());
+  }
   for (const auto &[name, value] : m.hparams)
     std::printf("default %s %g\n", name.c_str(), value);
 

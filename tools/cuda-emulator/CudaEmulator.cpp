@@ -31,7 +31,10 @@
 //
 // NNC_EMU_TRACE=<file> appends one line per launch, copy and
 // synchronization (bench/gpu_profile.py reads it): what a training
-// step asks of the GPU, without one. NNC_EMU_SKIP_KERNELS=1 checks and
+// step asks of the GPU, without one; also "module sass sm_XY" or "module
+// ptx" for each kernel image loaded. NNC_EMU_SM=<XY> makes the emulator a
+// GPU of another architecture (sm_90 by default), which refuses cubins for
+// another and PTX for a later one. NNC_EMU_SKIP_KERNELS=1 checks and
 // queues launches but does not run them: the results are garbage, the time
 // is what the host spends per step (bench/gpu_profile.py --host).
 //
@@ -70,6 +73,8 @@ constexpr CUresult kSuccess = 0;
 constexpr CUresult kInvalidValue = 1;
 constexpr CUresult kOutOfMemory = 2;
 constexpr CUresult kInvalidImage = 200;
+constexpr CUresult kNoBinaryForGpu = 209;
+constexpr CUresult kInvalidPtx = 218;
 constexpr CUresult kNotFound = 500;
 constexpr CUresult kInvalidConfiguration = 9;
 
@@ -112,6 +117,10 @@ const char *errorName(CUresult result) {
     return "CUDA_ERROR_INVALID_CONFIGURATION";
   case kInvalidImage:
     return "CUDA_ERROR_INVALID_IMAGE";
+  case kNoBinaryForGpu:
+    return "CUDA_ERROR_NO_BINARY_FOR_GPU";
+  case kInvalidPtx:
+    return "CUDA_ERROR_INVALID_PTX";
   case kNotFound:
     return "CUDA_ERROR_NOT_FOUND";
   default:
@@ -235,6 +244,10 @@ FILE *traceFile() {
 template <typename... Args> void trace(const char *format, Args... args) {
   if (FILE *file = traceFile())
     std::fprintf(file, format, args...);
+}
+void trace(const char *text) {
+  if (FILE *file = traceFile())
+    std::fputs(text, file);
 }
 
 //===-- Fibers ------------------------------------------------------------===//
@@ -761,9 +774,22 @@ CUresult cuDeviceGetName(char *name, int length, int) {
   return kSuccess;
 }
 
+/// The architecture the emulator stands for: NNC_EMU_SM (90 for sm_90,
+/// what nnc compiles for by default; 100 for a Blackwell GPU, say).
+unsigned emulatedSM() {
+  static const unsigned sm = [] {
+    const char *value = std::getenv("NNC_EMU_SM");
+    unsigned parsed = value ? std::strtoul(value, nullptr, 10) : 0;
+    return parsed >= 50 ? parsed : 90u;
+  }();
+  return sm;
+}
+
 CUresult cuDeviceGetAttribute(int *value, int attribute, int) {
-  // Compute capability 9.0, what nnc compiles for by default.
-  *value = attribute == 75 ? 9 : 0;
+  // Compute capability major (75) and minor (76).
+  *value = attribute == 75 ? emulatedSM() / 10
+           : attribute == 76 ? emulatedSM() % 10
+                             : 0;
   return kSuccess;
 }
 
@@ -921,14 +947,47 @@ CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
   return kSuccess;
 }
 
+/// A cubin (CUDA ELF image): runs only on the architecture it was
+/// assembled for, which its e_flags name (bits 8-15 from ABI version 8 on).
+CUresult loadCubin(const unsigned char *elf) {
+  uint16_t machine;
+  uint32_t flags;
+  std::memcpy(&machine, elf + 18, sizeof(machine));
+  std::memcpy(&flags, elf + 48, sizeof(flags));
+  unsigned sm = elf[8] >= 8 ? (flags >> 8) & 0xff : flags & 0xff;
+  if (machine != /*EM_CUDA=*/190)
+    return kInvalidImage;
+  if (sm != emulatedSM())
+    return kNoBinaryForGpu;
+  trace("module\tsass\tsm_%u\n", sm);
+  return kSuccess;
+}
+
+/// PTX text: the driver compiles it for any GPU at least as new as its
+/// `.target` (the emulator's own tests leave that line out).
+CUresult loadPtx(const char *ptx) {
+  if (!std::strstr(ptx, ".entry"))
+    return kInvalidImage;
+  const char *target = std::strstr(ptx, ".target sm_");
+  if (target && std::strtoul(target + 11, nullptr, 10) > emulatedSM())
+    return kInvalidPtx;
+  trace("module\tptx\n");
+  return kSuccess;
+}
+
 CUresult cuModuleLoadDataEx(void **module, const void *image, unsigned, int *,
                             void **) {
-  // The kernels run from their host copies; the image must still be the
-  // PTX that a GPU would get.
-  if (!image || !std::strstr(static_cast<const char *>(image), ".entry"))
+  // The kernels run from their host copies; the image must still be one
+  // that a GPU of the emulated architecture would take.
+  if (!image)
     return kInvalidImage;
-  *module = const_cast<void *>(image);
-  return kSuccess;
+  const auto *bytes = static_cast<const unsigned char *>(image);
+  CUresult result = std::memcmp(bytes, "\x7f" "ELF", 4) == 0
+                        ? loadCubin(bytes)
+                        : loadPtx(static_cast<const char *>(image));
+  if (result == kSuccess)
+    *module = const_cast<void *>(image);
+  return result;
 }
 
 CUresult cuModuleGetFunction(void **function, void *, const char *name) {

@@ -16,6 +16,25 @@ struct NVPTXDeviceBuffersPass
     : nnc::nvptx::impl::NVPTXDeviceBuffersPassBase<NVPTXDeviceBuffersPass> {
   void runOnOperation() override;
 };
+/// Whether `copy` copies a temporary that nothing uses after it into an
+/// argument of `func` that nothing else uses: the temporary can be the
+/// argument. (The training step's metrics are built in a temporary, by
+/// bufferization of tensor.from_elements, and copied out: a kernel of its
+/// own on the GPU.)
+bool copiesTemporaryToArgument(func::FuncOp func, memref::CopyOp copy) {
+  auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
+  auto argument = dyn_cast<BlockArgument>(copy.getTarget());
+  Block &body = func.front();
+  if (!alloc || !argument || argument.getOwner() != &body ||
+      copy->getBlock() != &body || alloc->getBlock() != &body ||
+      alloc.getType() != argument.getType() || !argument.hasOneUse())
+    return false;
+  return llvm::all_of(alloc->getUsers(), [&](Operation *user) {
+    Operation *inBody = body.findAncestorOpInBlock(*user);
+    return user == copy || isa<memref::DeallocOp>(user) ||
+           (inBody && inBody->isBeforeInBlock(copy));
+  });
+}
 } // namespace
 
 void NVPTXDeviceBuffersPass::runOnOperation() {
@@ -23,6 +42,21 @@ void NVPTXDeviceBuffersPass::runOnOperation() {
   if (func.isExternal())
     return;
   IRRewriter rewriter(&getContext());
+
+  SmallVector<memref::CopyOp> forwarded;
+  func.walk([&](memref::CopyOp copy) {
+    if (copiesTemporaryToArgument(func, copy))
+      forwarded.push_back(copy);
+  });
+  for (memref::CopyOp copy : forwarded) {
+    Operation *alloc = copy.getSource().getDefiningOp();
+    Value argument = copy.getTarget();
+    rewriter.eraseOp(copy);
+    for (Operation *user : llvm::make_early_inc_range(alloc->getUsers()))
+      if (isa<memref::DeallocOp>(user))
+        rewriter.eraseOp(user);
+    rewriter.replaceOp(alloc, argument);
+  }
 
   SmallVector<memref::AllocOp> allocs;
   WalkResult walk = func.walk([&](memref::AllocOp alloc) {

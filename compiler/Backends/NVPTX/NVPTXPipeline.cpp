@@ -148,47 +148,74 @@ void nnc::buildNVPTXCodegenPipeline(OpPassManager &pm,
   addHostLowering(pm, options.emulate, options.raceCheck);
 }
 
-LogicalResult nnc::printPTX(ModuleOp module, raw_ostream &os) {
-  bool found = false;
+/// The PTX objects of the module's gpu.binary ops.
+static SmallVector<std::pair<gpu::BinaryOp, StringRef>>
+collectPTX(ModuleOp module) {
+  SmallVector<std::pair<gpu::BinaryOp, StringRef>> found;
   module.walk([&](gpu::BinaryOp binary) {
     for (Attribute object : binary.getObjects()) {
       auto gpuObject = cast<gpu::ObjectAttr>(object);
-      if (gpuObject.getFormat() != gpu::CompilationTarget::Assembly)
-        continue;
-      os << "// gpu.binary @" << binary.getSymName() << "\n"
-         << gpuObject.getObject().getValue();
-      found = true;
+      if (gpuObject.getFormat() == gpu::CompilationTarget::Assembly)
+        found.push_back({binary, gpuObject.getObject().getValue()});
     }
   });
-  if (!found)
+  return found;
+}
+
+LogicalResult nnc::printPTX(ModuleOp module, raw_ostream &os) {
+  auto found = collectPTX(module);
+  if (found.empty())
     return module.emitError("no PTX in the module");
+  for (auto [binary, ptx] : found)
+    os << "// gpu.binary @" << binary.getSymName() << "\n" << ptx;
   return success();
 }
 
-std::string nnc::findLibdevice(StringRef cudaPath) {
+FailureOr<StringRef> nnc::getKernelPTX(ModuleOp module) {
+  auto found = collectPTX(module);
+  if (found.size() != 1)
+    return failure();
+  return found.front().second;
+}
+
+/// Where a CUDA toolkit may be, best first: `cudaPath` alone when given.
+static SmallVector<std::string> cudaToolkitRoots(StringRef cudaPath) {
   SmallVector<std::string> roots;
   if (!cudaPath.empty()) {
     roots.push_back(cudaPath.str());
-  } else {
-    for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
-      if (std::optional<std::string> value =
-              llvm::sys::Process::GetEnv(variable))
-        roots.push_back(*value);
-    if (llvm::ErrorOr<std::string> ptxas =
-            llvm::sys::findProgramByName("ptxas"))
-      roots.push_back(
-          llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
-              .str());
-    // Where NVIDIA's installers put the toolkit (clang looks there too).
-    roots.push_back("/usr/local/cuda");
+    return roots;
   }
-  for (const std::string &root : roots) {
+  for (const char *variable : {"CUDA_HOME", "CUDA_PATH"})
+    if (std::optional<std::string> value = llvm::sys::Process::GetEnv(variable))
+      roots.push_back(*value);
+  if (llvm::ErrorOr<std::string> ptxas = llvm::sys::findProgramByName("ptxas"))
+    roots.push_back(
+        llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
+            .str());
+  // Where NVIDIA's installers put the toolkit (clang looks there too).
+  roots.push_back("/usr/local/cuda");
+  return roots;
+}
+
+/// The first of the toolkits' `relativePath` that exists; empty if none.
+static std::string findInToolkit(StringRef cudaPath,
+                                 ArrayRef<StringRef> relativePath) {
+  for (const std::string &root : cudaToolkitRoots(cudaPath)) {
     SmallString<256> path(root);
-    llvm::sys::path::append(path, "nvvm", "libdevice", "libdevice.10.bc");
+    for (StringRef part : relativePath)
+      llvm::sys::path::append(path, part);
     if (llvm::sys::fs::exists(path))
       return std::string(path);
   }
   return "";
+}
+
+std::string nnc::findLibdevice(StringRef cudaPath) {
+  return findInToolkit(cudaPath, {"nvvm", "libdevice", "libdevice.10.bc"});
+}
+
+std::string nnc::findPtxas(StringRef cudaPath) {
+  return findInToolkit(cudaPath, {"bin", "ptxas"});
 }
 
 namespace {

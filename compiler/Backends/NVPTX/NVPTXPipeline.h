@@ -37,10 +37,19 @@ void buildNVPTXCodegenPipeline(mlir::OpPassManager &pm,
 /// buildNVPTXCodegenPipeline) to `os`. Fails when there is none.
 mlir::LogicalResult printPTX(mlir::ModuleOp module, llvm::raw_ostream &os);
 
+/// The PTX of the one `gpu.binary` of `module` (after
+/// buildNVPTXCodegenPipeline, which puts every kernel into one); failure when
+/// there is no such binary or several.
+mlir::FailureOr<llvm::StringRef> getKernelPTX(mlir::ModuleOp module);
+
 /// The libdevice bitcode of the CUDA toolkit at `cudaPath`; empty `cudaPath`
 /// means $CUDA_HOME, $CUDA_PATH, the toolkit of `ptxas` on PATH, then
 /// /usr/local/cuda. Returns an empty string when none exists.
 std::string findLibdevice(llvm::StringRef cudaPath);
+
+/// ptxas of the CUDA toolkit at `cudaPath`, searched as findLibdevice
+/// searches libdevice. Empty when there is none.
+std::string findPtxas(llvm::StringRef cudaPath);
 
 void registerNVPTXPipelines(mlir::DialectRegistry &registry);
 } // namespace nnc

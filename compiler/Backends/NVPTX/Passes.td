@@ -18,6 +18,10 @@ def NVPTXDeviceBuffersPass
     Allocations inside `scf.if` branches are hoisted with them: their shape
     is static, so they cost nothing when the branch is not taken.
 
+    A temporary that is copied into an argument of the function (an
+    output such as the training step's metrics, built by bufferization in
+    a temporary) becomes that argument when nothing uses it after the copy
+    and nothing else uses the argument: one kernel fewer. Any other
     `memref.copy` (which would be a host `memcpy` on device pointers)
     becomes `linalg.copy`, which the later passes turn into a kernel like
     any other linalg op.

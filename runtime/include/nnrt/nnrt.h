@@ -92,6 +92,31 @@ void nnc_diagnose(const float *state, const float *x, const void *y,
  * libnnrt's main() calls it; returns the process exit code. */
 int nnrt_main(int argc, char **argv);
 
+/*--- Emitted by nnc for --target=nvptx, optional ----------------------------*/
+
+/* The kernels' machine code. A GPU model carries its kernels as PTX, which
+ * the CUDA driver would compile each time the program starts; nnc also
+ * assembles that PTX with the CUDA toolkit's ptxas for --gpu-arch and
+ * links the result, a cubin (the ELF image cuModuleLoadData takes), into
+ * the executable. libnnrt loads the cubin instead of the PTX when it was
+ * assembled from that very PTX (nnc_sass_ptx_hash equals nnrt_hash_ptx of
+ * it) and the GPU runs it (same architecture); otherwise the driver
+ * compiles the PTX. Absent (CPU models, `nnc --gpu-sass=false`): libnnrt
+ * declares them weak and sees null. */
+extern const unsigned char nnc_sass_image[];
+extern const uint64_t nnc_sass_image_bytes;
+extern const uint64_t nnc_sass_ptx_hash;
+
+/* 64-bit FNV-1a of the `bytes` bytes of PTX text (its NUL left out). */
+static inline uint64_t nnrt_hash_ptx(const char *text, uint64_t bytes) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (uint64_t i = 0; i < bytes; ++i) {
+    hash ^= (unsigned char)text[i];
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
 /*--- Provided by libnnrt: parallel loops ------------------------------------*/
 
 /* Runs fn(ctx, begin, end) over the iterations [0, n) on the runtime's

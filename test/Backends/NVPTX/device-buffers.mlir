@@ -29,6 +29,50 @@ func.func @step(%arg0: memref<128x256xf32>, %cond: i1) {
 
 // -----
 
+// A temporary copied into an argument that nothing else uses, and not used
+// after the copy, becomes the argument: no copy, no allocation.
+// CHECK-LABEL: func.func @metrics
+// CHECK-NOT:     alloc
+// CHECK:         memref.store %arg0, %arg2[%{{.*}}] : memref<2xf32>
+// CHECK:         memref.store %arg1, %arg2[%{{.*}}] : memref<2xf32>
+// CHECK-NOT:     copy
+// CHECK-NOT:     dealloc
+// CHECK:         return
+func.func @metrics(%loss: f32, %norm: f32, %out: memref<2xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = memref.alloc() : memref<2xf32>
+  memref.store %loss, %t[%c0] : memref<2xf32>
+  memref.store %norm, %t[%c1] : memref<2xf32>
+  memref.copy %t, %out : memref<2xf32> to memref<2xf32>
+  memref.dealloc %t : memref<2xf32>
+  return
+}
+
+// -----
+
+// Kept: the temporary is read after the copy, or the argument is used
+// elsewhere too (read before the copy here).
+// CHECK-LABEL: func.func @kept
+// CHECK:         linalg.copy ins(%[[T:.*]] : memref<2xf32>) outs(%arg1 : memref<2xf32>)
+// CHECK:         memref.load %[[T]]
+// CHECK:         memref.load %arg2
+// CHECK:         linalg.copy ins(%{{.*}} : memref<2xf32>) outs(%arg2 : memref<2xf32>)
+func.func @kept(%x: f32, %out: memref<2xf32>, %inout: memref<2xf32>) -> f32 {
+  %c0 = arith.constant 0 : index
+  %t = memref.alloc() : memref<2xf32>
+  memref.store %x, %t[%c0] : memref<2xf32>
+  memref.copy %t, %out : memref<2xf32> to memref<2xf32>
+  %r = memref.load %t[%c0] : memref<2xf32>
+  %u = memref.alloc() : memref<2xf32>
+  %old = memref.load %inout[%c0] : memref<2xf32>
+  memref.store %old, %u[%c0] : memref<2xf32>
+  memref.copy %u, %inout : memref<2xf32> to memref<2xf32>
+  return %r : f32
+}
+
+// -----
+
 func.func @dynamic(%n: index) {
   // expected-error @below {{has a dynamic shape, which the NVPTX backend does not support}}
   %a = memref.alloc(%n) : memref<?xf32>
