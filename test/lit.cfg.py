@@ -40,6 +40,10 @@ ptxas = shutil.which("ptxas") or "/usr/local/cuda/bin/ptxas"
 if os.path.exists(ptxas):
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", ptxas))
-    # Its toolkit's libdevice, for tests that make a toolkit of their own.
-    config.substitutions.append(("%libdevice", os.path.join(
-        os.path.dirname(os.path.dirname(ptxas)), "nvvm", "libdevice", "libdevice.10.bc")))
+# The toolkit's libdevice, for tests that make a toolkit of their own.
+for root in [os.path.dirname(os.path.dirname(ptxas)), "/usr/local/cuda"]:
+    libdevice = os.path.join(root, "nvvm", "libdevice", "libdevice.10.bc")
+    if os.path.exists(libdevice):
+        config.available_features.add("libdevice")
+        config.substitutions.append(("%libdevice", libdevice))
+        break

@@ -51,8 +51,10 @@ private:
                                llvm::Module &module);
   /// --target=nvptx: starts ptxas on the kernels' PTX (--gpu-sass).
   LogicalResult startSass();
-  /// Waits for ptxas and writes the object of its cubin to `path`.
-  LogicalResult emitSass(llvm::TargetMachine &machine, StringRef path);
+  /// Waits for ptxas and writes the object of its cubin to `path`; sets
+  /// `emitted` unless ptxas failed and that is only a warning.
+  LogicalResult emitSass(llvm::TargetMachine &machine, StringRef path,
+                         bool &emitted);
   LogicalResult fail(const Twine &message);
   std::string getOutputFile() const;
 
@@ -152,6 +154,10 @@ LogicalResult Compilation::startSass() {
   if (failed(ptx))
     return success();
   std::string ptxas = findPtxas(options.cudaPath);
+  if (ptxas.empty() && options.gpuSassRequired)
+    return fail("--gpu-sass: no ptxas in the CUDA toolkit" +
+                (options.cudaPath.empty() ? Twine("")
+                                          : " at " + options.cudaPath));
   if (ptxas.empty()) {
     llvm::WithColor::warning(llvm::errs(), "nnc")
         << "no ptxas in the CUDA toolkit"
@@ -169,13 +175,22 @@ LogicalResult Compilation::startSass() {
 }
 
 LogicalResult Compilation::emitSass(llvm::TargetMachine &machine,
-                                    StringRef path) {
+                                    StringRef path, bool &emitted) {
   auto cubin = sass->finish();
-  if (!cubin)
+  if (!cubin && options.gpuSassRequired)
     return fail(llvm::toString(cubin.takeError()));
+  if (!cubin) {
+    llvm::WithColor::warning(llvm::errs(), "nnc")
+        << llvm::toString(cubin.takeError())
+        << "\nnnc: note: the executable carries the kernels as PTX only, "
+           "which the CUDA driver compiles each time it starts (--gpu-sass "
+           "makes this an error)\n";
+    return success();
+  }
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> sassModule =
       createSassModule(**cubin, sass->ptxHash(), llvmContext, machine);
+  emitted = true;
   return emitObject(machine, *sassModule, path);
 }
 
@@ -204,8 +219,13 @@ LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
           llvmModule, options.cpu,
           ArrayRef<std::string>(objects).take_front(count), message))
     return fail(message);
-  if (sass && failed(emitSass(machine, objects.back())))
-    return failure();
+  if (sass) {
+    bool emitted = false;
+    if (failed(emitSass(machine, objects.back(), emitted)))
+      return failure();
+    if (!emitted)
+      objects.pop_back();
+  }
 
   // Link next to the output and rename, so that a failed link never leaves
   // a partial executable at the output path.

@@ -48,6 +48,9 @@ struct DriverOptions {
   /// --target=nvptx: also link the kernels' machine code for `gpuArch`,
   /// assembled by the toolkit's ptxas (compiler/Backends/NVPTX/Sass.h).
   bool gpuSass = true;
+  /// --gpu-sass given explicitly: a ptxas that fails stops the compile
+  /// (otherwise a warning, and PTX only).
+  bool gpuSassRequired = false;
   /// --target=nvptx: also compile the kernels for the host, so that
   /// tools/cuda-emulator can run the model without a GPU (tests).
   bool gpuEmulate = false;

@@ -83,8 +83,10 @@ int nnc::nncMain(int argc, char **argv) {
       cl::desc("With --target=nvptx: also assemble the kernels for "
                "--gpu-arch with the toolkit's ptxas and link the machine "
                "code, which the runtime loads instead of having the driver "
-               "compile the PTX at each start (the default; "
-               "--gpu-sass=false: PTX only)"),
+               "compile the PTX at each start (the default, where a ptxas "
+               "that fails, e.g. on an architecture its toolkit dropped, "
+               "leaves PTX only with a warning; given explicitly, it stops "
+               "the compile; --gpu-sass=false: PTX only)"),
       cl::init(true), cl::cat(category));
   cl::opt<bool> gpuEmulate(
       "gpu-emulate",
@@ -143,6 +145,7 @@ int nnc::nncMain(int argc, char **argv) {
   options.gpuArch = gpuArch;
   options.cudaPath = cudaPath;
   options.gpuSass = gpuSass;
+  options.gpuSassRequired = gpuSass && gpuSass.getNumOccurrences() > 0;
   options.gpuEmulate = gpuEmulate;
   options.gpuRaceCheck = gpuRaceCheck;
   options.gpuTF32 = gpuMatmul == MatmulPrecision::TF32;

@@ -78,13 +78,21 @@ bool loadSass(KernelModule &handle) {
       &handle.module, nnrt::sass::image(), 0, nullptr, nullptr);
   if (result == kSuccess)
     return true;
+  // Another architecture (an sm_100 for an sm_90 cubin), or a driver that
+  // does not read a newer toolkit's cubins.
+  std::string arch = nnrt::sass::architecture();
+  bool sameArch = arch == "sm_" + std::to_string(device().smVersion());
   std::fprintf(stderr,
-               "note: the kernels' machine code in this executable is for "
-               "%s, which %s does not run (%s): the CUDA driver compiles "
-               "their PTX instead, at each start (nnc --gpu-arch names the "
-               "GPU to build for)\n",
-               nnrt::sass::architecture().c_str(), device().description().c_str(),
-               describe(api, result).c_str());
+               "note: %s did not load the kernels' machine code for %s in "
+               "this executable (%s%s): the CUDA driver compiles their PTX "
+               "instead, at each start (%s)\n",
+               device().description().c_str(), arch.c_str(),
+               describe(api, result).c_str(),
+               sameArch ? "; is the driver older than the CUDA toolkit whose "
+                          "ptxas assembled it?"
+                        : "",
+               sameArch ? "nnc --gpu-sass=false leaves it out"
+                        : "nnc --gpu-arch names the GPU to build for");
   return false;
 }
 

@@ -33,9 +33,9 @@
 // synchronization (bench/gpu_profile.py reads it): what a training
 // step asks of the GPU, without one; also "module sass sm_XY" or "module
 // ptx" for each kernel image loaded. NNC_EMU_SM=<XY> makes the emulator a
-// GPU of another architecture (sm_90 by default), which refuses cubins for
-// another and PTX for a later one. NNC_EMU_SKIP_KERNELS=1 checks and
-// queues launches but does not run them: the results are garbage, the time
+// GPU of another architecture (sm_90 by default), which refuses cubins of
+// another major version or a later minor one, and PTX for a later one.
+// NNC_EMU_SKIP_KERNELS=1 checks and queues launches but does not run them: the results are garbage, the time
 // is what the host spends per step (bench/gpu_profile.py --host).
 //
 //===----------------------------------------------------------------------===//
@@ -947,8 +947,9 @@ CUresult cuMemcpy(CUdeviceptr to, CUdeviceptr from, size_t bytes) {
   return kSuccess;
 }
 
-/// A cubin (CUDA ELF image): runs only on the architecture it was
-/// assembled for, which its e_flags name (bits 8-15 from ABI version 8 on).
+/// A cubin (CUDA ELF image): runs on the architecture it was assembled for
+/// (its e_flags name it, bits 8-15 from ABI version 8 on) and on later ones
+/// of the same major version (sm_80 code on an sm_86), as on a GPU.
 CUresult loadCubin(const unsigned char *elf) {
   uint16_t machine;
   uint32_t flags;
@@ -957,7 +958,7 @@ CUresult loadCubin(const unsigned char *elf) {
   unsigned sm = elf[8] >= 8 ? (flags >> 8) & 0xff : flags & 0xff;
   if (machine != /*EM_CUDA=*/190)
     return kInvalidImage;
-  if (sm != emulatedSM())
+  if (sm / 10 != emulatedSM() / 10 || sm > emulatedSM())
     return kNoBinaryForGpu;
   trace("module\tsass\tsm_%u\n", sm);
   return kSuccess;

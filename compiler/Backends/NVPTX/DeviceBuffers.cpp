@@ -16,9 +16,9 @@ struct NVPTXDeviceBuffersPass
     : nnc::nvptx::impl::NVPTXDeviceBuffersPassBase<NVPTXDeviceBuffersPass> {
   void runOnOperation() override;
 };
-/// Whether `copy` copies a temporary that nothing uses after it into an
-/// argument of `func` that nothing else uses: the temporary can be the
-/// argument. (The training step's metrics are built in a temporary, by
+/// Whether `copy` copies a temporary that nothing uses after it (nor
+/// through an alias) into an argument of `func` that nothing else uses: the
+/// temporary can be the argument (arguments never overlap, docs/abi.md). (The training step's metrics are built in a temporary, by
 /// bufferization of tensor.from_elements, and copied out: a kernel of its
 /// own on the GPU.)
 bool copiesTemporaryToArgument(func::FuncOp func, memref::CopyOp copy) {
@@ -29,10 +29,15 @@ bool copiesTemporaryToArgument(func::FuncOp func, memref::CopyOp copy) {
       copy->getBlock() != &body || alloc->getBlock() != &body ||
       alloc.getType() != argument.getType() || !argument.hasOneUse())
     return false;
+  // Every use before the copy; none through an alias (a subview written
+  // after the copy would write the argument).
   return llvm::all_of(alloc->getUsers(), [&](Operation *user) {
     Operation *inBody = body.findAncestorOpInBlock(*user);
+    bool aliases = llvm::any_of(user->getResultTypes(), [](Type type) {
+      return isa<BaseMemRefType>(type);
+    });
     return user == copy || isa<memref::DeallocOp>(user) ||
-           (inBody && inBody->isBeforeInBlock(copy));
+           (!aliases && inBody && inBody->isBeforeInBlock(copy));
   });
 }
 } // namespace

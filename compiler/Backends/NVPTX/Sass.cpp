@@ -30,6 +30,8 @@ static Expected<std::string> temporaryFile(StringRef suffix) {
 Expected<std::unique_ptr<SassAssembly>>
 SassAssembly::start(StringRef ptxas, StringRef ptx, StringRef arch) {
   std::unique_ptr<SassAssembly> assembly(new SassAssembly());
+  // The runtime hashes the embedded text up to its NUL.
+  ptx = ptx.take_until([](char c) { return c == '\0'; });
   assembly->hash = nnrt_hash_ptx(ptx.data(), ptx.size());
   for (auto [file, suffix] : {std::pair{&assembly->ptxFile, "ptx"},
                               {&assembly->cubinFile, "cubin"},
@@ -42,10 +44,17 @@ SassAssembly::start(StringRef ptxas, StringRef ptx, StringRef arch) {
   {
     std::error_code ec;
     raw_fd_ostream os(assembly->ptxFile, ec);
-    if (!ec)
-      os << ptx;
-    if (ec || os.has_error())
-      return createStringError(ec, "cannot write " + assembly->ptxFile);
+    if (ec)
+      return createStringError(ec, "cannot write " + assembly->ptxFile + ": " +
+                                       ec.message());
+    os << ptx;
+    os.close();
+    if (os.has_error()) {
+      ec = os.error();
+      os.clear_error();
+      return createStringError(ec, "cannot write " + assembly->ptxFile + ": " +
+                                       ec.message());
+    }
   }
   std::string archFlag = ("-arch=" + arch).str();
   SmallVector<StringRef> args = {ptxas,    archFlag, "-O3", assembly->ptxFile,
@@ -68,11 +77,14 @@ Expected<std::unique_ptr<MemoryBuffer>> SassAssembly::finish() {
   sys::ProcessInfo done = sys::Wait(process, std::nullopt, &message);
   running = false;
   if (done.ReturnCode != 0) {
-    // ptxas names the kernel and the PTX line it rejects.
+    // ptxas names the kernel and the PTX line it rejects, or the option;
+    // a crash leaves only the reason Wait gives.
     ErrorOr<std::unique_ptr<MemoryBuffer>> log =
         MemoryBuffer::getFile(logFile);
-    StringRef text = log ? (*log)->getBuffer().trim() : StringRef(message);
-    return createStringError("ptxas rejected the kernels' PTX (exit " +
+    StringRef text = log ? (*log)->getBuffer().trim() : StringRef();
+    if (text.empty())
+      text = message.empty() ? StringRef("no message") : StringRef(message);
+    return createStringError("ptxas failed on the kernels' PTX (exit " +
                              std::to_string(done.ReturnCode) + "): " + text);
   }
   ErrorOr<std::unique_ptr<MemoryBuffer>> cubin =

@@ -7,7 +7,8 @@
  * contract: no MLIR or LLVM header is needed on either side of it.
  *
  * Ownership: every pointer is owned by the runtime and only borrowed for the
- * duration of the call. Thread safety: the entry points may use several
+ * duration of the call. The buffers of one call never overlap (compiled code
+ * may write an output before it last reads another buffer). Thread safety: the entry points may use several
  * threads internally; the runtime calls them from one thread at a time.
  *===----------------------------------------------------------------------===*/
 
@@ -100,8 +101,9 @@ int nnrt_main(int argc, char **argv);
  * links the result, a cubin (the ELF image cuModuleLoadData takes), into
  * the executable. libnnrt loads the cubin instead of the PTX when it was
  * assembled from that very PTX (nnc_sass_ptx_hash equals nnrt_hash_ptx of
- * it) and the GPU runs it (same architecture); otherwise the driver
- * compiles the PTX. Absent (CPU models, `nnc --gpu-sass=false`): libnnrt
+ * it) and the GPU runs it (same major architecture, as new a minor one,
+ * and a driver as new as the toolkit); otherwise the driver compiles the
+ * PTX. Absent (CPU models, `nnc --gpu-sass=false`): libnnrt
  * declares them weak and sees null. */
 extern const unsigned char nnc_sass_image[];
 extern const uint64_t nnc_sass_image_bytes;

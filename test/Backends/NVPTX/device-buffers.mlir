@@ -52,13 +52,16 @@ func.func @metrics(%loss: f32, %norm: f32, %out: memref<2xf32>) {
 // -----
 
 // Kept: the temporary is read after the copy, or the argument is used
-// elsewhere too (read before the copy here).
+// elsewhere too (read before the copy here), or the temporary has an alias
+// (written after the copy here).
 // CHECK-LABEL: func.func @kept
 // CHECK:         linalg.copy ins(%[[T:.*]] : memref<2xf32>) outs(%arg1 : memref<2xf32>)
 // CHECK:         memref.load %[[T]]
 // CHECK:         memref.load %arg2
 // CHECK:         linalg.copy ins(%{{.*}} : memref<2xf32>) outs(%arg2 : memref<2xf32>)
-func.func @kept(%x: f32, %out: memref<2xf32>, %inout: memref<2xf32>) -> f32 {
+// CHECK:         linalg.copy ins(%[[V:.*]] : memref<4xf32>) outs(%arg3 : memref<4xf32>)
+func.func @kept(%x: f32, %out: memref<2xf32>, %inout: memref<2xf32>,
+                %out4: memref<4xf32>) -> f32 {
   %c0 = arith.constant 0 : index
   %t = memref.alloc() : memref<2xf32>
   memref.store %x, %t[%c0] : memref<2xf32>
@@ -68,6 +71,11 @@ func.func @kept(%x: f32, %out: memref<2xf32>, %inout: memref<2xf32>) -> f32 {
   %old = memref.load %inout[%c0] : memref<2xf32>
   memref.store %old, %u[%c0] : memref<2xf32>
   memref.copy %u, %inout : memref<2xf32> to memref<2xf32>
+  %v = memref.alloc() : memref<4xf32>
+  %head = memref.subview %v[0] [2] [1] : memref<4xf32> to memref<2xf32, strided<[1]>>
+  linalg.fill ins(%x : f32) outs(%v : memref<4xf32>)
+  memref.copy %v, %out4 : memref<4xf32> to memref<4xf32>
+  linalg.fill ins(%x : f32) outs(%head : memref<2xf32, strided<[1]>>)
   return %r : f32
 }
 
