@@ -86,6 +86,17 @@ static scf::ParallelOp flatten(RewriterBase &rewriter, scf::ParallelOp loop) {
   return nnc::nvptx::linearize(rewriter, loop, trips);
 }
 
+/// Whether `op` (a pure host operation, or one whose memory accesses are
+/// known) touches nothing of `accesses` that either side writes.
+static bool independent(ArrayRef<nnc::nvptx::BufferAccess> accesses,
+                        Operation *op) {
+  if (isPure(op) && op->getNumRegions() == 0)
+    return true;
+  SmallVector<nnc::nvptx::BufferAccess> other;
+  return nnc::nvptx::collectAccesses(op, other) &&
+         !nnc::nvptx::conflict(accesses, other);
+}
+
 /// Moves each kernel of `block` up into the earliest kernel before it that
 /// it is independent of (with everything in between), as one launch.
 static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
@@ -116,11 +127,7 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
           needed.insert(operand);
         continue;
       }
-      if (isPure(before) && before->getNumRegions() == 0)
-        continue;
-      SmallVector<nnc::nvptx::BufferAccess> other;
-      if (!nnc::nvptx::collectAccesses(before, other) ||
-          nnc::nvptx::conflict(accesses, other))
+      if (!independent(accesses, before))
         break;
       if (isMergeable(before))
         target = before;
@@ -137,8 +144,49 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
   }
 }
 
+/// Moves each kernel of `block` that no later kernel could join down into
+/// the first later kernel it is independent of (with everything in
+/// between), as one launch: a small kernel between two kernels it cannot
+/// join upwards (the loss's final sum between tiled matmuls, which stay
+/// launches of their own) no longer costs a launch.
+static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align) {
+  SmallVector<scf::ParallelOp> kernels;
+  for (Operation &op : block)
+    if (isMergeable(&op))
+      kernels.push_back(cast<scf::ParallelOp>(op));
+  llvm::SmallPtrSet<Operation *, 8> erased;
+  for (scf::ParallelOp kernel : kernels) {
+    if (erased.contains(kernel))
+      continue;
+    SmallVector<nnc::nvptx::BufferAccess> accesses;
+    if (!nnc::nvptx::collectAccesses(kernel, accesses))
+      continue;
+    scf::ParallelOp target;
+    for (Operation *after = kernel->getNextNode(); after;
+         after = after->getNextNode()) {
+      if (!independent(accesses, after))
+        break;
+      if (isMergeable(after)) {
+        target = cast<scf::ParallelOp>(after);
+        break;
+      }
+    }
+    if (!target)
+      continue;
+    // What the kernel uses is defined before it, so before the target too.
+    kernel->moveBefore(target);
+    erased.insert(kernel);
+    erased.insert(target);
+    auto first = flatten(rewriter, kernel);
+    auto second = flatten(rewriter, target);
+    concatenate(rewriter, first, second, align);
+  }
+}
+
 void NVPTXFuseIndependentKernelsPass::runOnOperation() {
   IRRewriter rewriter(&getContext());
-  for (Block &block : getOperation().getBody())
+  for (Block &block : getOperation().getBody()) {
     fuseIn(rewriter, block, blockSize);
+    sinkIn(rewriter, block, blockSize);
+  }
 }

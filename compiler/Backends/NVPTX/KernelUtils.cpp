@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -172,8 +173,10 @@ bool nnc::nvptx::collectAccesses(Operation *op,
       return WalkResult::advance();
     }
     // A launch (a tiled matmul) accesses what its body does; its barriers
-    // order only its own threads.
-    if (isa<gpu::LaunchOp, gpu::BarrierOp, gpu::TerminatorOp>(nested) ||
+    // order only its own threads, and its tensor-core multiplies and TF32
+    // roundings work on registers.
+    if (isa<gpu::LaunchOp, gpu::BarrierOp, gpu::TerminatorOp, NVVM::MmaOp,
+            NVVM::ConvertFloatToTF32Op>(nested) ||
         isPure(nested))
       return WalkResult::advance();
     auto effects = dyn_cast<MemoryEffectOpInterface>(nested);

@@ -290,7 +290,12 @@ def NVPTXFuseIndependentKernelsPass
     branch does not diverge within it) and each part is masked past its
     end. Buffers are told apart by their root; views of a one-dimensional
     buffer (the tensors of the state) by their static element ranges.
-    Pure host operations that the moved kernel uses move with it.
+    Pure host operations that the moved kernel uses move with it. Then a
+    kernel that stayed moves down into the first later kernel it is
+    independent of (with everything in between), when that one could not
+    move up to it: a loss's final sum between two tiled matmuls (launches
+    of their own, whose tensor-core operations touch no memory) joins the
+    kernel after them.
 
     ```mlir
     scf.parallel (%i) = (%c0) to (%c300) step (%c1) { A(%i) }

@@ -121,3 +121,84 @@ func.func @dependent(%a: memref<8xf32>, %b: memref<8xf32>, %s: memref<16xf32>) {
   }
   return
 }
+
+// -----
+
+// A kernel that no later kernel can join upwards moves down into the first
+// later kernel it is independent of: the one-iteration combine of a loss
+// sinks past a launch (its TF32 rounding touches no memory) into the kernel
+// that reads the launch's result, which could not move up past it. The
+// partial sums before stay where they are.
+// CHECK-LABEL: func.func @sunk
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%c2)
+// CHECK:         gpu.launch
+// CHECK:           nvvm.convert.float.to.tf32
+// CHECK:         %[[N:.*]] = arith.constant 320 : index
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%[[N]])
+// CHECK:           memref.store %{{.*}}, %arg1[]
+// CHECK:           memref.load %arg3
+// CHECK-NOT:     scf.parallel
+// CHECK:         return
+func.func @sunk(%p: memref<2xf32>, %loss: memref<f32>, %a: memref<64xf32>,
+                %c: memref<64xi32>, %d: memref<64xi32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c64 = arith.constant 64 : index
+  %one = arith.constant 1.0 : f32
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    memref.store %one, %p[%i] : memref<2xf32>
+    scf.reduce
+  }
+  scf.parallel (%t) = (%c0) to (%c1) step (%c1) {
+    %x = memref.load %p[%c0] : memref<2xf32>
+    %y = memref.load %p[%c1] : memref<2xf32>
+    %s = arith.addf %x, %y : f32
+    memref.store %s, %loss[] : memref<f32>
+    scf.reduce
+  }
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c64, %sy = %c1, %sz = %c1) {
+    %x = memref.load %a[%tx] : memref<64xf32>
+    %t = nvvm.convert.float.to.tf32 %x {rnd = #nvvm.fp_rnd_mode<rna>}
+    memref.store %t, %c[%tx] : memref<64xi32>
+    gpu.terminator
+  }
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %x = memref.load %c[%i] : memref<64xi32>
+    memref.store %x, %d[%i] : memref<64xi32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// The combine stays when what it writes is read in between.
+// CHECK-LABEL: func.func @not_sunk
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%c1)
+// CHECK:         gpu.launch
+// CHECK:         scf.parallel (%{{.*}}) = (%{{.*}}) to (%c64)
+func.func @not_sunk(%p: memref<2xf32>, %loss: memref<f32>, %c: memref<64xf32>,
+                    %d: memref<64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%t) = (%c0) to (%c1) step (%c1) {
+    %x = memref.load %p[%c0] : memref<2xf32>
+    memref.store %x, %loss[] : memref<f32>
+    scf.reduce
+  }
+  gpu.launch blocks(%bx, %by, %bz) in (%gx = %c1, %gy = %c1, %gz = %c1)
+             threads(%tx, %ty, %tz) in (%sx = %c64, %sy = %c1, %sz = %c1) {
+    %x = memref.load %loss[] : memref<f32>
+    memref.store %x, %c[%tx] : memref<64xf32>
+    gpu.terminator
+  }
+  scf.parallel (%i) = (%c0) to (%c64) step (%c1) {
+    %x = memref.load %c[%i] : memref<64xf32>
+    memref.store %x, %d[%i] : memref<64xf32>
+    scf.reduce
+  }
+  return
+}
