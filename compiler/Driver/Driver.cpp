@@ -51,10 +51,9 @@ private:
                                llvm::Module &module);
   /// --target=nvptx: starts ptxas on the kernels' PTX (--gpu-sass).
   LogicalResult startSass();
-  /// Waits for ptxas and writes the object of its cubin to `path`; sets
-  /// `emitted` unless ptxas failed and that is only a warning.
-  LogicalResult emitSass(llvm::TargetMachine &machine, StringRef path,
-                         bool &emitted);
+  /// Waits for ptxas: its cubin, or null when it failed and that is only a
+  /// warning (PTX only).
+  FailureOr<std::unique_ptr<llvm::MemoryBuffer>> finishSass();
   LogicalResult fail(const Twine &message);
   std::string getOutputFile() const;
 
@@ -149,6 +148,11 @@ LogicalResult Compilation::emitObject(llvm::TargetMachine &machine,
   return success();
 }
 
+/// What an executable without the kernels' machine code does instead.
+static constexpr llvm::StringLiteral kPtxOnly =
+    "the executable carries the kernels as PTX only, which the CUDA driver "
+    "compiles each time it starts";
+
 LogicalResult Compilation::startSass() {
   FailureOr<StringRef> ptx = getKernelPTX(*module);
   if (failed(ptx))
@@ -162,9 +166,8 @@ LogicalResult Compilation::startSass() {
     llvm::WithColor::warning(llvm::errs(), "nnc")
         << "no ptxas in the CUDA toolkit"
         << (options.cudaPath.empty() ? "" : " at " + options.cudaPath)
-        << ": the executable carries the kernels as PTX only, which the "
-           "CUDA driver compiles each time it starts (--gpu-sass=false "
-           "says so without this warning)\n";
+        << ": " << kPtxOnly
+        << " (--gpu-sass=false says so without this warning)\n";
     return success();
   }
   auto started = SassAssembly::start(ptxas, *ptx, options.gpuArch);
@@ -174,24 +177,16 @@ LogicalResult Compilation::startSass() {
   return success();
 }
 
-LogicalResult Compilation::emitSass(llvm::TargetMachine &machine,
-                                    StringRef path, bool &emitted) {
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>> Compilation::finishSass() {
   auto cubin = sass->finish();
-  if (!cubin && options.gpuSassRequired)
+  if (cubin)
+    return std::move(*cubin);
+  if (options.gpuSassRequired)
     return fail(llvm::toString(cubin.takeError()));
-  if (!cubin) {
-    llvm::WithColor::warning(llvm::errs(), "nnc")
-        << llvm::toString(cubin.takeError())
-        << "\nnnc: note: the executable carries the kernels as PTX only, "
-           "which the CUDA driver compiles each time it starts (--gpu-sass "
-           "makes this an error)\n";
-    return success();
-  }
-  llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> sassModule =
-      createSassModule(**cubin, sass->ptxHash(), llvmContext, machine);
-  emitted = true;
-  return emitObject(machine, *sassModule, path);
+  llvm::WithColor::warning(llvm::errs(), "nnc")
+      << llvm::toString(cubin.takeError()) << "\nnnc: note: " << kPtxOnly
+      << " (--gpu-sass makes this an error)\n";
+  return std::unique_ptr<llvm::MemoryBuffer>();
 }
 
 LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
@@ -203,8 +198,10 @@ LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
                        : llvm::hardware_concurrency().compute_thread_count();
   std::vector<std::string> objects;
   std::vector<llvm::FileRemover> objectRemovers;
+  // Removers are not movable: room for all of them up front.
   objectRemovers.reserve(count + 1);
-  for (unsigned i = 0; i < count + (sass ? 1 : 0); ++i) {
+  // A new temporary object file, removed when the link is done.
+  auto addObject = [&]() -> LogicalResult {
     SmallString<128> object;
     int fd;
     if (std::error_code ec =
@@ -213,18 +210,26 @@ LogicalResult Compilation::emitExecutable(llvm::TargetMachine &machine,
     llvm::sys::Process::SafelyCloseFileDescriptor(fd);
     objectRemovers.emplace_back(object);
     objects.push_back(std::string(object));
-  }
+    return success();
+  };
+  for (unsigned i = 0; i < count; ++i)
+    if (failed(addObject()))
+      return failure();
   std::string message;
-  if (!emitObjectFilesInParallel(
-          llvmModule, options.cpu,
-          ArrayRef<std::string>(objects).take_front(count), message))
+  if (!emitObjectFilesInParallel(llvmModule, options.cpu, objects, message))
     return fail(message);
   if (sass) {
-    bool emitted = false;
-    if (failed(emitSass(machine, objects.back(), emitted)))
+    FailureOr<std::unique_ptr<llvm::MemoryBuffer>> cubin = finishSass();
+    if (failed(cubin))
       return failure();
-    if (!emitted)
-      objects.pop_back();
+    if (*cubin) {
+      llvm::LLVMContext llvmContext;
+      std::unique_ptr<llvm::Module> sassModule =
+          createSassModule(**cubin, sass->ptxHash(), llvmContext, machine);
+      if (failed(addObject()) ||
+          failed(emitObject(machine, *sassModule, objects.back())))
+        return failure();
+    }
   }
 
   // Link next to the output and rename, so that a failed link never leaves

@@ -18,9 +18,9 @@ struct NVPTXDeviceBuffersPass
 };
 /// Whether `copy` copies a temporary that nothing uses after it (nor
 /// through an alias) into an argument of `func` that nothing else uses: the
-/// temporary can be the argument (arguments never overlap, docs/abi.md). (The training step's metrics are built in a temporary, by
-/// bufferization of tensor.from_elements, and copied out: a kernel of its
-/// own on the GPU.)
+/// temporary can be the argument (arguments never overlap, docs/abi.md).
+/// (The training step's metrics are built in a temporary, by bufferization
+/// of tensor.from_elements, and copied out: a kernel of its own on the GPU.)
 bool copiesTemporaryToArgument(func::FuncOp func, memref::CopyOp copy) {
   auto alloc = copy.getSource().getDefiningOp<memref::AllocOp>();
   auto argument = dyn_cast<BlockArgument>(copy.getTarget());

@@ -41,21 +41,20 @@ SassAssembly::start(StringRef ptxas, StringRef ptx, StringRef arch) {
       return path.takeError();
     *file = *path;
   }
+  std::error_code ec;
   {
-    std::error_code ec;
     raw_fd_ostream os(assembly->ptxFile, ec);
-    if (ec)
-      return createStringError(ec, "cannot write " + assembly->ptxFile + ": " +
-                                       ec.message());
-    os << ptx;
-    os.close();
-    if (os.has_error()) {
+    if (!ec) {
+      os << ptx;
+      os.close();
+      // Taken, so that the stream's destructor does not abort on it.
       ec = os.error();
       os.clear_error();
-      return createStringError(ec, "cannot write " + assembly->ptxFile + ": " +
-                                       ec.message());
     }
   }
+  if (ec)
+    return createStringError(ec, "cannot write " + assembly->ptxFile + ": " +
+                                     ec.message());
   std::string archFlag = ("-arch=" + arch).str();
   SmallVector<StringRef> args = {ptxas,    archFlag, "-O3", assembly->ptxFile,
                                  "-o",     assembly->cubinFile};

@@ -5,8 +5,9 @@
 // Hessian-vector products and diagnostics). nnc assembles the PTX with the
 // toolkit's ptxas for --gpu-arch instead, while the host code is generated,
 // and links the machine code into the executable as the nnc_sass_* symbols
-// of runtime/include/nnrt/nnrt.h. ptxas also checks the PTX, so a kernel it
-// rejects stops the compile instead of the program.
+// of runtime/include/nnrt/nnrt.h. A ptxas that fails (a PTX it rejects, an
+// architecture its toolkit dropped) leaves PTX only, with a warning, or
+// stops the compile when --gpu-sass is given explicitly.
 //
 //===----------------------------------------------------------------------===//
 

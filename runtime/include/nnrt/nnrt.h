@@ -8,8 +8,9 @@
  *
  * Ownership: every pointer is owned by the runtime and only borrowed for the
  * duration of the call. The buffers of one call never overlap (compiled code
- * may write an output before it last reads another buffer). Thread safety: the entry points may use several
- * threads internally; the runtime calls them from one thread at a time.
+ * may write an output before it last reads another buffer). Thread safety:
+ * the entry points may use several threads internally; the runtime calls
+ * them from one thread at a time.
  *===----------------------------------------------------------------------===*/
 
 #ifndef NNRT_NNRT_H
