@@ -14,7 +14,7 @@ steps on an AVX-512 machine, while nnc, whose long sums are float64, stays
 within 1e-7 of it; `--reference float32` compares against it anyway.
 
 agreement.py --model NAME --nnc BINARY --workdir DIR [--steps 50]
-             [--reference float64|float32]
+             [--reference float64|float32] [--freeze A,B] [--seed N]
 """
 import argparse
 import gzip
@@ -48,6 +48,32 @@ class Cnn(nn.Module):
         x = nn.functional.max_pool2d(torch.relu(self.bn1(self.conv1(x))), 2)
         x = nn.functional.max_pool2d(torch.relu(self.bn2(self.conv2(x))), 2)
         return self.fc(x.flatten(1))
+
+
+def mlp(activation):
+    """784-256-256-10 with one activation, as examples/mlp*.mlir."""
+    return lambda: (nn.Sequential(nn.Linear(784, 256), activation(),
+                                  nn.Linear(256, 256), activation(),
+                                  nn.Linear(256, 10)), (784,))
+
+
+class ResidualMlp(nn.Module):
+    """examples/residual_mlp.mlir: 784->256, 8 blocks
+    h <- h + fc2(relu(fc1(relu(h)))), relu, 256->10."""
+
+    def __init__(self, blocks=8):
+        super().__init__()
+        self.fc_in = nn.Linear(784, 256)
+        self.blocks = nn.ModuleDict({
+            str(i): nn.ModuleDict({"fc1": nn.Linear(256, 256), "fc2": nn.Linear(256, 256)})
+            for i in range(1, blocks + 1)})
+        self.fc_out = nn.Linear(256, 10)
+
+    def forward(self, x):
+        h = self.fc_in(x)
+        for block in self.blocks.values():
+            h = h + block["fc2"](torch.relu(block["fc1"](torch.relu(h))))
+        return self.fc_out(torch.relu(h))
 
 
 def mlp_layernorm():
@@ -88,12 +114,18 @@ class CnnWeightNorm(nn.Module):
 RENAME = {
     "mlp_bn": {"0": "fc1", "1": "bn1", "3": "fc2", "4": "bn2", "6": "fc3"},
     "mlp_layernorm": {"0": "fc1", "1": "ln1", "3": "fc2", "4": "ln2", "6": "fc3"},
+    **{name: {"0": "fc1", "2": "fc2", "4": "fc3"} for name in
+       ("mlp", "mlp_tanh", "mlp_sigmoid", "mlp_leaky_relu", "mlp_elu")},
     "cnn": {},
+    "residual_mlp": {},
     "cnn_groupnorm": {},
     "cnn_weightnorm": {},
 }
 MODELS = {"mlp_bn": mlp_bn, "cnn": lambda: (Cnn(), (1, 28, 28)),
           "mlp_layernorm": mlp_layernorm,
+          "mlp": mlp(nn.ReLU), "mlp_tanh": mlp(nn.Tanh), "mlp_sigmoid": mlp(nn.Sigmoid),
+          "mlp_leaky_relu": mlp(lambda: nn.LeakyReLU(0.01)), "mlp_elu": mlp(nn.ELU),
+          "residual_mlp": lambda: (ResidualMlp(), (784,)),
           "cnn_groupnorm": lambda: (CnnGroupNorm(), (1, 28, 28)),
           "cnn_weightnorm": lambda: (CnnWeightNorm(), (1, 28, 28))}
 
@@ -149,13 +181,16 @@ def main():
     ap.add_argument("--early-steps", type=int, default=0,
                     help="also hold the first K steps to --early-tolerance")
     ap.add_argument("--early-tolerance", type=float, default=1e-5)
+    ap.add_argument("--freeze", default="",
+                    help="tensors (nnc names, A,B) that neither run trains")
+    ap.add_argument("--seed", type=int, default=0, help="PyTorch's seed for the initial weights")
     ap.add_argument("--reference", choices=["float64", "float32"], default="float64",
                     help="precision of the PyTorch run compared against")
     args = ap.parse_args()
     dtype = torch.float64 if args.reference == "float64" else torch.float32
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(0)
+    torch.manual_seed(args.seed)
     torch.set_num_threads(1)
     model, shape = MODELS[args.model]()
     state = {nnc_name(args.model, k): v for k, v in model.state_dict().items()
@@ -166,21 +201,26 @@ def main():
                     "--lr", str(args.lr), "--clip", str(args.clip),
                     "--init-from", str(work / "init.safetensors"),
                     "--save", str(work / "nnc.safetensors"),
-                    "--metrics", str(work / "metrics.jsonl"), "--log-every", "1"],
+                    "--metrics", str(work / "metrics.jsonl"), "--log-every", "1"]
+                   + (["--freeze", args.freeze] if args.freeze else []),
                    check=True, stdout=subprocess.DEVNULL)
     nnc_losses = [json.loads(l)["loss"] for l in
                   (work / "metrics.jsonl").read_text().splitlines()
                   if '"loss"' in l and '"step"' in l and "train_loss" not in l]
 
     model = model.to(dtype)
-    opt = torch.optim.SGD(model.parameters(), lr=args.lr)
+    frozen = set(filter(None, args.freeze.split(",")))
+    for key, param in model.named_parameters():
+        param.requires_grad_(nnc_name(args.model, key) not in frozen)
+    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     model.train()
     torch_losses = []
     for x, y in batches(args.steps, 128, shape):
         opt.zero_grad()
         loss = nn.functional.cross_entropy(model(x.to(dtype)), y)
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
+        torch.nn.utils.clip_grad_norm_(
+            [p for p in model.parameters() if p.requires_grad], args.clip)
         opt.step()
         torch_losses.append(loss.item())
 
