@@ -192,30 +192,45 @@ static SmallVector<std::string> cudaToolkitRoots(StringRef cudaPath) {
     roots.push_back(
         llvm::sys::path::parent_path(llvm::sys::path::parent_path(*ptxas))
             .str());
-  // Where NVIDIA's installers put the toolkit (clang looks there too).
+  // Where NVIDIA's installers put the toolkit, and Debian's
+  // nvidia-cuda-toolkit its toolkit layout (clang looks in both).
   roots.push_back("/usr/local/cuda");
+  roots.push_back("/usr/lib/cuda");
   return roots;
 }
 
-/// The first of the toolkits' `relativePath` that exists; empty if none.
+static const StringRef kLibdevice[] = {"nvvm", "libdevice", "libdevice.10.bc"};
+static const StringRef kPtxas[] = {"bin", "ptxas"};
+
+static std::string join(StringRef root, ArrayRef<StringRef> relativePath) {
+  SmallString<256> path(root);
+  for (StringRef part : relativePath)
+    llvm::sys::path::append(path, part);
+  return std::string(path);
+}
+
+/// `relativePath` in the first toolkit that has both libdevice and ptxas,
+/// so that the two come from one toolkit (a ptxas older than the libdevice
+/// may reject its PTX); else in the first that has it; empty if none.
 static std::string findInToolkit(StringRef cudaPath,
                                  ArrayRef<StringRef> relativePath) {
-  for (const std::string &root : cudaToolkitRoots(cudaPath)) {
-    SmallString<256> path(root);
-    for (StringRef part : relativePath)
-      llvm::sys::path::append(path, part);
-    if (llvm::sys::fs::exists(path))
-      return std::string(path);
-  }
+  SmallVector<std::string> roots = cudaToolkitRoots(cudaPath);
+  for (const std::string &root : roots)
+    if (llvm::sys::fs::exists(join(root, kLibdevice)) &&
+        llvm::sys::fs::exists(join(root, kPtxas)))
+      return join(root, relativePath);
+  for (const std::string &root : roots)
+    if (llvm::sys::fs::exists(join(root, relativePath)))
+      return join(root, relativePath);
   return "";
 }
 
 std::string nnc::findLibdevice(StringRef cudaPath) {
-  return findInToolkit(cudaPath, {"nvvm", "libdevice", "libdevice.10.bc"});
+  return findInToolkit(cudaPath, kLibdevice);
 }
 
 std::string nnc::findPtxas(StringRef cudaPath) {
-  return findInToolkit(cudaPath, {"bin", "ptxas"});
+  return findInToolkit(cudaPath, kPtxas);
 }
 
 namespace {
