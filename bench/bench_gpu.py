@@ -13,6 +13,9 @@ Usage: bench/bench_gpu.py [--models mlp] [--steps 1000] [--repeats 3]
                           [--python PY]   (an interpreter with CUDA PyTorch;
                                            default: the one running this)
                           [--data DIR]    (Fashion-MNIST's .gz IDX files)
+                          [--binaries KIT] (the GPU builds of tools/gpu-kit.sh,
+                                           for a machine without nnc; data
+                                           from KIT/data unless --data)
 """
 import argparse
 import shutil
@@ -60,15 +63,21 @@ def main():
                     help="matmul precision of nnc (--gpu-matmul) and PyTorch")
     ap.add_argument("--python", default=sys.executable,
                     help="interpreter whose PyTorch has CUDA")
-    ap.add_argument("--data", default=str(DATA),
-                    help="directory of Fashion-MNIST's .gz IDX files")
+    ap.add_argument("--data", help="directory of Fashion-MNIST's .gz IDX files "
+                    f"(default: {DATA}, or KIT/data with --binaries)")
+    ap.add_argument("--binaries", type=Path,
+                    help="a kit of tools/gpu-kit.sh: <model>-gpu-<matmul> compiled "
+                    "elsewhere, instead of compiling with build/bin/nnc")
     args = ap.parse_args()
+    if args.data is None:
+        args.data = str(args.binaries / "data" if args.binaries else DATA)
     if not have_gpu():
         print("bench_gpu: no NVIDIA GPU (nvidia-smi -L failed): skipped")
         return 0
     nnc = ROOT / "build/bin/nnc"
-    if not nnc.exists():
-        sys.exit("bench_gpu: build nnc first (tools/setup.sh)")
+    if not args.binaries and not nnc.exists():
+        sys.exit("bench_gpu: build nnc first (tools/setup.sh), or give "
+                 "--binaries KIT (tools/gpu-kit.sh)")
     peer = have_cuda_torch(args.python)
     if not peer:
         print(f"bench_gpu: {args.python} has no CUDA PyTorch (--python PY): "
@@ -80,9 +89,12 @@ def main():
         data = training_data(tmp, args.data)
         for model in args.models.split(","):
             binary = tmp / model
-            subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"),
-                            "--target=nvptx", f"--gpu-matmul={args.matmul}",
-                            "-o", str(binary)], check=True)
+            if args.binaries:
+                binary = args.binaries / f"{model}-gpu-{args.matmul}"
+            else:
+                subprocess.run([str(nnc), str(ROOT / f"examples/{model}.mlir"),
+                                "--target=nvptx", f"--gpu-matmul={args.matmul}",
+                                "-o", str(binary)], check=True)
             ours, eager, compiled = [], [], []
             for _ in range(args.repeats):
                 ours.append(nnc_run(binary, args.steps, tmp, data)[0])
