@@ -17,6 +17,7 @@
 #include "mlir/Support/Timing.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
@@ -254,16 +255,24 @@ LogicalResult Compilation::runCodegen() {
   if (options.target == TargetKind::CPU)
     return runPipeline(buildCPUCodegenPipeline);
   NVPTXOptions nvptx;
-  if (!StringRef(options.gpuArch).starts_with("sm_"))
-    return fail("--gpu-arch=" + options.gpuArch +
+  StringRef arch = options.gpuArch;
+  if (!arch.starts_with("sm_"))
+    return fail("--gpu-arch=" + arch +
                 ": expected an NVIDIA architecture such as sm_90");
+  // An architecture that LLVM's NVPTX backend does not know would abort
+  // its instruction selection.
+  if (!isNVPTXArchitecture(arch))
+    return fail("--gpu-arch=" + arch +
+                ": not an architecture that LLVM's NVPTX backend knows "
+                "(such as sm_80, sm_90, sm_100, sm_120)");
   nvptx.chip = options.gpuArch;
+  nvptx.features = ptxFeatureFor(arch);
   nvptx.emulate = options.gpuEmulate;
   nvptx.raceCheck = options.gpuRaceCheck;
   // TF32 tensor cores (mma.sync ... .tf32) start with sm_80; earlier GPUs
-  // get the f32 kernels.
+  // get the f32 kernels. The number ends where a suffix (sm_90a) starts.
   unsigned smVersion = 0;
-  StringRef(options.gpuArch).drop_front(3).getAsInteger(10, smVersion);
+  arch.drop_front(3).take_while(llvm::isDigit).getAsInteger(10, smVersion);
   nvptx.tf32 = options.gpuTF32 && smVersion >= 80;
   nvptx.libdevice = findLibdevice(options.cudaPath);
   if (nvptx.libdevice.empty())
@@ -283,13 +292,24 @@ LogicalResult Compilation::run() {
     return fail("--gpu-emulate needs --target=nvptx");
   if (options.gpuRaceCheck && !options.gpuEmulate)
     return fail("--gpu-race-check needs --gpu-emulate");
+  std::string output = getOutputFile();
+  StringRef outputDir = llvm::sys::path::parent_path(output);
+  if (output != "-" && !outputDir.empty() &&
+      !llvm::sys::fs::is_directory(outputDir))
+    return fail("cannot write '" + output + "': no directory '" + outputDir +
+                "'");
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
   if (failed(parse()))
     return failure();
 
   // Input that is already at the linalg level (no nn.model) skips the nn
-  // stages.
+  // stages; an executable needs the manifest that they write.
   bool hasModel = !module->getOps<nn::ModelOp>().empty();
+  if (!hasModel && options.emit == EmitKind::Exe &&
+      !module->lookupSymbol("nnc_manifest"))
+    return fail((options.inputFile == "-" ? Twine("<stdin>")
+                                          : Twine(options.inputFile)) +
+                ": no nn.model in the input");
   NNTrainingOptions training{options.fuseBatchNorm, options.foldBatchNorm};
   if (hasModel && failed(runPipeline([&](OpPassManager &pm) {
         buildNNTrainingPipeline(pm, training);

@@ -8,6 +8,7 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/WithColor.h"
 
 using namespace llvm;
 
@@ -131,6 +132,19 @@ int nnc::nncMain(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "nnc: compiles an nn model into an executable "
                               "that trains it\n");
+
+  // Checked here, where "given empty" differs from "not given".
+  if (output.getNumOccurrences() && output.empty()) {
+    llvm::WithColor::error(llvm::errs(), "nnc") << "-o: empty output path\n";
+    return 1;
+  }
+  constexpr unsigned kMaxCodegenThreads = 256;
+  if (codegenThreads > kMaxCodegenThreads) {
+    llvm::WithColor::error(llvm::errs(), "nnc")
+        << "--codegen-threads=" << codegenThreads << ": at most "
+        << kMaxCodegenThreads << "\n";
+    return 1;
+  }
 
   DriverOptions options;
   options.inputFile = input;

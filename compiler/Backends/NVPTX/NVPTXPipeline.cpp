@@ -30,6 +30,9 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
@@ -233,13 +236,52 @@ std::string nnc::findPtxas(StringRef cudaPath) {
   return findInToolkit(cudaPath, kPtxas);
 }
 
+// The NVPTX target of LLVM (libLLVM), initialized only to look up chips.
+extern "C" void LLVMInitializeNVPTXTargetInfo();
+extern "C" void LLVMInitializeNVPTXTargetMC();
+
+bool nnc::isNVPTXArchitecture(StringRef chip) {
+  static const bool initialized = [] {
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTargetMC();
+    return true;
+  }();
+  (void)initialized;
+  llvm::Triple triple("nvptx64-nvidia-cuda");
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return false;
+  // The default chip: creating the subtarget of an unknown one warns.
+  std::unique_ptr<llvm::MCSubtargetInfo> info(
+      target->createMCSubtargetInfo(triple, "", ""));
+  return info && info->isCPUStringValid(chip);
+}
+
+std::string nnc::ptxFeatureFor(StringRef chip) {
+  // The PTX ISA version that LLVM's NVPTX backend requires for the chips
+  // that need more than 8.0 (llc -mcpu=<chip> -mattr=+ptxNN), else 8.0:
+  // sm_90's, which the kernels are written for.
+  StringRef family = chip.drop_back(chip.ends_with("a") || chip.ends_with("f"));
+  bool familySpecific = chip.ends_with("f");
+  unsigned version = llvm::StringSwitch<unsigned>(family)
+                         .Cases({"sm_100", "sm_101"}, familySpecific ? 88 : 86)
+                         .Case("sm_103", 88)
+                         .Cases({"sm_88", "sm_110"}, 90)
+                         .Case("sm_120", familySpecific ? 88 : 87)
+                         .Case("sm_121", 88)
+                         .Default(80);
+  return "+ptx" + std::to_string(version);
+}
+
 namespace {
 struct NVPTXPipelineOptions : PassPipelineOptions<NVPTXPipelineOptions> {
   Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture"),
                            llvm::cl::init("sm_90")};
-  Option<std::string> features{*this, "features",
-                               llvm::cl::desc("PTX ISA version feature"),
-                               llvm::cl::init("+ptx80")};
+  Option<std::string> features{
+      *this, "features",
+      llvm::cl::desc("PTX ISA version feature (default: what the chip needs, "
+                     "at least +ptx80)")};
   Option<bool> emulate{*this, "emulate",
                        llvm::cl::desc("Also compile the kernels for the host "
                                       "(tools/cuda-emulator)"),
@@ -273,7 +315,10 @@ void nnc::registerNVPTXPipelines(DialectRegistry &registry) {
       "linalg on tensors -> host LLVM dialect launching PTX kernels",
       [](OpPassManager &pm, const NVPTXPipelineOptions &opts) {
         buildNVPTXCodegenPipeline(
-            pm, {opts.chip, opts.features, findLibdevice(opts.cudaPath),
+            pm, {opts.chip,
+                 opts.features.empty() ? ptxFeatureFor(opts.chip)
+                                       : std::string(opts.features),
+                 findLibdevice(opts.cudaPath),
                  opts.emulate, opts.raceCheck, opts.tf32});
       });
 }

@@ -12,7 +12,7 @@ namespace nnc {
 struct NVPTXOptions {
   /// GPU architecture (`sm_90`); the PTX runs there and on later ones.
   std::string chip = "sm_90";
-  /// PTX ISA version; sm_90 needs 8.0.
+  /// PTX ISA version: ptxFeatureFor(chip).
   std::string features = "+ptx80";
   /// libdevice bitcode to link (exp, log, tanh, ...); empty: none, and
   /// kernels using such functions keep unresolved `__nv_*` calls.
@@ -42,9 +42,17 @@ mlir::LogicalResult printPTX(mlir::ModuleOp module, llvm::raw_ostream &os);
 /// there is no such binary or several.
 mlir::FailureOr<llvm::StringRef> getKernelPTX(mlir::ModuleOp module);
 
+/// Whether LLVM's NVPTX backend knows the GPU architecture `chip` (sm_90).
+bool isNVPTXArchitecture(llvm::StringRef chip);
+
+/// NVPTXOptions::features for `chip`: the PTX ISA version it needs, at least
+/// 8.0.
+std::string ptxFeatureFor(llvm::StringRef chip);
+
 /// The libdevice bitcode of the CUDA toolkit at `cudaPath`; empty `cudaPath`
 /// means $CUDA_HOME, $CUDA_PATH, the toolkit of `ptxas` on PATH, then
-/// /usr/local/cuda. Returns an empty string when none exists.
+/// /usr/local/cuda and /usr/lib/cuda, the first that has both libdevice and
+/// ptxas first. Returns an empty string when none exists.
 std::string findLibdevice(llvm::StringRef cudaPath);
 
 /// ptxas of the CUDA toolkit at `cudaPath`, searched as findLibdevice

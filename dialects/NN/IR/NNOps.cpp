@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
 
@@ -39,6 +40,27 @@ ForwardOp ModelOp::getForward() {
   return range.empty() ? ForwardOp() : *range.begin();
 }
 
+/// Tensors are at most 2 GiB and have no empty dimension: the CPU code
+/// addresses parameters with 32-bit offsets, and an empty batch or feature
+/// has nothing to train.
+static LogicalResult verifyTensorSize(Operation *op, StringRef role,
+                                      RankedTensorType type) {
+  constexpr int64_t kMaxBytes = int64_t(1) << 31;
+  int64_t elements = 1;
+  for (auto [i, size] : llvm::enumerate(type.getShape())) {
+    if (ShapedType::isDynamic(size))
+      continue;
+    if (size < 1)
+      return op->emitOpError() << role << " dimension " << i << " is " << size
+                               << ": every dimension must be >= 1";
+    if (elements > kMaxBytes / 4 / size)
+      return op->emitOpError() << role << " " << type
+                               << " is larger than 2 GiB";
+    elements *= size;
+  }
+  return success();
+}
+
 SmallVector<ParamOp, 8> ModelOp::getParams() {
   return llvm::to_vector<8>(getBody().getOps<ParamOp>());
 }
@@ -65,15 +87,32 @@ LogicalResult ModelOp::verify() {
                         ">= 0")) ||
       failed(checkFloat("noise", [](double v) { return v >= 0; }, ">= 0")))
     return failure();
+  // Integers that the executable's manifest carries exactly (2^53: it
+  // reads hyperparameters as doubles).
+  constexpr int64_t kMaxInteger = int64_t(1) << 53;
   for (StringRef name : {"epochs", "seed"}) {
     Attribute attr = (*this)->getAttr(name);
     if (!attr)
       continue;
     auto i = dyn_cast<IntegerAttr>(attr);
-    if (!i || i.getInt() < (name == "epochs" ? 1 : 0))
+    int64_t min = name == "epochs" ? 1 : 0;
+    if (!i || i.getValue().getSignificantBits() > 64 || i.getInt() < min ||
+        i.getInt() > kMaxInteger)
       return emitOpError("hyperparameter '")
-             << name << "' must be an integer " << (name == "epochs" ? ">= 1" : ">= 0");
+             << name << "' must be an integer >= " << min << " and <= 2^53";
   }
+  for (NamedAttribute attr : (*this)->getAttrs()) {
+    StringRef name = attr.getName().strref();
+    // Dialect attributes ("dialect.name") belong to their dialects.
+    if (name == getSymNameAttrName() || name.contains('.') ||
+        llvm::is_contained({"lr", "clip_norm", "noise", "epochs", "seed"},
+                           name))
+      continue;
+    return emitOpError("unknown hyperparameter '")
+           << name << "' (known: lr, clip_norm, noise, epochs, seed)";
+  }
+  if ((*this)->getParentOfType<ModelOp>())
+    return emitOpError("must not be nested in another nn.model");
   return success();
 }
 
@@ -81,15 +120,45 @@ LogicalResult ModelOp::verify() {
 // ParamOp
 //===----------------------------------------------------------------------===//
 
+/// A parameter's name is a checkpoint's tensor name, a field of the
+/// executable's manifest and an item of `--freeze a,b`: no separators, and
+/// not safetensors' reserved `__metadata__`.
+static LogicalResult verifyParamName(ParamOp op) {
+  StringRef name = op.getSymName();
+  if (name.empty())
+    return op.emitOpError("parameter name must not be empty");
+  if (name == "__metadata__")
+    return op.emitOpError("parameter name '__metadata__' is reserved by "
+                          "safetensors checkpoints");
+  for (char c : name)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.' && c != '-')
+      return op.emitOpError("parameter name '")
+             << name << "' may hold only letters, digits, '_', '.' and '-'";
+  return success();
+}
+
 LogicalResult ParamOp::verify() {
+  if (failed(verifyParamName(*this)))
+    return failure();
   if (getFrozen() && getBuffer())
     return emitOpError("a buffer is never trained: `frozen` is redundant");
+  if (failed(verifyTensorSize(*this, "parameter", getTensorType())))
+    return failure();
   std::string error;
   auto init = cast<InitializerAttr>(getInit());
-  if (failed(init.getDistribution(getTensorType().getShape(), error)))
+  FailureOr<Distribution> distribution =
+      init.getDistribution(getTensorType().getShape(), error);
+  if (failed(distribution))
     return emitOpError("initializer ") << getInit() << ": " << error;
-  if (getTensorType().getNumElements() == 0)
-    return emitOpError("parameter must have at least one element");
+  if (!std::isfinite(distribution->a) || !std::isfinite(distribution->b) ||
+      (distribution->kind != Distribution::Kind::Constant &&
+       distribution->kind != Distribution::Kind::Pretrained &&
+       distribution->b < (distribution->kind == Distribution::Kind::Normal
+                              ? 0.0
+                              : distribution->a)))
+    return emitOpError("initializer ")
+           << getInit() << " gives no finite distribution (its gain must be "
+           << "finite and >= 0, its value finite)";
   return success();
 }
 
@@ -134,6 +203,9 @@ LogicalResult ForwardOp::verify() {
     return emitOpError("targets must be a static i32 or f32 tensor "
                        "[batch, ...], got ")
            << block.getArgument(1).getType();
+  if (failed(verifyTensorSize(*this, "input", input)) ||
+      failed(verifyTensorSize(*this, "targets", target)))
+    return failure();
   if (target.getDimSize(0) != input.getDimSize(0))
     return emitOpError("input and targets disagree on the batch size: ")
            << input.getDimSize(0) << " vs " << target.getDimSize(0);
@@ -213,13 +285,19 @@ int64_t mlir::nn::windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
   return span < 0 ? 0 : span / stride + 1;
 }
 
-/// Checks that every element of `values` is at least `min`.
+/// Checks that every element of `values` is at least `min` and at most
+/// 2^24, so that window arithmetic on int64 cannot overflow.
 static LogicalResult checkAtLeast(Operation *op, StringRef name,
                                   ArrayRef<int64_t> values, int64_t min) {
-  for (int64_t v : values)
+  constexpr int64_t kMax = int64_t(1) << 24;
+  for (int64_t v : values) {
     if (v < min)
       return op->emitOpError() << name << " must be >= " << min << ", got "
                                << v;
+    if (v > kMax)
+      return op->emitOpError() << name << " must be <= " << kMax << ", got "
+                               << v;
+  }
   return success();
 }
 
@@ -430,9 +508,18 @@ static LogicalResult verifyBatchNormParams(Operation *op, int64_t channels,
                                            SymbolTableCollection &symbols) {
   if (failed(verifyChannelParam(op, "weight", weight, channels, false, symbols)) ||
       failed(verifyChannelParam(op, "bias", bias, channels, false, symbols)) ||
-      failed(verifyChannelParam(op, "running_mean", mean, channels, true, symbols)))
+      failed(verifyChannelParam(op, "running_mean", mean, channels, true, symbols)) ||
+      failed(verifyChannelParam(op, "running_var", var, channels, true, symbols)))
     return failure();
-  return verifyChannelParam(op, "running_var", var, channels, true, symbols);
+  // One tensor in two roles would take both roles' updates.
+  if (weight == bias)
+    return op->emitOpError("weight and bias must be different parameters, got ")
+           << weight << " for both";
+  if (mean == var)
+    return op->emitOpError("running_mean and running_var must be different "
+                           "buffers, got ")
+           << mean << " for both";
+  return success();
 }
 
 LogicalResult BatchNormOp::verifySymbolUses(SymbolTableCollection &symbols) {

@@ -547,3 +547,62 @@ nn.model @m {
     return %w : tensor<4xf32>
   }
 }
+
+// -----
+
+// Window attributes are bounded, so that their int64 arithmetic cannot
+// overflow (a dilation of 2^62 wrapped around before).
+nn.model @m {
+  nn.param @w : tensor<4x1x5x5xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op dilation must be <= 16777216, got 4611686018427387904}}
+    %c = nn.conv2d %x, @w {dilation = array<i64: 4611686018427387904, 1>} : tensor<2x1x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<4x1x3x3xf32> init = #nn.kaiming_normal
+  func.func @f(%x: tensor<2x1x8x8xf32>) -> tensor<2x4x8x8xf32> {
+    // expected-error @+1 {{'nn.conv2d' op padding must be <= 16777216, got 9223372036854775807}}
+    %c = nn.conv2d %x, @w {padding = array<i64: 9223372036854775807, 1>} : tensor<2x1x8x8xf32> -> tensor<2x4x8x8xf32>
+    return %c : tensor<2x4x8x8xf32>
+  }
+}
+
+// -----
+
+func.func @f(%x: tensor<2x3x8x8xf32>) -> tensor<2x3x4x4xf32> {
+  // expected-error @+1 {{'nn.max_pool2d' op kernel must be <= 16777216, got 16777217}}
+  %p = nn.max_pool2d %x {kernel = array<i64: 16777217, 2>} : tensor<2x3x8x8xf32> -> tensor<2x3x4x4xf32>
+  return %p : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// One buffer in two roles would take both roles' updates.
+nn.model @m {
+  nn.param @bn.weight : tensor<3xf32> init = #nn.ones
+  nn.param @bn.bias : tensor<3xf32> init = #nn.zeros
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  func.func @f(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op running_mean and running_var must be different buffers, got @bn.running_mean for both}}
+    %n = nn.batch_norm %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_mean : tensor<2x3x4x4xf32>
+    return %n : tensor<2x3x4x4xf32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @bn.affine : tensor<3xf32> init = #nn.ones
+  nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
+  nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
+  func.func @f(%x: tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32> {
+    // expected-error @+1 {{'nn.batch_norm' op weight and bias must be different parameters, got @bn.affine for both}}
+    %n = nn.batch_norm %x, @bn.affine, @bn.affine, @bn.running_mean, @bn.running_var : tensor<2x3x4x4xf32>
+    return %n : tensor<2x3x4x4xf32>
+  }
+}

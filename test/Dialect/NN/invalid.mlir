@@ -53,7 +53,7 @@ nn.model @m {
 // -----
 
 nn.model @m {
-  // expected-error @+1 {{parameter must have at least one element}}
+  // expected-error @+1 {{parameter dimension 0 is 0: every dimension must be >= 1}}
   nn.param @fc.bias : tensor<0xf32> init = #nn.zeros
 }
 
@@ -325,5 +325,110 @@ nn.model @m {
     // expected-error @+1 {{'nn.sgd_update' op parameter @fc.weight does not name an nn.param}}
     nn.sgd_update @fc.weight, %g, %s, %s, %s, %seed, %seed {stream = 0 : i64} : tensor<4x3xf32>
     return
+  }
+}
+
+// -----
+
+// The manifest carries integers up to 2^53 exactly.
+// expected-error @+1 {{hyperparameter 'seed' must be an integer >= 0 and <= 2^53}}
+nn.model @m attributes {seed = 9007199254740993} {
+}
+
+// -----
+
+// expected-error @+1 {{hyperparameter 'seed' must be an integer >= 0 and <= 2^53}}
+nn.model @m attributes {seed = 18446744073709551617 : i128} {
+}
+
+// -----
+
+// expected-error @+1 {{unknown hyperparameter 'momentum' (known: lr, clip_norm, noise, epochs, seed)}}
+nn.model @m attributes {lr = 0.1, momentum = 0.9} {
+}
+
+// -----
+
+nn.model @outer {
+  // expected-error @+1 {{'nn.model' op must not be nested in another nn.model}}
+  nn.model @inner {
+  }
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{parameter name '__metadata__' is reserved by safetensors checkpoints}}
+  nn.param @__metadata__ : tensor<10xf32> init = #nn.zeros
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{parameter name 'fc bias' may hold only letters, digits, '_', '.' and '-'}}
+  nn.param @"fc bias" : tensor<10xf32> init = #nn.zeros
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{parameter name 'a,b' may hold only letters, digits, '_', '.' and '-'}}
+  nn.param @"a,b" : tensor<10xf32> init = #nn.zeros
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{parameter name must not be empty}}
+  nn.param @"" : tensor<10xf32> init = #nn.zeros
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{initializer #nn.kaiming_normal<gain = -1.000000e+00> gives no finite distribution}}
+  nn.param @w : tensor<10x784xf32> init = #nn.kaiming_normal<gain = -1.0>
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{gives no finite distribution (its gain must be finite and >= 0, its value finite)}}
+  nn.param @w : tensor<10x784xf32> init = #nn.xavier_uniform<gain = 1.0e400>
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{parameter 'tensor<10x4000000000xf32>' is larger than 2 GiB}}
+  nn.param @w : tensor<10x4000000000xf32> init = #nn.zeros
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{parameter dimension 1 is 0: every dimension must be >= 1}}
+  nn.param @w : tensor<10x0xf32> init = #nn.zeros
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<10x784xf32> init = #nn.zeros
+  // expected-error @+1 {{'nn.forward' op input dimension 0 is 0: every dimension must be >= 1}}
+  nn.forward(%x: tensor<0x784xf32>, %y: tensor<0xi32>) {
+    %l = arith.constant dense<0.0> : tensor<f32>
+    nn.return %x, %l : tensor<0x784xf32>, tensor<f32>
+  }
+}
+
+// -----
+
+nn.model @m {
+  nn.param @w : tensor<10x784xf32> init = #nn.zeros
+  // expected-error @+1 {{'nn.forward' op input dimension 2 is 0: every dimension must be >= 1}}
+  nn.forward(%x: tensor<4x1x0x28xf32>, %y: tensor<4xi32>) {
+    %l = arith.constant dense<0.0> : tensor<f32>
+    nn.return %x, %l : tensor<4x1x0x28xf32>, tensor<f32>
   }
 }
