@@ -45,3 +45,16 @@ nn.model @m {
     nn.return %h, %l : tensor<2x4xf32>, tensor<f32>
   }
 }
+
+// -----
+
+// eval and predict score the returned output: it must be what the loss saw.
+nn.model @m {
+  nn.param @fc.weight : tensor<4x4xf32> init = #nn.kaiming_normal
+  nn.forward(%x: tensor<2x4xf32>, %y: tensor<2x4xf32>) {
+    %h = nn.dense %x, @fc.weight : tensor<2x4xf32> -> tensor<2x4xf32>
+    %l = nn.mse %h, %y : tensor<2x4xf32> -> tensor<f32>
+    // expected-error @+1 {{output must be the loss's input (the logits or predictions that eval and predict score)}}
+    nn.return %x, %l : tensor<2x4xf32>, tensor<f32>
+  }
+}

@@ -29,6 +29,10 @@ LogicalResult verifyModel(ModelOp model) {
   if (!isa_and_nonnull<SoftmaxCrossEntropyOp, MseOp>(lossOp))
     return ret.emitOpError("loss must be computed by nn.softmax_cross_entropy "
                            "or nn.mse");
+  // What eval and predict score is what the loss scores.
+  if (ret.getOutput() != lossOp->getOperand(0))
+    return ret.emitOpError("output must be the loss's input (the logits or "
+                           "predictions that eval and predict score)");
   return success();
 }
 
