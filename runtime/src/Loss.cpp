@@ -36,7 +36,8 @@ void scoreBatch(const Manifest &m, const float *output, const void *y,
       double sum = 0;
       for (int64_t c = 0; c < width; ++c)
         sum += std::exp(double(row[c]) - row[best]);
-      score.lossSum += row[best] + std::log(sum) - row[label];
+      // The margin first: huge logits would swallow log(sum).
+      score.lossSum += (double(row[best]) - row[label]) + std::log(sum);
       score.correct += best == label;
     } else {
       const float *target = static_cast<const float *>(y) + r * width;

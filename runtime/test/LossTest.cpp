@@ -30,6 +30,16 @@ TEST(LossTest, SoftmaxCrossEntropyAndAccuracy) {
   EXPECT_EQ(countCorrect(m, output, labels, 2), 1);
 }
 
+TEST(LossTest, HugeEqualLogitsKeepLogOfClassCount) {
+  Manifest m = parseManifest(test::kSmallManifest); // 3 classes.
+  // max + log(sum) in one sum would round log 3 away at 1e32.
+  float output[] = {1e32f, 1e32f, 1e32f};
+  int32_t labels[] = {2};
+  Score score;
+  scoreBatch(m, output, labels, 1, score);
+  EXPECT_NEAR(score.loss(), std::log(3.0), 1e-12);
+}
+
 TEST(LossTest, MeanSquaredError) {
   Manifest m = parseManifest("nnc 1\nmodel r\ninput 2,1\ntarget f32 2,2\n"
                              "output 2,2\nloss mse\nstate_size 0\n");

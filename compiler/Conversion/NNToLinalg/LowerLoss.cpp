@@ -66,7 +66,8 @@ struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
     Value z = op.getLogits();
     auto type = op.getLogits().getType();
     auto [max, sum] = softmaxStatistics(rewriter, loc, z);
-    // loss[n] = log s[n] + m[n] − z[n, y[n]]
+    // loss[n] = log s[n] + (m[n] − z[n, y[n]]): the difference first, as
+    // PyTorch's log-softmax does, or huge logits would swallow log s[n].
     auto rowType = RankedTensorType::get({type.getDimSize(0)},
                                          type.getElementType());
     Value perSample = nnc::buildElementwise(
@@ -75,9 +76,9 @@ struct LowerSoftmaxCrossEntropy : OpRewritePattern<SoftmaxCrossEntropyOp> {
           Value n = linalg::IndexOp::create(b, loc, 0);
           Value picked = tensor::ExtractOp::create(
               b, loc, z, ValueRange{n, labelIndex(b, loc, args[2])});
-          Value lse = arith::AddFOp::create(
-              b, loc, math::LogOp::create(b, loc, args[1]), args[0]);
-          return arith::SubFOp::create(b, loc, lse, picked);
+          Value margin = arith::SubFOp::create(b, loc, args[0], picked);
+          return arith::AddFOp::create(
+              b, loc, math::LogOp::create(b, loc, args[1]), margin);
         });
     Value total = nnc::buildTotalSum(rewriter, loc, perSample);
     rewriter.replaceOp(op, meanOf(rewriter, loc, total, type.getDimSize(0)));
