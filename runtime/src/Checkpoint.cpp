@@ -4,6 +4,8 @@
 
 #include "runtime/src/Error.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -50,6 +52,14 @@ void loadTensors(const SafetensorsFile &file, const Manifest &m, float *state,
                                  " in the file, the model expects " +
                                  formatShape(t.shape));
     std::memcpy(state + t.offset, file.data(entry), entry.end - entry.begin);
+    // Caught here, a NaN is named by its file; later it is only a NaN loss.
+    const float *begin = state + t.offset, *end = begin + t.numel();
+    const float *bad = std::find_if_not(
+        begin, end, [](float value) { return std::isfinite(value); });
+    if (bad != end)
+      throw Error(file.path, "tensor " + t.name + ": element " +
+                                 formatIndex(t.shape, bad - begin) + " is " +
+                                 formatFloat(*bad) + ", not a finite number");
   }
   std::vector<std::string> unknown;
   for (const auto &[name, entry] : file.tensors)

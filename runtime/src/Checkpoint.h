@@ -31,7 +31,8 @@ using TensorFilter = std::function<bool(const std::string &name)>;
 /// selected by `skip` must be in the file, as F32 of the manifest's shape;
 /// a tensor of the file that is neither in the manifest nor selected by
 /// `skip` is an error too, except PyTorch's BatchNorm counters
-/// (*.num_batches_tracked), which nnc does not keep. A model name that
+/// (*.num_batches_tracked), which nnc does not keep. A NaN or infinity in
+/// a loaded tensor is an error naming the element. A model name that
 /// differs from the manifest's is only a warning: tensor names decide.
 void loadTensors(const SafetensorsFile &file, const Manifest &manifest,
                  float *state, const TensorFilter &skip);

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 
 namespace nnrt {
@@ -56,6 +57,43 @@ NpyArray readArray(const std::string &path) {
   return isNpy(path) ? readNpy(path) : fromIdx(readIdx(path));
 }
 
+/// The file names of a split (IDX without ".gz").
+struct SplitNames {
+  std::string images, labels, npyX, npyY;
+};
+
+SplitNames splitNames(Split split) {
+  if (split == Split::Train)
+    return {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "train-x.npy",
+            "train-y.npy"};
+  return {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "test-x.npy",
+          "test-y.npy"};
+}
+
+/// The first of `names` that exists in `dir`, else "".
+std::string firstExisting(const std::string &dir,
+                          const std::vector<std::string> &names) {
+  for (const std::string &name : names)
+    if (fileExists(dir + "/" + name))
+      return name;
+  return "";
+}
+
+/// A NaN or infinity among the samples would surface only as a NaN loss
+/// many steps later: name the file and the sample now.
+void checkFinite(const std::vector<float> &values, int64_t sampleSize,
+                 const std::string &source) {
+  auto bad = std::find_if_not(values.begin(), values.end(),
+                              [](float value) { return std::isfinite(value); });
+  if (bad == values.end())
+    return;
+  int64_t index = bad - values.begin();
+  throw Error(source, "sample " + std::to_string(index / sampleSize) +
+                          " is not finite: its value " +
+                          std::to_string(index % sampleSize) + " is " +
+                          formatFloat(*bad));
+}
+
 } // namespace
 
 Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
@@ -66,15 +104,17 @@ Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
                     std::to_string(sampleSize) + " values, the model's input " +
                     formatShape(m.input) + " needs " +
                     std::to_string(m.inputSampleSize()) + " per sample");
-  if (array.type == NpyType::U8)
+  if (array.type == NpyType::U8) {
     bytes = std::move(array.data);
-  else if (array.type == NpyType::F32)
+  } else if (array.type == NpyType::F32) {
     floats.assign(reinterpret_cast<const float *>(array.data.data()),
                   reinterpret_cast<const float *>(array.data.data()) +
                       array.count());
-  else
+    checkFinite(floats, sampleSize, source);
+  } else {
     throw Error(source, std::string("inputs must be uint8 or float32, not ") +
                             npyTypeName(array.type));
+  }
 }
 
 void Inputs::fill(const int64_t *indices, int64_t n, int64_t rows,
@@ -153,6 +193,7 @@ Targets::Targets(const NpyArray &array, const std::string &source,
   if (fileSampleSize == sampleSize) {
     for (int64_t i = 0; i < numSamples * sampleSize; ++i)
       values[i] = static_cast<float>(array.at(i));
+    checkFinite(values, sampleSize, source);
   } else if (integral && fileSampleSize == 1) {
     for (int64_t i = 0; i < numSamples; ++i) {
       double label = array.at(i);
@@ -188,31 +229,30 @@ void Targets::fill(const int64_t *indices, int64_t n, int64_t rows,
 
 Dataset loadSplit(const std::string &dir, Split split, const Manifest &m,
                   bool isDefaultDir) {
-  bool train = split == Split::Train;
-  std::string idxPrefix = dir + "/" + (train ? "train" : "t10k");
-  std::string npyPrefix = dir + "/" + (train ? "train" : "test");
+  SplitNames names = splitNames(split);
+  // Each IDX file may be gzipped or not, whatever its partner is.
+  std::string images = firstExisting(dir, {names.images + ".gz", names.images});
+  std::string labels = firstExisting(dir, {names.labels + ".gz", names.labels});
+  std::string npyX = firstExisting(dir, {names.npyX});
+  std::string npyY = firstExisting(dir, {names.npyY});
   std::string xPath, yPath;
-  for (const char *suffix : {".gz", ""}) {
-    std::string images = idxPrefix + "-images-idx3-ubyte" + suffix;
-    std::string labels = idxPrefix + "-labels-idx1-ubyte" + suffix;
-    if (xPath.empty() && fileExists(images) && fileExists(labels)) {
-      xPath = images;
-      yPath = labels;
-    }
-  }
-  if (xPath.empty() && fileExists(npyPrefix + "-x.npy") &&
-      fileExists(npyPrefix + "-y.npy")) {
-    xPath = npyPrefix + "-x.npy";
-    yPath = npyPrefix + "-y.npy";
-  }
-  if (xPath.empty()) {
-    std::string kind = train ? "train" : "t10k";
-    std::string npyKind = train ? "train" : "test";
-    std::string message = std::string("no ") + (train ? "training" : "test") +
-                          " data: expected " + kind +
-                          "-images-idx3-ubyte[.gz] and " + kind +
-                          "-labels-idx1-ubyte[.gz], or " + npyKind +
-                          "-x.npy and " + npyKind + "-y.npy";
+  if (!images.empty() && !labels.empty()) {
+    xPath = dir + "/" + images;
+    yPath = dir + "/" + labels;
+  } else if (!npyX.empty() && !npyY.empty()) {
+    xPath = dir + "/" + npyX;
+    yPath = dir + "/" + npyY;
+  } else {
+    std::string message =
+        std::string("no ") + (split == Split::Train ? "training" : "test") +
+        " data: expected " + names.images + "[.gz] and " + names.labels +
+        "[.gz], or " + names.npyX + " and " + names.npyY;
+    std::vector<std::string> found;
+    for (const std::string &name : {images, labels, npyX, npyY})
+      if (!name.empty())
+        found.push_back(name);
+    if (!found.empty())
+      message += "; found only " + join(found, " and ");
     if (isDefaultDir)
       message += "; install Debian's dataset-fashion-mnist package (apt-get "
                  "install dataset-fashion-mnist) or pass --data DIR";
@@ -229,6 +269,19 @@ Dataset loadSplit(const std::string &dir, Split split, const Manifest &m,
                            " samples but " + yPath + " has " +
                            std::to_string(data.y.count()));
   return data;
+}
+
+std::vector<std::string> dataFiles(const std::string &dir) {
+  std::vector<std::string> files;
+  for (Split split : {Split::Train, Split::Test}) {
+    SplitNames names = splitNames(split);
+    for (const std::string &name :
+         {names.images + ".gz", names.images, names.labels + ".gz",
+          names.labels, names.npyX, names.npyY})
+      if (fileExists(dir + "/" + name))
+        files.push_back(dir + "/" + name);
+  }
+  return files;
 }
 
 Inputs loadInputs(const std::string &path, const Manifest &m) {

@@ -82,9 +82,13 @@ struct Dataset {
 enum class Split { Train, Test };
 
 /// Loads `split` from `dir`; `isDefaultDir` adds how to install the data
-/// to the message when the files are missing.
+/// to the message when the files are missing. Each IDX file may be gzipped
+/// or not. float32 values must be finite (errors name the sample).
 Dataset loadSplit(const std::string &dir, Split split, const Manifest &manifest,
                   bool isDefaultDir);
+
+/// The data files in `dir` (both splits, every name above) that exist.
+std::vector<std::string> dataFiles(const std::string &dir);
 
 /// Reads x for `predict`: .npy, or IDX (gzipped or not) otherwise.
 Inputs loadInputs(const std::string &path, const Manifest &manifest);

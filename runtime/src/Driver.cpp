@@ -5,6 +5,7 @@
 #include "runtime/src/Commands.h"
 #include "runtime/src/DeviceModel.h"
 #include "runtime/src/Error.h"
+#include "runtime/src/FileClash.h"
 
 #include <cstdio>
 #include <new>
@@ -25,7 +26,7 @@ const OptionSpec kThreads{"threads", K::Count, "N",
                           "threads of the compiled code (default: all "
                           "cores; 2 for a GPU model, which uses them for "
                           "batches only)"};
-const OptionSpec kLoad{"load", K::Text, "FILE",
+const OptionSpec kLoad{"load", K::InputFile, "FILE",
                        "checkpoint to use (default: the initial weights)"};
 
 // Curvature (Curvature.h).
@@ -58,10 +59,10 @@ const std::vector<Command> &commands() {
         kSeed,
         {"no-shuffle", K::Flag, nullptr, "keep the file order of the samples"},
         {"log-every", K::Count, "K", "add a metrics line every K steps"},
-        {"metrics", K::Text, "FILE", "write JSON Lines metrics to FILE"},
-        {"save", K::Text, "FILE", "save a checkpoint after every epoch"},
-        {"resume", K::Text, "FILE", "continue the run saved in FILE"},
-        {"init-from", K::Text, "FILE", "start from the weights in FILE"},
+        {"metrics", K::OutputFile, "FILE", "write JSON Lines metrics to FILE"},
+        {"save", K::OutputFile, "FILE", "save a checkpoint after every epoch"},
+        {"resume", K::InputFile, "FILE", "continue the run saved in FILE"},
+        {"init-from", K::InputFile, "FILE", "start from the weights in FILE"},
         {"reinit", K::List, "A,B",
          "with --init-from: initialize these tensors afresh"},
         {"freeze", K::List, "A,B", "do not train these tensors"},
@@ -84,8 +85,9 @@ const std::vector<Command> &commands() {
        "run the network on an array of inputs",
        runPredict,
        {kLoad,
-        {"input", K::Text, "FILE", "inputs: .npy (uint8 or float32) or IDX"},
-        {"output", K::Text, "FILE", "where to write the outputs (.npy)"},
+        {"input", K::InputFile, "FILE",
+         "inputs: .npy (uint8 or float32) or IDX"},
+        {"output", K::OutputFile, "FILE", "where to write the outputs (.npy)"},
         kSeed,
         kThreads}},
       {"info", "tensors, parameters, FLOPs and memory", runInfo, {kData}},
@@ -113,10 +115,10 @@ const std::vector<Command> &commands() {
         kHessianProbes,
         {"exact-trace", K::Flag, nullptr,
          "trace as the sum of e_i'He_i (one product per parameter)"},
-        {"json", K::Text, "FILE", "write the results as JSON to FILE"},
-        {"vector", K::Text, "FILE",
+        {"json", K::OutputFile, "FILE", "write the results as JSON to FILE"},
+        {"vector", K::InputFile, "FILE",
          "instead: H·v for v in FILE (.npy, the state's layout) ..."},
-        {"product", K::Text, "FILE", "... written to FILE (.npy)"},
+        {"product", K::OutputFile, "FILE", "... written to FILE (.npy)"},
         kThreads}},
       {"diagnose",
        "signal propagation per layer on a batch (docs/diagnostics.md)",
@@ -131,9 +133,9 @@ const std::vector<Command> &commands() {
         kHessianIters,
         kHessianTol,
         kHessianProbes,
-        {"json", K::Text, "FILE", "write the report as JSON"},
-        {"plot", K::Text, "FILE", "plot the report as SVG"},
-        {"save", K::Text, "FILE", "save the weights that were diagnosed"},
+        {"json", K::OutputFile, "FILE", "write the report as JSON"},
+        {"plot", K::OutputFile, "FILE", "plot the report as SVG"},
+        {"save", K::OutputFile, "FILE", "save the weights that were diagnosed"},
         kThreads}},
   };
   return table;
@@ -150,6 +152,26 @@ std::string programName(int argc, char **argv) {
   std::string path = argc > 0 && argv[0] ? argv[0] : "model";
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+/// The files that `command` reads and writes, by the kinds of its options,
+/// and its data set when it takes --data.
+void checkFiles(const Command &command, const Options &options) {
+  std::vector<FileUse> inputs, outputs;
+  for (const OptionSpec &spec : command.options) {
+    std::string option = std::string("--") + spec.name;
+    std::optional<std::string> path = options.text(spec.name);
+    if (spec.kind == K::InputFile && path)
+      inputs.push_back({option, *path});
+    // --resume X --save X continues a run in place: the checkpoint is read
+    // whole first, and every save replaces it atomically.
+    if (spec.kind == K::OutputFile && path)
+      outputs.push_back({option, *path, option == "--save" ? "--resume" : ""});
+    if (option == "--data")
+      for (const std::string &file : dataFiles(path.value_or(kDefaultDataDir)))
+        inputs.push_back({option, file});
+  }
+  checkFileClashes(inputs, outputs);
 }
 
 void printUsage(std::FILE *out, const std::string &program) {
@@ -201,6 +223,7 @@ int dispatch(const ModelEntryPoints &model, int argc, char **argv) {
     printDefaults(model);
     return ExitOk;
   }
+  checkFiles(*command, options);
   Manifest manifest = parseManifest(model.manifest);
   // Every command but info runs the network: a GPU model opens the GPU
   // first (and says so when there is none).

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <zlib.h>
 
 namespace nnrt {
@@ -28,6 +29,8 @@ public:
   FileDescriptor(const FileDescriptor &) = delete;
   FileDescriptor &operator=(const FileDescriptor &) = delete;
   int get() const { return fd; }
+  /// Gives up ownership.
+  int release() { return std::exchange(fd, -1); }
   /// Closes now and reports whether close succeeded (it may flush).
   bool close() {
     int result = ::close(fd);
@@ -60,6 +63,10 @@ bool writeAll(int fd, const void *data, size_t size) {
   return true;
 }
 
+bool startsWithGzipMagic(const Bytef *bytes, size_t size) {
+  return size >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+}
+
 std::vector<uint8_t> gunzip(const std::vector<uint8_t> &compressed,
                             const std::string &path) {
   z_stream stream{};
@@ -79,6 +86,13 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t> &compressed,
     output.resize(output.size() - stream.avail_out);
     if (status == Z_BUF_ERROR && stream.avail_in == 0)
       break;
+    // pigz, bgzip and `cat a.gz b.gz` write several members, which gunzip
+    // reads one after another. Other bytes after a member are ignored, as
+    // zlib's gzread ignores them.
+    if (status == Z_STREAM_END &&
+        startsWithGzipMagic(stream.next_in, stream.avail_in) &&
+        inflateReset(&stream) == Z_OK)
+      status = Z_OK;
   }
   std::string message = stream.msg ? stream.msg : "";
   inflateEnd(&stream);
@@ -90,17 +104,42 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t> &compressed,
                         (message.empty() ? "" : " (" + message + ")"));
 }
 
+const char *fileTypeName(mode_t mode) {
+  if (S_ISDIR(mode))
+    return "a directory";
+  if (S_ISFIFO(mode))
+    return "a named pipe";
+  if (S_ISCHR(mode))
+    return "a character device";
+  if (S_ISBLK(mode))
+    return "a block device";
+  if (S_ISSOCK(mode))
+    return "a socket";
+  return "a special file";
+}
+
+/// Files are read whole: a named pipe or a device such as /dev/zero would
+/// hang or never end, so only regular files (after symlinks) are read.
+int openRegularFile(const std::string &path) {
+  // O_NONBLOCK: opening a named pipe must not wait for a writer; it has no
+  // effect on the reads of a regular file.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    throw Error(path, "cannot open: " + systemError());
+  FileDescriptor owner(fd);
+  struct stat info;
+  if (::fstat(fd, &info) != 0)
+    throw Error(path, "cannot stat: " + systemError());
+  if (!S_ISREG(info.st_mode))
+    throw Error(path, std::string("not a regular file (") +
+                          fileTypeName(info.st_mode) + ")");
+  return owner.release();
+}
+
 } // namespace
 
 std::vector<uint8_t> readFile(const std::string &path) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0)
-    throw Error(path, "cannot open: " + systemError());
-  struct stat info;
-  if (::fstat(fd.get(), &info) != 0)
-    throw Error(path, "cannot stat: " + systemError());
-  if (S_ISDIR(info.st_mode))
-    throw Error(path, "is a directory, not a file");
+  FileDescriptor fd(openRegularFile(path));
   std::vector<uint8_t> bytes;
   char buffer[1 << 16];
   while (true) {
@@ -117,7 +156,7 @@ std::vector<uint8_t> readFile(const std::string &path) {
 
 std::vector<uint8_t> readMaybeCompressedFile(const std::string &path) {
   std::vector<uint8_t> bytes = readFile(path);
-  if (bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+  if (startsWithGzipMagic(bytes.data(), bytes.size()))
     return gunzip(bytes, path);
   return bytes;
 }

@@ -17,11 +17,14 @@
 
 namespace nnrt {
 
-/// The whole file; errors name the path.
+/// The whole file; errors name the path. Every reader of the runtime comes
+/// here, and only regular files (after symlinks) are read: anything else
+/// (a named pipe, /dev/zero, a directory) is an error, not a hang.
 std::vector<uint8_t> readFile(const std::string &path);
 
-/// The whole file, gunzipped when it starts with the gzip magic number; a
-/// truncated or corrupt stream is an error naming the path.
+/// The whole file, gunzipped when it starts with the gzip magic number (all
+/// members of a multi-member file, one after another); a truncated or
+/// corrupt stream is an error naming the path.
 std::vector<uint8_t> readMaybeCompressedFile(const std::string &path);
 
 bool fileExists(const std::string &path);

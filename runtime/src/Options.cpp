@@ -53,6 +53,8 @@ void checkValue(const OptionSpec &spec, const std::string &value) {
         throw UsageError(option, "'" + value + "' has an empty name");
     break;
   case OptionKind::Text:
+  case OptionKind::InputFile:
+  case OptionKind::OutputFile:
     if (value.empty())
       throw UsageError(option, "empty value");
     break;

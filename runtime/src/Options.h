@@ -24,6 +24,10 @@ enum class OptionKind {
   Number, // A finite number >= 0.
   Text,   // Any non-empty string (a path).
   List,   // Comma-separated names; may be repeated, the lists add up.
+  // Text naming a file that the command reads or writes: the driver checks
+  // that no output is the same file as an input or another output.
+  InputFile,
+  OutputFile,
 };
 
 struct OptionSpec {

@@ -69,6 +69,15 @@ std::string formatShape(const Shape &shape) {
   return "[" + join(dims, ", ") + "]";
 }
 
+std::string formatIndex(const Shape &shape, int64_t flat) {
+  Shape index(shape.size());
+  for (size_t i = shape.size(); i-- > 0;) {
+    index[i] = shape[i] ? flat % shape[i] : 0;
+    flat = shape[i] ? flat / shape[i] : 0;
+  }
+  return formatShape(index);
+}
+
 int64_t numElements(const Shape &shape) {
   int64_t count = 1;
   for (int64_t dim : shape)

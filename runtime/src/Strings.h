@@ -29,6 +29,8 @@ std::string join(const std::vector<std::string> &parts, const char *separator);
 
 /// "[256, 784]" for messages.
 std::string formatShape(const Shape &shape);
+/// "[1, 2]": the position of element `flat` (C order) of `shape`.
+std::string formatIndex(const Shape &shape, int64_t flat);
 /// Product of the dimensions; 1 for a scalar.
 int64_t numElements(const Shape &shape);
 /// Shortest text that reads back as the same float ("%.9g").

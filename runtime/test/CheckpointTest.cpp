@@ -4,6 +4,8 @@
 
 #include "runtime/test/TestSupport.h"
 
+#include <cmath>
+
 namespace nnrt {
 namespace {
 
@@ -60,6 +62,24 @@ TEST_F(CheckpointTest, NamesMissingAndMismatchedTensors) {
                 {"bn.num_batches_tracked", {1}, state.data()}});
   EXPECT_EQ(errorMessage([&] { loadCheckpoint(path, m, out.data()); }),
             path + ": tensor(s) not in model small: extra");
+}
+
+TEST_F(CheckpointTest, NamesTheFirstNonFiniteElement) {
+  std::vector<float> out(m.stateSize);
+  state[1 * 6 + 4] = std::nanf("");
+  state[2 * 6 + 0] = INFINITY;
+  std::string path = write({w(), b(), s()});
+  EXPECT_EQ(errorMessage([&] { loadCheckpoint(path, m, out.data()); }),
+            path + ": tensor w: element [1, 4] is nan, not a finite number");
+  state[1 * 6 + 4] = 0;
+  state[21] = -INFINITY; // Buffers are checked too.
+  path = write({w(), b(), s()});
+  EXPECT_EQ(errorMessage([&] { loadCheckpoint(path, m, out.data()); }),
+            path + ": tensor w: element [2, 0] is inf, not a finite number");
+  state[2 * 6 + 0] = 0;
+  path = write({w(), b(), s()});
+  EXPECT_EQ(errorMessage([&] { loadCheckpoint(path, m, out.data()); }),
+            path + ": tensor s: element [0] is -inf, not a finite number");
 }
 
 TEST_F(CheckpointTest, RejectsOtherDtypes) {

@@ -1,9 +1,12 @@
 //===- DatasetTest.cpp - data directories, conversions and batches --------===//
 
 #include "runtime/src/Dataset.h"
+#include "runtime/src/FileIO.h"
 
 #include "runtime/test/TestSupport.h"
 
+#include <cmath>
+#include <cstdio>
 #include <cstring>
 
 namespace nnrt {
@@ -97,6 +100,59 @@ TEST_F(DatasetTest, ExplainsMissingData) {
       HasSubstr("install Debian's dataset-fashion-mnist package "
                 "(apt-get install dataset-fashion-mnist) or pass "
                 "--data DIR"));
+}
+
+TEST_F(DatasetTest, MixesGzippedAndRawIdxFiles) {
+  writeIdxSplit("train", 4, {6}, {0, 1, 2, 0}, false);
+  std::string images = dir.path("train-images-idx3-ubyte");
+  test::writeBytes(images + ".gz", test::gzip(readFile(images)));
+  ASSERT_EQ(std::remove(images.c_str()), 0);
+  Dataset train = loadSplit(dir.root(), Split::Train, m, false);
+  EXPECT_EQ(train.count(), 4);
+  EXPECT_EQ(train.description,
+            images + ".gz and " + dir.path("train-labels-idx1-ubyte"));
+}
+
+TEST_F(DatasetTest, SaysWhichFileOfAPairIsMissing) {
+  test::writeBytes(dir.path("t10k-images-idx3-ubyte.gz"),
+                   test::gzip(test::idxBytes({1, 6}, std::vector<uint8_t>(6))));
+  std::vector<float> xs(6);
+  writeNpy(dir.path("test-y.npy"), {1}, xs.data());
+  EXPECT_EQ(errorMessage([&] { loadSplit(dir.root(), Split::Test, m, false); }),
+            dir.root() +
+                ": no test data: expected t10k-images-idx3-ubyte[.gz] and "
+                "t10k-labels-idx1-ubyte[.gz], or test-x.npy and test-y.npy; "
+                "found only t10k-images-idx3-ubyte.gz and test-y.npy");
+}
+
+TEST_F(DatasetTest, ListsTheDataFilesThatExist) {
+  writeIdxSplit("train", 1, {6}, {0}, true);
+  std::vector<float> xs(6);
+  writeNpy(dir.path("test-x.npy"), {1, 6}, xs.data());
+  EXPECT_EQ(dataFiles(dir.root()),
+            (std::vector<std::string>{dir.path("train-images-idx3-ubyte.gz"),
+                                      dir.path("train-labels-idx1-ubyte.gz"),
+                                      dir.path("test-x.npy")}));
+  EXPECT_EQ(dataFiles(dir.path("nowhere")), std::vector<std::string>{});
+}
+
+TEST_F(DatasetTest, NamesTheSampleOfANonFiniteValue) {
+  std::vector<float> xs(3 * 6, 0.5f);
+  xs[2 * 6 + 4] = std::nanf("");
+  writeNpy(dir.path("x.npy"), {3, 6}, xs.data());
+  EXPECT_EQ(errorMessage([&] { loadInputs(dir.path("x.npy"), m); }),
+            dir.path("x.npy") + ": sample 2 is not finite: its value 4 is nan");
+  Manifest regression = parseManifest(
+      "nnc 1\nmodel r\ninput 2,6\ntarget f32 2,3\noutput 2,3\nloss mse\n"
+      "state_size 0\n");
+  NpyArray targets;
+  targets.type = NpyType::F32;
+  targets.shape = {2, 3};
+  std::vector<float> values = {0, 1, 2, 3, -INFINITY, 5};
+  targets.data.assign(reinterpret_cast<uint8_t *>(values.data()),
+                      reinterpret_cast<uint8_t *>(values.data() + 6));
+  EXPECT_EQ(errorMessage([&] { Targets(targets, "y", regression); }),
+            "y: sample 1 is not finite: its value 1 is -inf");
 }
 
 TEST_F(DatasetTest, RejectsMismatchedFiles) {

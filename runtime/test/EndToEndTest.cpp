@@ -10,6 +10,7 @@
 #include "runtime/src/Safetensors.h"
 #include "runtime/test/TestSupport.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <sys/wait.h>
@@ -355,6 +356,59 @@ TEST_F(EndToEndTest, CorruptCheckpointsAreErrorsNotCrashes) {
     r = train({"--resume", name, "--epochs", "2", "--save", name});
     EXPECT_EQ(r.exitCode, 1) << name << ": " << r.err;
     EXPECT_EQ(bytes(name), content) << name << " was overwritten";
+  }
+}
+
+TEST_F(EndToEndTest, OutputsNeverOverwriteInputs) {
+  EXPECT_SUCCESS(train({"--steps", "3", "--save", "a.st"}));
+  std::vector<uint8_t> saved = bytes("a.st");
+  Result r = train({"--steps", "6", "--resume", "a.st", "--metrics", "./a.st"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_THAT(r.err, StartsWith("error: --metrics ./a.st: is the same file as "
+                                "--resume a.st (an output may not overwrite "
+                                "an input)\n"));
+  r = run({"predict", "--load", "a.st", "--input", "t10k-images-idx3-ubyte",
+           "--output", "a.st"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_THAT(r.err, StartsWith("error: --output a.st: is the same file as "
+                                "--load a.st"));
+  EXPECT_EQ(bytes("a.st"), saved);
+  std::string labels = dir.path("t10k-labels-idx1-ubyte");
+  r = train({"--steps", "1", "--metrics", labels});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_THAT(r.err, StartsWith("error: --metrics " + labels +
+                                ": is the same file as --data " + labels));
+  r = train({"--steps", "1", "--metrics", "m", "--save", "m"});
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_THAT(r.err, StartsWith("error: --save m: is the same file as "
+                                "--metrics m (each output needs a file of "
+                                "its own)"));
+  EXPECT_FALSE(fileExists(dir.path("m")));
+  // A run continues in place.
+  EXPECT_SUCCESS(train({"--steps", "6", "--resume", "a.st", "--save", "a.st"}));
+  EXPECT_EQ(metadata("a.st").at("step"), "6");
+}
+
+TEST_F(EndToEndTest, NonFiniteCheckpointsAreRefused) {
+  EXPECT_SUCCESS(train({"--steps", "3", "--save", "a.st"}));
+  std::vector<float> bias(10, 0.0f);
+  bias[7] = std::nanf("");
+  rewrite("a.st", "nan.st", [&](std::vector<TensorToWrite> &ts) {
+    for (TensorToWrite &t : ts)
+      if (t.name == "fc2.bias")
+        t.data = bias.data();
+  });
+  const std::string message =
+      "error: nan.st: tensor fc2.bias: element [7] is nan, not a finite "
+      "number\n";
+  for (const std::vector<std::string> &args :
+       {std::vector<std::string>{"eval", "--data", dir.root(), "--load",
+                                 "nan.st"},
+        {"train", "--data", dir.root(), "--resume", "nan.st", "--steps", "6"},
+        {"train", "--data", dir.root(), "--init-from", "nan.st"}}) {
+    Result r = run(args);
+    EXPECT_EQ(r.exitCode, 1) << args[1];
+    EXPECT_EQ(r.err, message) << args[1];
   }
 }
 

@@ -92,8 +92,53 @@ TEST(FileIOTest, ReadsGzipTransparently) {
   test::writeText(dir.path("b"), "plain");
   EXPECT_EQ(readMaybeCompressedFile(dir.path("a.gz")), bytesOf("compressed"));
   EXPECT_EQ(readMaybeCompressedFile(dir.path("b")), bytesOf("plain"));
-  EXPECT_THAT(errorMessage([&] { readFile(dir.root()); }),
-              HasSubstr("is a directory, not a file"));
+}
+
+TEST(FileIOTest, ReadsEveryGzipMember) {
+  test::TempDir dir;
+  // What pigz, bgzip and `cat a.gz b.gz` write.
+  std::vector<uint8_t> members = test::gzip(bytesOf("one "));
+  for (const char *part : {"two ", "three"}) {
+    std::vector<uint8_t> member = test::gzip(bytesOf(part));
+    members.insert(members.end(), member.begin(), member.end());
+  }
+  test::writeBytes(dir.path("m.gz"), members);
+  EXPECT_EQ(readMaybeCompressedFile(dir.path("m.gz")),
+            bytesOf("one two three"));
+  // Bytes after the last member that start no member are ignored (zlib's
+  // gzread does the same).
+  std::vector<uint8_t> padded = members;
+  padded.insert(padded.end(), 16, 0);
+  test::writeBytes(dir.path("padded.gz"), padded);
+  EXPECT_EQ(readMaybeCompressedFile(dir.path("padded.gz")),
+            bytesOf("one two three"));
+  // A member cut short is still a truncated stream, the first or a later one.
+  std::vector<uint8_t> truncated(members.begin(), members.end() - 5);
+  test::writeBytes(dir.path("t.gz"), truncated);
+  EXPECT_EQ(errorMessage([&] { readMaybeCompressedFile(dir.path("t.gz")); }),
+            dir.path("t.gz") + ": truncated gzip stream (the file ends early)");
+  std::vector<uint8_t> corrupt = members;
+  corrupt[corrupt.size() - 6] ^= 0xff; // Inside the last member's CRC.
+  test::writeBytes(dir.path("c.gz"), corrupt);
+  EXPECT_THAT(errorMessage([&] { readMaybeCompressedFile(dir.path("c.gz")); }),
+              HasSubstr("c.gz: corrupt gzip stream (incorrect data check)"));
+}
+
+TEST(FileIOTest, ReadsOnlyRegularFiles) {
+  test::TempDir dir;
+  // Each of these would hang the reader or fill the memory.
+  ASSERT_EQ(::mkfifo(dir.path("fifo").c_str(), 0600), 0);
+  EXPECT_EQ(errorMessage([&] { readFile(dir.path("fifo")); }),
+            dir.path("fifo") + ": not a regular file (a named pipe)");
+  ASSERT_EQ(::symlink("/dev/zero", dir.path("zero").c_str()), 0);
+  EXPECT_EQ(errorMessage([&] { readMaybeCompressedFile(dir.path("zero")); }),
+            dir.path("zero") + ": not a regular file (a character device)");
+  EXPECT_EQ(errorMessage([&] { readFile(dir.root()); }),
+            dir.root() + ": not a regular file (a directory)");
+  // A symlink to a regular file is read.
+  test::writeText(dir.path("real"), "data");
+  ASSERT_EQ(::symlink("real", dir.path("link").c_str()), 0);
+  EXPECT_EQ(readFile(dir.path("link")), bytesOf("data"));
 }
 
 } // namespace
