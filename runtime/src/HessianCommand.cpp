@@ -55,6 +55,12 @@ int runHessian(Session &s) {
                      "must be a multiple of the model's batch size " +
                          std::to_string(batch));
   int64_t batches = samples / batch;
+  if (s.options.text("product") && !s.options.text("vector"))
+    throw UsageError("--product", "needs --vector FILE");
+  // Before the computation, which may take long.
+  for (const char *option : {"json", "product"})
+    if (std::optional<std::string> path = s.options.text(option))
+      checkWritable(*path);
 
   std::vector<float> state = loadOrInitialize(s, false);
   Dataset train = loadData(s, Split::Train);

@@ -5,6 +5,8 @@
 #include "runtime/src/Error.h"
 #include "runtime/src/Strings.h"
 
+#include <cstdint>
+
 namespace nnrt {
 
 std::optional<int64_t> Options::count(const std::string &name) const {
@@ -37,6 +39,10 @@ void checkValue(const OptionSpec &spec, const std::string &value) {
   switch (spec.kind) {
   case OptionKind::Count: {
     std::optional<int64_t> n = parseInt(value);
+    if (!n && !value.empty() &&
+        value.find_first_not_of("0123456789") == std::string::npos)
+      throw UsageError(option, "'" + value + "' is too large (at most " +
+                                   std::to_string(INT64_MAX) + ")");
     if (!n || *n < 0)
       throw UsageError(option, "'" + value + "' is not an integer >= 0");
     break;

@@ -22,7 +22,9 @@ std::optional<int64_t> parseInt(const std::string &text) {
 }
 
 std::optional<double> parseDouble(const std::string &text) {
-  if (text.empty() || text[0] == ' ')
+  // Decimal only: strtod also takes hex ("0x10"), "inf" and "nan".
+  if (text.empty() ||
+      text.find_first_not_of("0123456789+-.eE") != std::string::npos)
     return std::nullopt;
   errno = 0;
   char *end = nullptr;

@@ -110,6 +110,8 @@ Settings resolveSettings(const Session &s, const SavedRun &saved) {
   if (!lr)
     throw UsageError("--lr", "the model sets no default learning rate; "
                              "pass --lr");
+  if (*lr <= 0)
+    throw UsageError("--lr", "must be > 0, got " + formatFloat(*lr));
   settings.lr = static_cast<float>(*lr);
   settings.clip =
       static_cast<float>(pick("clip", "clip_norm", "clip_norm").value_or(0));

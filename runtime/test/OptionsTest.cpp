@@ -59,11 +59,15 @@ TEST(OptionsTest, ReportsMistakes) {
   EXPECT_EQ(usageError({"--epochs", "-1"}),
             "--epochs: '-1' is not an integer >= 0");
   EXPECT_EQ(usageError({"--epochs", "99999999999999999999"}),
-            "--epochs: '99999999999999999999' is not an integer >= 0");
+            "--epochs: '99999999999999999999' is too large (at most "
+            "9223372036854775807)");
   EXPECT_EQ(usageError({"--lr", "fast"}),
             "--lr: 'fast' is not a finite number >= 0");
   EXPECT_EQ(usageError({"--lr", "inf"}),
             "--lr: 'inf' is not a finite number >= 0");
+  // Decimal only: strtod alone would read hex.
+  EXPECT_EQ(usageError({"--lr", "0x10"}),
+            "--lr: '0x10' is not a finite number >= 0");
   EXPECT_EQ(usageError({"--lr", "1", "--lr", "2"}),
             "--lr: given more than once");
   EXPECT_EQ(usageError({"--no-shuffle=1"}), "--no-shuffle: takes no value");
