@@ -94,6 +94,13 @@ void checkFinite(const std::vector<float> &values, int64_t sampleSize,
                           formatFloat(*bad));
 }
 
+/// `shape` without its leading 1s (a channel of one).
+Shape withoutLeadingOnes(Shape shape) {
+  while (shape.size() > 1 && shape.front() == 1)
+    shape.erase(shape.begin());
+  return shape;
+}
+
 } // namespace
 
 Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
@@ -104,6 +111,17 @@ Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
                     std::to_string(sampleSize) + " values, the model's input " +
                     formatShape(m.input) + " needs " +
                     std::to_string(m.inputSampleSize()) + " per sample");
+  // Images for a convolution must have its height and width, not just as
+  // many pixels (14x56 is no 28x28); flat samples, or a flat model input
+  // (an MLP), only count values.
+  Shape file(array.shape.begin() + 1, array.shape.end());
+  Shape model(m.input.begin() + 1, m.input.end());
+  if (file.size() > 1 && model.size() > 1 &&
+      withoutLeadingOnes(file) != withoutLeadingOnes(model))
+    throw Error(source, "samples of shape " + perSampleShape(array) +
+                            " do not fit the model's input " +
+                            formatShape(m.input) + " (one sample " +
+                            formatShape(model) + ")");
   if (array.type == NpyType::U8) {
     bytes = std::move(array.data);
   } else if (array.type == NpyType::F32) {

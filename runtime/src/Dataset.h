@@ -33,7 +33,8 @@ class Inputs {
 public:
   Inputs() = default;
   /// Checks that each sample (dimension 0 of `array`) has the model's
-  /// per-sample input size; `source` names the file in messages.
+  /// per-sample input size, and images a convolution's height and width;
+  /// `source` names the file in messages.
   Inputs(NpyArray array, const std::string &source, const Manifest &manifest);
 
   int64_t count() const { return numSamples; }

@@ -155,6 +155,29 @@ TEST_F(DatasetTest, NamesTheSampleOfANonFiniteValue) {
             "y: sample 1 is not finite: its value 1 is -inf");
 }
 
+TEST_F(DatasetTest, ImagesMustHaveTheConvolutionsHeightAndWidth) {
+  Manifest nchw = parseManifest("nnc 1\nmodel c\ninput 2,1,4,6\n"
+                                "target i32 2\noutput 2,3\n"
+                                "loss softmax_cross_entropy\nstate_size 0\n");
+  auto images = [](Shape shape) {
+    NpyArray array;
+    array.type = NpyType::U8;
+    array.shape = shape;
+    array.data.assign(numElements(shape), 0);
+    return array;
+  };
+  // As many pixels, another height and width: refused.
+  EXPECT_EQ(errorMessage([&] { Inputs(images({2, 2, 12}), "x", nchw); }),
+            "x: samples of shape [2, 12] do not fit the model's input "
+            "[2, 1, 4, 6] (one sample [1, 4, 6])");
+  // Its height and width, with or without the channel, or flat: taken.
+  EXPECT_EQ(Inputs(images({2, 4, 6}), "x", nchw).count(), 2);
+  EXPECT_EQ(Inputs(images({2, 1, 4, 6}), "x", nchw).count(), 2);
+  EXPECT_EQ(Inputs(images({2, 24}), "x", nchw).count(), 2);
+  // A flat model input (an MLP) takes any image of as many pixels.
+  EXPECT_EQ(Inputs(images({2, 2, 3}), "x", m).count(), 2);
+}
+
 TEST_F(DatasetTest, RejectsMismatchedFiles) {
   writeIdxSplit("train", 3, {2, 2}, {0, 1, 2}, false);
   EXPECT_THAT(
