@@ -26,8 +26,14 @@ if [ -z "${NNC:-}" ]; then
   NNC=build/bin/nnc
 fi
 models=${NNC_KIT_MODELS:-mlp mlp_bn cnn}
+# Replaces only a kit of its own (the marker file), never another folder.
+if [ -e "$kit" ] && [ ! -e "$kit/.nnc-gpu-kit" ]; then
+  echo "gpu-kit.sh: $kit exists and is no kit of gpu-kit.sh: not replacing it" >&2
+  exit 1
+fi
 rm -rf "$kit"
 mkdir -p "$kit/data"
+touch "$kit/.nnc-gpu-kit"
 cp /usr/share/datasets/fashion-mnist/*.gz "$kit/data/"
 for model in $models; do
   "$NNC" "examples/$model.mlir" -o "$kit/$model-cpu"

@@ -256,15 +256,6 @@ LogicalResult Compilation::runCodegen() {
     return runPipeline(buildCPUCodegenPipeline);
   NVPTXOptions nvptx;
   StringRef arch = options.gpuArch;
-  if (!arch.starts_with("sm_"))
-    return fail("--gpu-arch=" + arch +
-                ": expected an NVIDIA architecture such as sm_90");
-  // An architecture that LLVM's NVPTX backend does not know would abort
-  // its instruction selection.
-  if (!isNVPTXArchitecture(arch))
-    return fail("--gpu-arch=" + arch +
-                ": not an architecture that LLVM's NVPTX backend knows "
-                "(such as sm_80, sm_90, sm_100, sm_120)");
   nvptx.chip = options.gpuArch;
   nvptx.features = ptxFeatureFor(arch);
   nvptx.emulate = options.gpuEmulate;
@@ -292,6 +283,18 @@ LogicalResult Compilation::run() {
     return fail("--gpu-emulate needs --target=nvptx");
   if (options.gpuRaceCheck && !options.gpuEmulate)
     return fail("--gpu-race-check needs --gpu-emulate");
+  if (options.target == TargetKind::NVPTX) {
+    StringRef arch = options.gpuArch;
+    if (!arch.starts_with("sm_"))
+      return fail("--gpu-arch=" + arch +
+                  ": expected an NVIDIA architecture such as sm_90");
+    // One that LLVM's NVPTX backend does not know would abort its
+    // instruction selection.
+    if (!isNVPTXArchitecture(arch))
+      return fail("--gpu-arch=" + arch +
+                  ": not an architecture that LLVM's NVPTX backend knows "
+                  "(such as sm_80, sm_90, sm_100, sm_120)");
+  }
   std::string output = getOutputFile();
   StringRef outputDir = llvm::sys::path::parent_path(output);
   if (output != "-" && !outputDir.empty() &&

@@ -89,16 +89,19 @@ void checkFinite(const std::vector<float> &values, int64_t sampleSize,
     return;
   int64_t index = bad - values.begin();
   throw Error(source, "sample " + std::to_string(index / sampleSize) +
-                          " is not finite: its value " +
-                          std::to_string(index % sampleSize) + " is " +
-                          formatFloat(*bad));
+                          ", value " + std::to_string(index % sampleSize) +
+                          " of the sample, is " + formatFloat(*bad) +
+                          ", not a finite number");
 }
 
-/// `shape` without its leading 1s (a channel of one).
-Shape withoutLeadingOnes(Shape shape) {
-  while (shape.size() > 1 && shape.front() == 1)
-    shape.erase(shape.begin());
-  return shape;
+/// `shape` without its dimensions of 1 (a channel of one, first or last:
+/// the same bytes either way).
+Shape withoutOnes(const Shape &shape) {
+  Shape kept;
+  for (int64_t size : shape)
+    if (size != 1)
+      kept.push_back(size);
+  return kept;
 }
 
 } // namespace
@@ -117,7 +120,7 @@ Inputs::Inputs(NpyArray array, const std::string &source, const Manifest &m) {
   Shape file(array.shape.begin() + 1, array.shape.end());
   Shape model(m.input.begin() + 1, m.input.end());
   if (file.size() > 1 && model.size() > 1 &&
-      withoutLeadingOnes(file) != withoutLeadingOnes(model))
+      withoutOnes(file) != withoutOnes(model))
     throw Error(source, "samples of shape " + perSampleShape(array) +
                             " do not fit the model's input " +
                             formatShape(m.input) + " (one sample " +

@@ -110,8 +110,13 @@ Settings resolveSettings(const Session &s, const SavedRun &saved) {
   if (!lr)
     throw UsageError("--lr", "the model sets no default learning rate; "
                              "pass --lr");
-  if (*lr <= 0)
-    throw UsageError("--lr", "must be > 0, got " + formatFloat(*lr));
+  // As the f32 that the step uses: 1e-50 rounds to 0.
+  if (!(static_cast<float>(*lr) > 0)) {
+    std::string message = formatString("must be > 0 as a float, got %g", *lr);
+    if (o.number("lr"))
+      throw UsageError("--lr", message);
+    throw Error("the learning rate of the checkpoint or the model", message);
+  }
   settings.lr = static_cast<float>(*lr);
   settings.clip =
       static_cast<float>(pick("clip", "clip_norm", "clip_norm").value_or(0));

@@ -141,7 +141,7 @@ TEST_F(DatasetTest, NamesTheSampleOfANonFiniteValue) {
   xs[2 * 6 + 4] = std::nanf("");
   writeNpy(dir.path("x.npy"), {3, 6}, xs.data());
   EXPECT_EQ(errorMessage([&] { loadInputs(dir.path("x.npy"), m); }),
-            dir.path("x.npy") + ": sample 2 is not finite: its value 4 is nan");
+            dir.path("x.npy") + ": sample 2, value 4 of the sample, is nan, not a finite number");
   Manifest regression = parseManifest(
       "nnc 1\nmodel r\ninput 2,6\ntarget f32 2,3\noutput 2,3\nloss mse\n"
       "state_size 0\n");
@@ -152,7 +152,7 @@ TEST_F(DatasetTest, NamesTheSampleOfANonFiniteValue) {
   targets.data.assign(reinterpret_cast<uint8_t *>(values.data()),
                       reinterpret_cast<uint8_t *>(values.data() + 6));
   EXPECT_EQ(errorMessage([&] { Targets(targets, "y", regression); }),
-            "y: sample 1 is not finite: its value 1 is -inf");
+            "y: sample 1, value 1 of the sample, is -inf, not a finite number");
 }
 
 TEST_F(DatasetTest, ImagesMustHaveTheConvolutionsHeightAndWidth) {
@@ -173,6 +173,8 @@ TEST_F(DatasetTest, ImagesMustHaveTheConvolutionsHeightAndWidth) {
   // Its height and width, with or without the channel, or flat: taken.
   EXPECT_EQ(Inputs(images({2, 4, 6}), "x", nchw).count(), 2);
   EXPECT_EQ(Inputs(images({2, 1, 4, 6}), "x", nchw).count(), 2);
+  // One channel last (NHWC) holds the same bytes as one channel first.
+  EXPECT_EQ(Inputs(images({2, 4, 6, 1}), "x", nchw).count(), 2);
   EXPECT_EQ(Inputs(images({2, 24}), "x", nchw).count(), 2);
   // A flat model input (an MLP) takes any image of as many pixels.
   EXPECT_EQ(Inputs(images({2, 2, 3}), "x", m).count(), 2);

@@ -64,6 +64,21 @@ nnc::translateToOptimizedLLVMIR(mlir::ModuleOp module, LLVMContext &context,
   }
   llvmModule->setTargetTriple(machine.getTargetTriple());
   llvmModule->setDataLayout(machine.createDataLayout());
+  // The compiled code keeps its temporaries in static buffers: past 1 GiB
+  // of them (a model with huge layers) x86-64's small code model, whose
+  // 32-bit PC-relative addresses reach 2 GiB, would fail to link. The
+  // medium one addresses large globals with 64 bits; the module records it
+  // for each object file's machine (emitObjectFile).
+  uint64_t staticBytes = 0;
+  for (const GlobalVariable &global : llvmModule->globals())
+    staticBytes += llvmModule->getDataLayout().getTypeAllocSize(
+        global.getValueType());
+  if (staticBytes > (uint64_t(1) << 30) &&
+      machine.getTargetTriple().getArch() == Triple::x86_64) {
+    llvmModule->setCodeModel(CodeModel::Medium);
+    // clang's default for the medium model: small globals stay near.
+    llvmModule->setLargeDataThreshold(65536);
+  }
   // Recorded on each function too, so that the textual IR (-emit=llvm)
   // compiles the same way with `llc`.
   for (Function &function : *llvmModule) {
@@ -90,6 +105,11 @@ nnc::translateToOptimizedLLVMIR(mlir::ModuleOp module, LLVMContext &context,
 
 bool nnc::emitObjectFile(Module &module, TargetMachine &machine,
                          raw_pwrite_stream &os, std::string &error) {
+  if (std::optional<CodeModel::Model> model = module.getCodeModel()) {
+    machine.setCodeModel(*model);
+    if (std::optional<uint64_t> threshold = module.getLargeDataThreshold())
+      machine.setLargeDataThreshold(*threshold);
+  }
   legacy::PassManager passes;
   if (machine.addPassesToEmitFile(passes, os, nullptr,
                                   CodeGenFileType::ObjectFile)) {

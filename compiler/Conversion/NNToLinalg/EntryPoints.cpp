@@ -309,7 +309,7 @@ FailureOr<std::string> nnc::buildManifest(ModelOp model,
      << "\n"
      << "loss " << lossKind(funcs.loss) << "\n"
      << "state_size " << layout.size << "\n";
-  for (StringRef name : {"lr", "clip_norm", "noise", "epochs", "seed"}) {
+  for (StringRef name : nn::kHyperparameters) {
     Attribute attr = model->getAttr(name);
     if (auto f = dyn_cast_or_null<FloatAttr>(attr))
       os << "hparam " << name << " "

@@ -7,6 +7,7 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::nn;
@@ -40,9 +41,9 @@ ForwardOp ModelOp::getForward() {
   return range.empty() ? ForwardOp() : *range.begin();
 }
 
-/// Tensors are at most 2 GiB and have no empty dimension: the CPU code
-/// addresses parameters with 32-bit offsets, and an empty batch or feature
-/// has nothing to train.
+/// Tensors have no empty dimension (an empty batch or feature has nothing
+/// to train) and are at most 2 GiB: the range nnc is built and tested for,
+/// where one tensor with its gradient and temporaries fits a machine.
 static LogicalResult verifyTensorSize(Operation *op, StringRef role,
                                       RankedTensorType type) {
   constexpr int64_t kMaxBytes = int64_t(1) << 31;
@@ -103,13 +104,15 @@ LogicalResult ModelOp::verify() {
   }
   for (NamedAttribute attr : (*this)->getAttrs()) {
     StringRef name = attr.getName().strref();
-    // Dialect attributes ("dialect.name") belong to their dialects.
-    if (name == getSymNameAttrName() || name.contains('.') ||
-        llvm::is_contained({"lr", "clip_norm", "noise", "epochs", "seed"},
-                           name))
+    // Dialect attributes ("dialect.name") belong to their dialects, the
+    // symbol's name and visibility to the symbol table.
+    if (name == getSymNameAttrName() ||
+        name == mlir::SymbolTable::getVisibilityAttrName() ||
+        name.contains('.') || llvm::is_contained(kHyperparameters, name))
       continue;
     return emitOpError("unknown hyperparameter '")
-           << name << "' (known: lr, clip_norm, noise, epochs, seed)";
+           << name << "' (known: "
+           << llvm::join(ArrayRef(kHyperparameters), ", ") << ")";
   }
   if ((*this)->getParentOfType<ModelOp>())
     return emitOpError("must not be nested in another nn.model");
@@ -150,15 +153,21 @@ LogicalResult ParamOp::verify() {
       init.getDistribution(getTensorType().getShape(), error);
   if (failed(distribution))
     return emitOpError("initializer ") << getInit() << ": " << error;
-  if (!std::isfinite(distribution->a) || !std::isfinite(distribution->b) ||
+  // The values are drawn in f32; a normal draw stays within 8 deviations.
+  const double kMaxFloat = std::numeric_limits<float>::max();
+  double reach = distribution->kind == Distribution::Kind::Normal
+                     ? std::abs(distribution->a) + 8 * std::abs(distribution->b)
+                     : std::max(std::abs(distribution->a),
+                                std::abs(distribution->b));
+  if (!(reach <= kMaxFloat) ||
       (distribution->kind != Distribution::Kind::Constant &&
        distribution->kind != Distribution::Kind::Pretrained &&
        distribution->b < (distribution->kind == Distribution::Kind::Normal
                               ? 0.0
                               : distribution->a)))
     return emitOpError("initializer ")
-           << getInit() << " gives no finite distribution (its gain must be "
-           << "finite and >= 0, its value finite)";
+           << getInit() << " gives no finite f32 distribution (its gain "
+           << "must be >= 0 and its values within the range of f32)";
   return success();
 }
 
@@ -287,7 +296,7 @@ int64_t mlir::nn::windowOutputSize(int64_t in, int64_t kernel, int64_t stride,
 
 /// Checks that every element of `values` is at least `min` and at most
 /// 2^24, so that window arithmetic on int64 cannot overflow.
-static LogicalResult checkAtLeast(Operation *op, StringRef name,
+static LogicalResult checkWindowRange(Operation *op, StringRef name,
                                   ArrayRef<int64_t> values, int64_t min) {
   constexpr int64_t kMax = int64_t(1) << 24;
   for (int64_t v : values) {
@@ -332,9 +341,9 @@ static LogicalResult verifyWindow(Operation *op, RankedTensorType in,
 }
 
 LogicalResult Conv2dOp::verify() {
-  if (failed(checkAtLeast(*this, "stride", getStride(), 1)) ||
-      failed(checkAtLeast(*this, "padding", getPadding(), 0)) ||
-      failed(checkAtLeast(*this, "dilation", getDilation(), 1)))
+  if (failed(checkWindowRange(*this, "stride", getStride(), 1)) ||
+      failed(checkWindowRange(*this, "padding", getPadding(), 0)) ||
+      failed(checkWindowRange(*this, "dilation", getDilation(), 1)))
     return failure();
   if (getInput().getType().getRank() != 4)
     return emitOpError("input must be NCHW, got ") << getInput().getType();
@@ -380,9 +389,9 @@ LogicalResult Conv2dOp::verifySymbolUses(SymbolTableCollection &symbols) {
 
 template <typename PoolOp>
 static LogicalResult verifyPool(PoolOp op) {
-  if (failed(checkAtLeast(op, "kernel", op.getKernel(), 1)) ||
-      failed(checkAtLeast(op, "stride", op.getStrides(), 1)) ||
-      failed(checkAtLeast(op, "padding", op.getPadding(), 0)))
+  if (failed(checkWindowRange(op, "kernel", op.getKernel(), 1)) ||
+      failed(checkWindowRange(op, "stride", op.getStrides(), 1)) ||
+      failed(checkWindowRange(op, "padding", op.getPadding(), 0)))
     return failure();
   for (int i = 0; i < 2; ++i)
     if (2 * op.getPadding()[i] > op.getKernel()[i])

@@ -38,6 +38,11 @@ struct NormView {
 #include "dialects/NN/IR/NNOps.h.inc"
 
 namespace mlir::nn {
+/// The hyperparameters that `nn.model` takes as attributes (lr, clip_norm
+/// and noise floats; epochs and seed integers), in the manifest's order.
+inline constexpr llvm::StringLiteral kHyperparameters[] = {
+    "lr", "clip_norm", "noise", "epochs", "seed"};
+
 /// The `nn.param` that `sym` names, seen from `from`; null if there is none.
 ParamOp lookupParam(Operation *from, FlatSymbolRefAttr sym);
 

@@ -386,14 +386,14 @@ nn.model @m {
 // -----
 
 nn.model @m {
-  // expected-error @+1 {{initializer #nn.kaiming_normal<gain = -1.000000e+00> gives no finite distribution}}
+  // expected-error @+1 {{initializer #nn.kaiming_normal<gain = -1.000000e+00> gives no finite f32 distribution}}
   nn.param @w : tensor<10x784xf32> init = #nn.kaiming_normal<gain = -1.0>
 }
 
 // -----
 
 nn.model @m {
-  // expected-error @+1 {{gives no finite distribution (its gain must be finite and >= 0, its value finite)}}
+  // expected-error @+1 {{gives no finite f32 distribution (its gain must be >= 0 and its values within the range of f32)}}
   nn.param @w : tensor<10x784xf32> init = #nn.xavier_uniform<gain = 1.0e400>
 }
 
@@ -431,4 +431,27 @@ nn.model @m {
     %l = arith.constant dense<0.0> : tensor<f32>
     nn.return %x, %l : tensor<4x1x0x28xf32>, tensor<f32>
   }
+}
+
+// -----
+
+// Finite as a double, infinite as the f32 the state holds.
+nn.model @m {
+  // expected-error @+1 {{gives no finite f32 distribution (its gain must be >= 0 and its values within the range of f32)}}
+  nn.param @b : tensor<10xf32> init = #nn.constant<1.0e39>
+}
+
+// -----
+
+nn.model @m {
+  // expected-error @+1 {{gives no finite f32 distribution}}
+  nn.param @w : tensor<10x784xf32> init = #nn.xavier_uniform<gain = 1.0e300>
+}
+
+// -----
+
+// A symbol's visibility is the symbol table's, not a hyperparameter.
+nn.model @m attributes {sym_visibility = "private", lr = 0.1} {
+  // expected-error @+1 {{parameter dimension 0 is 0}}
+  nn.param @b : tensor<0xf32> init = #nn.zeros
 }
