@@ -14,6 +14,7 @@
 #include "runtime/src/Npy.h"
 #include "runtime/src/Shuffle.h"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -35,8 +36,13 @@ void writeProduct(const Session &s, const std::string &in,
                         " elements, the state " +
                         std::to_string(s.manifest.stateSize));
   std::vector<float> v(array.count()), hv(array.count());
-  for (int64_t i = 0; i < array.count(); ++i)
+  for (int64_t i = 0; i < array.count(); ++i) {
     v[i] = mask[i] ? float(array.at(i)) : 0.0f;
+    // H·v of a NaN is NaN everywhere: name the element instead.
+    if (!std::isfinite(v[i]))
+      throw Error(in, "element " + std::to_string(i) + " is " +
+                          formatFloat(v[i]) + ", not a finite number");
+  }
   product(v, hv);
   for (size_t i = 0; i < hv.size(); ++i)
     hv[i] = mask[i] ? hv[i] : 0.0f;
