@@ -4,8 +4,6 @@
 
 #include "runtime/src/Error.h"
 
-#include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -53,13 +51,13 @@ void loadTensors(const SafetensorsFile &file, const Manifest &m, float *state,
                                  formatShape(t.shape));
     std::memcpy(state + t.offset, file.data(entry), entry.end - entry.begin);
     // Caught here, a NaN is named by its file; later it is only a NaN loss.
-    const float *begin = state + t.offset, *end = begin + t.numel();
-    const float *bad = std::find_if_not(
-        begin, end, [](float value) { return std::isfinite(value); });
-    if (bad != end)
+    const float *values = state + t.offset;
+    int64_t bad = firstNonFinite(values, t.numel());
+    if (bad != t.numel())
       throw Error(file.path, "tensor " + t.name + ": element " +
-                                 formatIndex(t.shape, bad - begin) + " is " +
-                                 formatFloat(*bad) + ", not a finite number");
+                                 formatIndex(t.shape, bad) + " is " +
+                                 formatFloat(values[bad]) +
+                                 ", not a finite number");
   }
   std::vector<std::string> unknown;
   for (const auto &[name, entry] : file.tensors)

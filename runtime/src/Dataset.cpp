@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <cstring>
 
 namespace nnrt {
@@ -83,14 +82,12 @@ std::string firstExisting(const std::string &dir,
 /// many steps later: name the file and the sample now.
 void checkFinite(const std::vector<float> &values, int64_t sampleSize,
                  const std::string &source) {
-  auto bad = std::find_if_not(values.begin(), values.end(),
-                              [](float value) { return std::isfinite(value); });
-  if (bad == values.end())
+  int64_t index = firstNonFinite(values.data(), values.size());
+  if (index == int64_t(values.size()))
     return;
-  int64_t index = bad - values.begin();
   throw Error(source, "sample " + std::to_string(index / sampleSize) +
                           ", value " + std::to_string(index % sampleSize) +
-                          " of the sample, is " + formatFloat(*bad) +
+                          " of the sample, is " + formatFloat(values[index]) +
                           ", not a finite number");
 }
 

@@ -36,13 +36,13 @@ void writeProduct(const Session &s, const std::string &in,
                         " elements, the state " +
                         std::to_string(s.manifest.stateSize));
   std::vector<float> v(array.count()), hv(array.count());
-  for (int64_t i = 0; i < array.count(); ++i) {
+  for (int64_t i = 0; i < array.count(); ++i)
     v[i] = mask[i] ? float(array.at(i)) : 0.0f;
-    // H·v of a NaN is NaN everywhere: name the element instead.
-    if (!std::isfinite(v[i]))
-      throw Error(in, "element " + std::to_string(i) + " is " +
-                          formatFloat(v[i]) + ", not a finite number");
-  }
+  // H·v of a NaN is NaN everywhere: name the element instead.
+  int64_t bad = firstNonFinite(v.data(), v.size());
+  if (bad != int64_t(v.size()))
+    throw Error(in, "element " + std::to_string(bad) + " is " +
+                        formatFloat(v[bad]) + ", not a finite number");
   product(v, hv);
   for (size_t i = 0; i < hv.size(); ++i)
     hv[i] = mask[i] ? hv[i] : 0.0f;

@@ -2,6 +2,7 @@
 
 #include "runtime/src/Strings.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdarg>
@@ -32,6 +33,12 @@ std::optional<double> parseDouble(const std::string &text) {
   if (errno != 0 || *end != '\0' || !std::isfinite(value))
     return std::nullopt;
   return value;
+}
+
+int64_t firstNonFinite(const float *values, int64_t count) {
+  return std::find_if_not(values, values + count,
+                          [](float value) { return std::isfinite(value); }) -
+         values;
 }
 
 std::optional<Shape> parseShape(const std::string &text) {

@@ -31,6 +31,9 @@ std::string join(const std::vector<std::string> &parts, const char *separator);
 std::string formatShape(const Shape &shape);
 /// "[1, 2]": the position of element `flat` (C order) of `shape`.
 std::string formatIndex(const Shape &shape, int64_t flat);
+/// The position of the first NaN or infinity in `values[0..count)`;
+/// `count` when all are finite.
+int64_t firstNonFinite(const float *values, int64_t count);
 /// Product of the dimensions; 1 for a scalar.
 int64_t numElements(const Shape &shape);
 /// Shortest text that reads back as the same float ("%.9g").

@@ -177,14 +177,11 @@ Metadata checkpointMetadata(const Manifest &m, const Settings &settings,
 /// Errors with the first tensor holding a NaN or an infinity.
 void checkStateFinite(const Manifest &m, const std::vector<float> &state,
                       const Position &position) {
-  for (const TensorInfo &t : m.tensors) {
-    const float *data = state.data() + t.offset;
-    for (int64_t i = 0, e = t.numel(); i < e; ++i)
-      if (!std::isfinite(data[i]))
-        throw Error("", "non-finite value in tensor " + t.name + " at step " +
-                            std::to_string(position.step) + " (epoch " +
-                            std::to_string(position.epoch + 1) + ")");
-  }
+  for (const TensorInfo &t : m.tensors)
+    if (firstNonFinite(state.data() + t.offset, t.numel()) != t.numel())
+      throw Error("", "non-finite value in tensor " + t.name + " at step " +
+                          std::to_string(position.step) + " (epoch " +
+                          std::to_string(position.epoch + 1) + ")");
 }
 
 double secondsSince(Clock::time_point start) {
