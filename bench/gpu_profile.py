@@ -63,24 +63,22 @@ def annotated(trace):
 
 def steps_of(trace):
     """The trace lines of each training step: from its first kernel to its
-    last one."""
-    steps, current, pending = [], None, []
-    for fields in annotated(trace):
-        if fields[0] == "launch" and fields[1] == STEP_KERNEL:
-            if current is not None:
-                steps.append(current)
-            current, pending = [fields], []
-        elif current is not None:
-            if fields[0] == "launch" and fields[1].startswith(STEP_KERNEL):
-                current += pending + [fields]
-                pending = []
-            elif fields[0] == "launch":
-                steps.append(current)
-                current, pending = None, []
-            else:
-                pending.append(fields)
-    if current is not None:
-        steps.append(current)
+    last one. Kernels are shared between entry points (nnc-nvptx-dedupe-
+    kernels), so a step is told by its sequence of kernels: that from the
+    first training-step kernel launched to the next launch of it."""
+    fields = list(annotated(trace))
+    launches = [i for i, f in enumerate(fields) if f[0] == "launch"]
+    first = next((fields[i][1] for i in launches
+                  if fields[i][1].startswith(STEP_KERNEL)), None)
+    starts = [i for i in launches if fields[i][1] == first]
+    if len(starts) < 2:
+        return []
+    signature = [fields[i][1] for i in launches if starts[0] <= i < starts[1]]
+    steps = []
+    for start in starts:
+        mine = [i for i in launches if i >= start][:len(signature)]
+        if [fields[i][1] for i in mine] == signature:
+            steps.append(fields[start:mine[-1] + 1])
     return steps
 
 

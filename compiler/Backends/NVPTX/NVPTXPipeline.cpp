@@ -87,6 +87,7 @@ static void addMappingToGPU(OpPassManager &pm, bool emulate, bool tf32) {
   pm.nest<func::FuncOp>().addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(nnc::nvptx::createNVPTXMergeKernelModulesPass());
+  pm.addPass(nnc::nvptx::createNVPTXDedupeKernelsPass());
   if (emulate)
     pm.addPass(nnc::nvptx::createNVPTXEmulatedKernelsPass());
   // One stream per call: kernels, copies and allocations are queued without
