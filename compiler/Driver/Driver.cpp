@@ -91,8 +91,8 @@ LogicalResult Compilation::fail(const Twine &message) {
 }
 
 std::string Compilation::getOutputFile() const {
-  if (!options.outputFile.empty())
-    return options.outputFile;
+  if (options.outputFile)
+    return *options.outputFile;
   if (options.emit == EmitKind::Exe)
     return "a.out";
   if (options.emit == EmitKind::Object) {
@@ -295,6 +295,11 @@ LogicalResult Compilation::run() {
                   ": not an architecture that LLVM's NVPTX backend knows "
                   "(such as sm_80, sm_90, sm_100, sm_120)");
   }
+  if (options.outputFile && options.outputFile->empty())
+    return fail("-o: empty output path");
+  if (options.codegenThreads > DriverOptions::kMaxCodegenThreads)
+    return fail("--codegen-threads=" + Twine(options.codegenThreads) +
+                ": at most " + Twine(DriverOptions::kMaxCodegenThreads));
   std::string output = getOutputFile();
   StringRef outputDir = llvm::sys::path::parent_path(output);
   if (output != "-" && !outputDir.empty() &&

@@ -9,6 +9,7 @@
 #ifndef NNC_DRIVER_DRIVER_H
 #define NNC_DRIVER_DRIVER_H
 
+#include <optional>
 #include <string>
 
 namespace nnc {
@@ -26,8 +27,9 @@ enum class TargetKind { CPU, NVPTX };
 
 struct DriverOptions {
   std::string inputFile = "-";
-  /// Empty: stdout for text, `a.out` for executables, `<input>.o` for objects.
-  std::string outputFile;
+  /// Not given: stdout for text, `a.out` for executables, `<input>.o` for
+  /// objects. Given empty: an error.
+  std::optional<std::string> outputFile;
   EmitKind emit = EmitKind::Exe;
   TargetKind target = TargetKind::CPU;
   /// Also compile the gradient-check entry points (docs/abi.md).
@@ -63,8 +65,9 @@ struct DriverOptions {
   /// Path of libnnrt.a; empty: `<dir of nnc>/../lib/libnnrt.a`.
   std::string runtimeLib;
   /// Threads (and object files) of the executable's code generation; 0:
-  /// one per core.
+  /// one per core; at most kMaxCodegenThreads.
   unsigned codegenThreads = 0;
+  static constexpr unsigned kMaxCodegenThreads = 256;
 };
 
 /// Compiles as `options` say; diagnostics go to stderr. Writes the output

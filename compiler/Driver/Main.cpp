@@ -133,22 +133,10 @@ int nnc::nncMain(int argc, char **argv) {
                               "nnc: compiles an nn model into an executable "
                               "that trains it\n");
 
-  // Checked here, where "given empty" differs from "not given".
-  if (output.getNumOccurrences() && output.empty()) {
-    llvm::WithColor::error(llvm::errs(), "nnc") << "-o: empty output path\n";
-    return 1;
-  }
-  constexpr unsigned kMaxCodegenThreads = 256;
-  if (codegenThreads > kMaxCodegenThreads) {
-    llvm::WithColor::error(llvm::errs(), "nnc")
-        << "--codegen-threads=" << codegenThreads << ": at most "
-        << kMaxCodegenThreads << "\n";
-    return 1;
-  }
-
   DriverOptions options;
   options.inputFile = input;
-  options.outputFile = output;
+  if (output.getNumOccurrences())
+    options.outputFile = output;
   options.emit = emit;
   options.target = target;
   options.gradcheck = gradcheck;

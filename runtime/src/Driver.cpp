@@ -17,7 +17,7 @@ namespace {
 using K = OptionKind;
 
 // Options shared by several commands.
-const OptionSpec kData{"data", K::Text, "DIR",
+const OptionSpec kData{"data", K::DataDirectory, "DIR",
                        "data set directory: IDX or .npy files (default "
                        "/usr/share/datasets/fashion-mnist)"};
 const OptionSpec kSeed{"seed", K::Count, "N",
@@ -60,7 +60,10 @@ const std::vector<Command> &commands() {
         {"no-shuffle", K::Flag, nullptr, "keep the file order of the samples"},
         {"log-every", K::Count, "K", "add a metrics line every K steps"},
         {"metrics", K::OutputFile, "FILE", "write JSON Lines metrics to FILE"},
-        {"save", K::OutputFile, "FILE", "save a checkpoint after every epoch"},
+        // --resume X --save X continues a run in place: the checkpoint is
+        // read whole first, and every save replaces it atomically.
+        {"save", K::OutputFile, "FILE", "save a checkpoint after every epoch",
+         "resume"},
         {"resume", K::InputFile, "FILE", "continue the run saved in FILE"},
         {"init-from", K::InputFile, "FILE", "start from the weights in FILE"},
         {"reinit", K::List, "A,B",
@@ -163,11 +166,11 @@ void checkFiles(const Command &command, const Options &options) {
     std::optional<std::string> path = options.text(spec.name);
     if (spec.kind == K::InputFile && path)
       inputs.push_back({option, *path});
-    // --resume X --save X continues a run in place: the checkpoint is read
-    // whole first, and every save replaces it atomically.
     if (spec.kind == K::OutputFile && path)
-      outputs.push_back({option, *path, option == "--save" ? "--resume" : ""});
-    if (option == "--data")
+      outputs.push_back(
+          {option, *path,
+           spec.mayReplace ? std::string("--") + spec.mayReplace : ""});
+    if (spec.kind == K::DataDirectory)
       for (const std::string &file : dataFiles(path.value_or(kDefaultDataDir)))
         inputs.push_back({option, file});
   }

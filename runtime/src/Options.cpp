@@ -61,6 +61,7 @@ void checkValue(const OptionSpec &spec, const std::string &value) {
   case OptionKind::Text:
   case OptionKind::InputFile:
   case OptionKind::OutputFile:
+  case OptionKind::DataDirectory:
     if (value.empty())
       throw UsageError(option, "empty value");
     break;

@@ -28,6 +28,7 @@ enum class OptionKind {
   // that no output is the same file as an input or another output.
   InputFile,
   OutputFile,
+  DataDirectory, // A data set's directory: its files are inputs.
 };
 
 struct OptionSpec {
@@ -35,6 +36,9 @@ struct OptionSpec {
   OptionKind kind;
   const char *valueName; // "N", "FILE", ... for --help; null for flags.
   const char *help;
+  /// For an OutputFile: the InputFile option whose file it may replace
+  /// (train's --save continuing a --resume run in place), else null.
+  const char *mayReplace = nullptr;
 };
 
 class Options {
