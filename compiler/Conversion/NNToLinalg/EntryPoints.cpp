@@ -229,7 +229,7 @@ private:
   Value scatterGradients(func::FuncOp src, ArrayRef<Value> ret, Location loc) {
     Value grads = nnc::filledTensor(
         b, loc, RankedTensorType::get({layout.size}, b.getF32Type()), 0.0);
-    auto params = src->getAttrOfType<ArrayAttr>("nn.params");
+    auto params = src->getAttrOfType<ArrayAttr>(NNDialect::kParamsAttrName);
     for (auto [param, g] : llvm::zip(params, ret.drop_front(2))) {
       const TensorSlot &slot =
           layout.slots.lookup(cast<FlatSymbolRefAttr>(param).getAttr());

@@ -24,6 +24,15 @@ def NN_Dialect : Dialect {
     PyTorch `state_dict` calls `fc1.weight`, with the same layout.
   }];
   let useDefaultAttributePrinterParser = 1;
+  // `nn.params` on the gradient function (nn-autodiff); any other `nn.`
+  // attribute is a mistake (a misspelt hyperparameter) that would be
+  // ignored.
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// The parameters whose gradients a gradient function returns after
+    /// the loss and the output, in order (symbol references).
+    static constexpr ::llvm::StringLiteral kParamsAttrName = "nn.params";
+  }];
 }
 
 class NN_Op<string mnemonic, list<Trait> traits = []>

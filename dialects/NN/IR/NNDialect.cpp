@@ -25,3 +25,18 @@ void NNDialect::initialize() {
 #include "dialects/NN/IR/NNOps.cpp.inc"
       >();
 }
+
+LogicalResult NNDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  if (attr.getName() == kParamsAttrName) {
+    auto params = dyn_cast<ArrayAttr>(attr.getValue());
+    if (!params || !llvm::all_of(params, llvm::IsaPred<FlatSymbolRefAttr>))
+      return op->emitError("'")
+             << kParamsAttrName << "' must be an array of parameter symbols";
+    return success();
+  }
+  return op->emitError("unknown nn dialect attribute '")
+         << attr.getName().strref() << "'"
+         << (isa<ModelOp>(op) ? " (hyperparameters have no 'nn.' prefix)"
+                              : "");
+}

@@ -224,7 +224,7 @@ LogicalResult buildGradient(ModelOp model, ForwardOp forward) {
   func::ReturnOp::create(b, ret.getLoc(), results);
   func.setFunctionType(b.getFunctionType(body.getArgumentTypes(),
                                          ValueRange(results).getTypes()));
-  func->setAttr("nn.params", b.getArrayAttr(names));
+  func->setAttr(NNDialect::kParamsAttrName, b.getArrayAttr(names));
   return success();
 }
 

@@ -42,7 +42,7 @@ LogicalResult buildTrainStep(ModelOp model) {
   b.setInsertionPointAfter(gradient);
   auto step = cast<func::FuncOp>(b.clone(*gradient));
   step.setSymName("train_step");
-  step->removeAttr("nn.params");
+  step->removeAttr(NNDialect::kParamsAttrName);
 
   Block &body = step.getBody().front();
   Location loc = step.getLoc();
@@ -54,7 +54,7 @@ LogicalResult buildTrainStep(ModelOp model) {
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   Value loss = ret.getOperand(0), output = ret.getOperand(1);
   auto grads = ret.getOperands().drop_front(2);
-  auto params = gradient->getAttrOfType<ArrayAttr>("nn.params");
+  auto params = gradient->getAttrOfType<ArrayAttr>(NNDialect::kParamsAttrName);
 
   b.setInsertionPoint(ret);
   auto scalar = RankedTensorType::get({}, f32);

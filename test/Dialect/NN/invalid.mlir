@@ -349,6 +349,27 @@ nn.model @m attributes {lr = 0.1, momentum = 0.9} {
 
 // -----
 
+// A hyperparameter spelt as an nn dialect attribute would be ignored.
+// expected-error @+1 {{unknown nn dialect attribute 'nn.momentum' (hyperparameters have no 'nn.' prefix)}}
+nn.model @m attributes {lr = 0.1, nn.momentum = 0.9} {
+}
+
+// -----
+
+// expected-error @+1 {{unknown nn dialect attribute 'nn.lr'}}
+func.func @f() attributes {nn.lr = 0.1} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'nn.params' must be an array of parameter symbols}}
+func.func @gradient() attributes {nn.params = ["w"]} {
+  return
+}
+
+// -----
+
 nn.model @outer {
   // expected-error @+1 {{'nn.model' op must not be nested in another nn.model}}
   nn.model @inner {
