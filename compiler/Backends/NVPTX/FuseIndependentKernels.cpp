@@ -86,27 +86,53 @@ static scf::ParallelOp flatten(RewriterBase &rewriter, scf::ParallelOp loop) {
   return nnc::nvptx::linearize(rewriter, loop, trips);
 }
 
+/// What operations read and write (collectAccesses), each found once: a
+/// kernel is compared with every operation before it, and those with
+/// all kernels after them.
+class AccessCache {
+public:
+  /// The accesses of `op`; null when they are not known. Valid until the
+  /// next call.
+  const SmallVector<nnc::nvptx::BufferAccess> *get(Operation *op) {
+    auto [it, added] = known.try_emplace(op);
+    if (added) {
+      SmallVector<nnc::nvptx::BufferAccess> accesses;
+      if (nnc::nvptx::collectAccesses(op, accesses))
+        it->second = std::move(accesses);
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+  /// Before `op` is erased (a later operation may reuse its address).
+  void forget(Operation *op) { known.erase(op); }
+
+private:
+  DenseMap<Operation *, std::optional<SmallVector<nnc::nvptx::BufferAccess>>>
+      known;
+};
+
 /// Whether `op` (a pure host operation, or one whose memory accesses are
 /// known) touches nothing of `accesses` that either side writes.
 static bool independent(ArrayRef<nnc::nvptx::BufferAccess> accesses,
-                        Operation *op) {
+                        Operation *op, AccessCache &cache) {
   if (isPure(op) && op->getNumRegions() == 0)
     return true;
-  SmallVector<nnc::nvptx::BufferAccess> other;
-  return nnc::nvptx::collectAccesses(op, other) &&
-         !nnc::nvptx::conflict(accesses, other);
+  const SmallVector<nnc::nvptx::BufferAccess> *other = cache.get(op);
+  return other && !nnc::nvptx::conflict(accesses, *other);
 }
 
 /// Moves each kernel of `block` up into the earliest kernel before it that
 /// it is independent of (with everything in between), as one launch.
-static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
+static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align,
+                   AccessCache &cache) {
   for (Operation &op : llvm::make_early_inc_range(block)) {
     if (!isMergeable(&op))
       continue;
     auto kernel = cast<scf::ParallelOp>(op);
-    SmallVector<nnc::nvptx::BufferAccess> accesses;
-    if (!nnc::nvptx::collectAccesses(kernel, accesses))
+    // A copy: the cache grows (and its storage moves) during the scan.
+    const SmallVector<nnc::nvptx::BufferAccess> *known = cache.get(kernel);
+    if (!known)
       continue;
+    SmallVector<nnc::nvptx::BufferAccess> accesses(*known);
     // Values from above that the kernel (or what moves with it) uses.
     llvm::SetVector<Value> needed;
     getUsedValuesDefinedAbove(kernel.getRegion(), needed);
@@ -127,13 +153,15 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
           needed.insert(operand);
         continue;
       }
-      if (!independent(accesses, before))
+      if (!independent(accesses, before, cache))
         break;
       if (isMergeable(before))
         target = before;
     }
     if (!target)
       continue;
+    cache.forget(target);
+    cache.forget(kernel);
     // What the kernel uses moves before the target, in its order.
     for (Operation *def : llvm::reverse(carried))
       if (target->isBeforeInBlock(def))
@@ -149,7 +177,8 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align) {
 /// between), as one launch: a small kernel between two kernels it cannot
 /// join upwards (the loss's final sum between tiled matmuls, which stay
 /// launches of their own) no longer costs a launch.
-static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align) {
+static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align,
+                   AccessCache &cache) {
   SmallVector<scf::ParallelOp> kernels;
   for (Operation &op : block)
     if (isMergeable(&op))
@@ -158,13 +187,15 @@ static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align) {
   for (scf::ParallelOp kernel : kernels) {
     if (erased.contains(kernel))
       continue;
-    SmallVector<nnc::nvptx::BufferAccess> accesses;
-    if (!nnc::nvptx::collectAccesses(kernel, accesses))
+    // A copy: the cache grows (and its storage moves) during the scan.
+    const SmallVector<nnc::nvptx::BufferAccess> *known = cache.get(kernel);
+    if (!known)
       continue;
+    SmallVector<nnc::nvptx::BufferAccess> accesses(*known);
     scf::ParallelOp target;
     for (Operation *after = kernel->getNextNode(); after;
          after = after->getNextNode()) {
-      if (!independent(accesses, after))
+      if (!independent(accesses, after, cache))
         break;
       if (isMergeable(after)) {
         target = cast<scf::ParallelOp>(after);
@@ -173,6 +204,8 @@ static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align) {
     }
     if (!target)
       continue;
+    cache.forget(kernel);
+    cache.forget(target);
     // What the kernel uses is defined before it, so before the target too.
     kernel->moveBefore(target);
     erased.insert(kernel);
@@ -186,7 +219,8 @@ static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align) {
 void NVPTXFuseIndependentKernelsPass::runOnOperation() {
   IRRewriter rewriter(&getContext());
   for (Block &block : getOperation().getBody()) {
-    fuseIn(rewriter, block, blockSize);
-    sinkIn(rewriter, block, blockSize);
+    AccessCache cache;
+    fuseIn(rewriter, block, blockSize, cache);
+    sinkIn(rewriter, block, blockSize, cache);
   }
 }

@@ -69,11 +69,16 @@ Value nnc::nvptx::allocateForFunction(RewriterBase &rewriter,
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPointToStart(&func.getBody().front());
   Value buffer = allocateOnDevice(rewriter, loc, type);
-  func.walk([&](func::ReturnOp ret) {
+  // func.return ends blocks of the function's own region only: no walk
+  // through the body (once per allocation, it was quadratic).
+  for (Block &block : func.getBody()) {
+    auto ret = dyn_cast<func::ReturnOp>(block.getTerminator());
+    if (!ret)
+      continue;
     rewriter.setInsertionPoint(ret);
     gpu::DeallocOp::create(rewriter, loc, /*asyncToken=*/Type(),
                            ValueRange(), buffer);
-  });
+  }
   return buffer;
 }
 
