@@ -42,4 +42,31 @@ def SplitBufferSlicesPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def FullRankTransferWritesPass
+    : Pass<"nnc-full-rank-transfer-writes", "::mlir::func::FuncOp"> {
+  let summary = "Writes each vector into a tensor at the tensor's rank";
+  let description = [{
+    Works around MLIR 22's One-Shot Bufferize deciding whether a
+    `vector.transfer_write` reads its destination tensor (leaves part of it
+    unchanged) by comparing the tensor's shape with the vector's position
+    by position: a vector of lower rank was taken to cover the whole
+    tensor, and a later read of the part it did not write saw other data
+    (wrong GroupNorm statistics on a batch of 1). Run before bufferization,
+    this pass gives such a vector leading unit dimensions (a
+    `vector.shape_cast`, free after lowering) that the permutation map
+    sends to the tensor dimensions it left out. Masked writes, which count
+    as reads already, are left alone.
+
+    ```mlir
+    %t2 = vector.transfer_write %v, %t[%c0, %c0] {in_bounds = [true]}
+        : vector<16xf64>, tensor<1x25xf64>
+    // becomes
+    %w = vector.shape_cast %v : vector<16xf64> to vector<1x16xf64>
+    %t2 = vector.transfer_write %w, %t[%c0, %c0] {in_bounds = [true, true]}
+        : vector<1x16xf64>, tensor<1x25xf64>
+    ```
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect"];
+}
+
 #endif // NNC_BACKENDS_COMMON_PASSES_TD

@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/Common/SharedPasses.h"
 
+#include "compiler/Backends/Common/Passes.h"
+
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
@@ -14,6 +16,7 @@
 using namespace mlir;
 
 void nnc::addInPlaceBufferization(OpPassManager &pm) {
+  pm.nest<func::FuncOp>().addPass(nnc::createFullRankTransferWritesPass());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
