@@ -425,10 +425,13 @@ static LogicalResult verifyBatchNorm(OpTy op) {
   auto in = op.getInput().getType();
   if (in.getRank() != 2 && in.getRank() != 4)
     return op.emitOpError("input must be [N, C] or [N, C, H, W], got ") << in;
-  if (in.getDimSize(0) < 2)
-    return op.emitOpError("needs a batch of at least 2 to compute batch "
-                          "statistics in training, got ")
-           << in.getDimSize(0);
+  // Each channel's statistics are over N (x H x W) values; with one, the
+  // normalized value is 0 whatever the input (PyTorch refuses it too).
+  int64_t perChannel = in.getNumElements() / in.getDimSize(1);
+  if (perChannel < 2)
+    return op.emitOpError("needs more than one value per channel to compute "
+                          "batch statistics in training, got ")
+           << perChannel;
   if (failed(verifyEpsilon(op, op.getEpsilon())))
     return failure();
   float momentum = op.getMomentum().convertToFloat();

@@ -6,7 +6,7 @@ nn.model @m {
   nn.param @bn.running_mean : tensor<3xf32> init = #nn.zeros buffer
   nn.param @bn.running_var : tensor<3xf32> init = #nn.ones buffer
   func.func @f(%x: tensor<1x3xf32>) -> tensor<1x3xf32> {
-    // expected-error @+1 {{'nn.batch_norm_act' op needs a batch of at least 2 to compute batch statistics in training, got 1}}
+    // expected-error @+1 {{'nn.batch_norm_act' op needs more than one value per channel to compute batch statistics in training, got 1}}
     %n = nn.batch_norm_act %x, @bn.weight, @bn.bias, @bn.running_mean, @bn.running_var then relu : tensor<1x3xf32>
     return %n : tensor<1x3xf32>
   }

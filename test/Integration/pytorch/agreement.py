@@ -15,6 +15,7 @@ within 1e-7 of it; `--reference float32` compares against it anyway.
 
 agreement.py --model NAME --nnc BINARY --workdir DIR [--steps 50]
              [--reference float64|float32] [--freeze A,B] [--seed N]
+             [--batch 128]
 """
 import argparse
 import gzip
@@ -109,6 +110,17 @@ class CnnWeightNorm(nn.Module):
         return self.fc(x.flatten(1))
 
 
+class CnnBatchNormBatch1(nn.Module):
+    """Inputs/cnn_bn_batch1.mlir: BatchNorm2d on batches of one image."""
+    def __init__(self):
+        super().__init__()
+        self.conv, self.bn = nn.Conv2d(1, 3, 3, padding=1), nn.BatchNorm2d(3)
+        self.fc = nn.Linear(2352, 10)
+
+    def forward(self, x):
+        return self.fc(nn.functional.relu(self.bn(self.conv(x))).flatten(1))
+
+
 # PyTorch's state_dict names for nn.Sequential are indices; nnc's examples
 # name layers fc1/bn1/...: map one onto the other.
 RENAME = {
@@ -120,6 +132,7 @@ RENAME = {
     "residual_mlp": {},
     "cnn_groupnorm": {},
     "cnn_weightnorm": {},
+    "cnn_bn_batch1": {},
 }
 MODELS = {"mlp_bn": mlp_bn, "cnn": lambda: (Cnn(), (1, 28, 28)),
           "mlp_layernorm": mlp_layernorm,
@@ -127,7 +140,8 @@ MODELS = {"mlp_bn": mlp_bn, "cnn": lambda: (Cnn(), (1, 28, 28)),
           "mlp_leaky_relu": mlp(lambda: nn.LeakyReLU(0.01)), "mlp_elu": mlp(nn.ELU),
           "residual_mlp": lambda: (ResidualMlp(), (784,)),
           "cnn_groupnorm": lambda: (CnnGroupNorm(), (1, 28, 28)),
-          "cnn_weightnorm": lambda: (CnnWeightNorm(), (1, 28, 28))}
+          "cnn_weightnorm": lambda: (CnnWeightNorm(), (1, 28, 28)),
+          "cnn_bn_batch1": lambda: (CnnBatchNormBatch1(), (1, 28, 28))}
 
 
 def nnc_name(model, key):
@@ -174,6 +188,7 @@ def main():
     ap.add_argument("--nnc", required=True)
     ap.add_argument("--workdir", required=True)
     ap.add_argument("--steps", type=int, default=50)
+    ap.add_argument("--batch", type=int, default=128, help="the model's batch size")
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--clip", type=float, default=1.0)
     ap.add_argument("--loss-tolerance", type=float, default=1e-6)
@@ -215,7 +230,7 @@ def main():
     opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=args.lr)
     model.train()
     torch_losses = []
-    for x, y in batches(args.steps, 128, shape):
+    for x, y in batches(args.steps, args.batch, shape):
         opt.zero_grad()
         loss = nn.functional.cross_entropy(model(x.to(dtype)), y)
         loss.backward()
