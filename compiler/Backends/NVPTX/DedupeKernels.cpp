@@ -12,6 +12,8 @@
 
 #include "compiler/Backends/NVPTX/Passes.h"
 
+#include "compiler/Backends/NVPTX/KernelUtils.h"
+
 #include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/raw_ostream.h"
@@ -218,6 +220,15 @@ void NVPTXDedupeKernelsPass::runOnOperation() {
       });
       changes.push_back({index, moved});
     }
+    // Each moved offset is one more parameter: past PTX's limit, the
+    // kernels stay apart.
+    SmallVector<Type> parameters(kept.getArgumentTypes());
+    for (ArgumentChange change : changes)
+      if (change.moved)
+        parameters.push_back(IndexType::get(&getContext()));
+    if (nnc::nvptx::parameterBytes(parameters) >
+        nnc::nvptx::kMaxKernelParameterBytes)
+      continue;
     auto kernelModule = kept->getParentOfType<gpu::GPUModuleOp>();
     auto target = SymbolRefAttr::get(kernelModule.getSymNameAttr(),
                                      {FlatSymbolRefAttr::get(kept)});
@@ -229,4 +240,18 @@ void NVPTXDedupeKernelsPass::runOnOperation() {
     for (gpu::GPUFuncOp kernel : kernels.drop_front())
       kernel.erase();
   }
+
+  // The passes before keep kernels within the limit; one that is not would
+  // only fail in ptxas, or in the driver when it loads the PTX.
+  WalkResult tooLarge = module.walk([&](gpu::GPUFuncOp kernel) {
+    int64_t bytes = nnc::nvptx::parameterBytes(kernel.getArgumentTypes());
+    if (!kernel.isKernel() || bytes <= nnc::nvptx::kMaxKernelParameterBytes)
+      return WalkResult::advance();
+    kernel.emitError("kernel takes ")
+        << bytes << " bytes of parameters, more than the "
+        << nnc::nvptx::kMaxKernelParameterBytes << " that PTX ISA 8.0 allows";
+    return WalkResult::interrupt();
+  });
+  if (tooLarge.wasInterrupted())
+    signalPassFailure();
 }

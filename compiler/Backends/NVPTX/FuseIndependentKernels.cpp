@@ -110,6 +110,44 @@ private:
       known;
 };
 
+/// The parameters of each kernel once outlined (getKernelParameters), kept
+/// up to date as kernels merge: a merged kernel takes those of both. PTX
+/// limits their bytes, and a deep model's independent updates would pass
+/// it (a 60-layer BatchNorm MLP's fused update took 5.6 KB).
+class ParameterCache {
+public:
+  /// Whether `a` and `b` as one kernel take few enough bytes of parameters.
+  bool fit(Operation *a, Operation *b) {
+    get(a);
+    const llvm::SetVector<Value> &second = get(b);
+    const llvm::SetVector<Value> &first = known.find(a)->second;
+    int64_t count = first.size() + llvm::count_if(second, [&](Value value) {
+                      return !first.contains(value);
+                    });
+    return nnc::nvptx::parameterBytes(count) <=
+           nnc::nvptx::kMaxKernelParameterBytes;
+  }
+  /// Before `a` and `b` are merged (and erased); `merged` records the
+  /// kernel they became.
+  void merge(Operation *a, Operation *b) {
+    pending = get(a);
+    pending.insert_range(get(b));
+    known.erase(a);
+    known.erase(b);
+  }
+  void merged(Operation *kernel) { known[kernel] = std::move(pending); }
+
+private:
+  const llvm::SetVector<Value> &get(Operation *kernel) {
+    auto [it, added] = known.try_emplace(kernel);
+    if (added)
+      it->second = nnc::nvptx::getKernelParameters(kernel);
+    return it->second;
+  }
+  DenseMap<Operation *, llvm::SetVector<Value>> known;
+  llvm::SetVector<Value> pending;
+};
+
 /// Whether `op` (a pure host operation, or one whose memory accesses are
 /// known) touches nothing of `accesses` that either side writes.
 static bool independent(ArrayRef<nnc::nvptx::BufferAccess> accesses,
@@ -123,7 +161,7 @@ static bool independent(ArrayRef<nnc::nvptx::BufferAccess> accesses,
 /// Moves each kernel of `block` up into the earliest kernel before it that
 /// it is independent of (with everything in between), as one launch.
 static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align,
-                   AccessCache &cache) {
+                   AccessCache &cache, ParameterCache &parameters) {
   for (Operation &op : llvm::make_early_inc_range(block)) {
     if (!isMergeable(&op))
       continue;
@@ -155,20 +193,21 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align,
       }
       if (!independent(accesses, before, cache))
         break;
-      if (isMergeable(before))
+      if (isMergeable(before) && parameters.fit(before, kernel))
         target = before;
     }
     if (!target)
       continue;
     cache.forget(target);
     cache.forget(kernel);
+    parameters.merge(target, kernel);
     // What the kernel uses moves before the target, in its order.
     for (Operation *def : llvm::reverse(carried))
       if (target->isBeforeInBlock(def))
         def->moveBefore(target);
     auto first = flatten(rewriter, cast<scf::ParallelOp>(target));
     auto second = flatten(rewriter, kernel);
-    concatenate(rewriter, first, second, align);
+    parameters.merged(concatenate(rewriter, first, second, align));
   }
 }
 
@@ -178,7 +217,7 @@ static void fuseIn(RewriterBase &rewriter, Block &block, int64_t align,
 /// join upwards (the loss's final sum between tiled matmuls, which stay
 /// launches of their own) no longer costs a launch.
 static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align,
-                   AccessCache &cache) {
+                   AccessCache &cache, ParameterCache &parameters) {
   SmallVector<scf::ParallelOp> kernels;
   for (Operation &op : block)
     if (isMergeable(&op))
@@ -197,7 +236,7 @@ static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align,
          after = after->getNextNode()) {
       if (!independent(accesses, after, cache))
         break;
-      if (isMergeable(after)) {
+      if (isMergeable(after) && parameters.fit(kernel, after)) {
         target = cast<scf::ParallelOp>(after);
         break;
       }
@@ -206,13 +245,14 @@ static void sinkIn(RewriterBase &rewriter, Block &block, int64_t align,
       continue;
     cache.forget(kernel);
     cache.forget(target);
+    parameters.merge(kernel, target);
     // What the kernel uses is defined before it, so before the target too.
     kernel->moveBefore(target);
     erased.insert(kernel);
     erased.insert(target);
     auto first = flatten(rewriter, kernel);
     auto second = flatten(rewriter, target);
-    concatenate(rewriter, first, second, align);
+    parameters.merged(concatenate(rewriter, first, second, align));
   }
 }
 
@@ -220,7 +260,8 @@ void NVPTXFuseIndependentKernelsPass::runOnOperation() {
   IRRewriter rewriter(&getContext());
   for (Block &block : getOperation().getBody()) {
     AccessCache cache;
-    fuseIn(rewriter, block, blockSize, cache);
-    sinkIn(rewriter, block, blockSize, cache);
+    ParameterCache parameters;
+    fuseIn(rewriter, block, blockSize, cache, parameters);
+    sinkIn(rewriter, block, blockSize, cache, parameters);
   }
 }

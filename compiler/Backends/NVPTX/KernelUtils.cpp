@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 using namespace mlir;
 using nnc::nvptx::getRootBuffer;
@@ -129,6 +130,33 @@ Operation *nnc::nvptx::getKernel(Operation *op) {
     if (isa<scf::ParallelOp, gpu::LaunchOp>(parent))
       kernel = parent;
   return kernel;
+}
+
+int64_t nnc::nvptx::parameterBytes(int64_t parameters) {
+  return 8 * parameters;
+}
+
+int64_t nnc::nvptx::parameterBytes(TypeRange types) {
+  int64_t bytes = 0;
+  for (Type type : types) {
+    int64_t size = 8;
+    if (type.isIntOrFloat())
+      size = llvm::divideCeil(type.getIntOrFloatBitWidth(), 8);
+    bytes = llvm::alignTo(bytes, size) + size;
+  }
+  return bytes;
+}
+
+llvm::SetVector<Value> nnc::nvptx::getKernelParameters(Operation *kernel) {
+  llvm::SetVector<Value> used;
+  for (Region &region : kernel->getRegions())
+    getUsedValuesDefinedAbove(region, used);
+  return llvm::SetVector<Value>(llvm::from_range,
+                                llvm::make_filter_range(used, [](Value value) {
+                                  Operation *def = value.getDefiningOp();
+                                  return !def ||
+                                         !def->hasTrait<OpTrait::ConstantLike>();
+                                }));
 }
 
 /// The buffer under `view` and the elements of it that `view` covers: a

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <limits>
 #include <optional>
@@ -59,6 +60,24 @@ bool collectAccesses(mlir::Operation *op,
 
 /// Whether two sets of accesses touch a common element, one of them writing.
 bool conflict(llvm::ArrayRef<BufferAccess> a, llvm::ArrayRef<BufferAccess> b);
+
+/// Bytes of parameters that a kernel may take in PTX ISA 8.0, which the
+/// kernels are written in (ptxas: "uses too much parameter space (...,
+/// 0x1100 max)"); ISA 8.1 (CUDA 12.1) raised it to 32764.
+constexpr int64_t kMaxKernelParameterBytes = 4352;
+
+/// Bytes of parameters that a kernel takes, at most: 8 for each (a pointer
+/// under the bare-pointer convention, or a scalar).
+int64_t parameterBytes(int64_t parameters);
+
+/// Bytes of the parameters of these types, each at its natural alignment
+/// (as PTX lays out a kernel's parameter space).
+int64_t parameterBytes(mlir::TypeRange types);
+
+/// The values from above `kernel` (a loop that becomes a kernel) that its
+/// outlined kernel takes as parameters: all but constants, which outlining
+/// sinks into it.
+llvm::SetVector<mlir::Value> getKernelParameters(mlir::Operation *kernel);
 
 /// A `gpu.alloc` of `type` at the builder's insertion point.
 mlir::Value allocateOnDevice(mlir::OpBuilder &builder, mlir::Location loc,
