@@ -192,20 +192,26 @@ static int64_t countLoads(Value value, const DenseSet<Operation *> &scalars) {
 }
 
 /// For a value that takes more than kMaxRecomputedLoads loads, the one to
-/// compute once: following the expensive operand down while there is just
-/// one (lr·scale·mask_t for tensor t leads to the scale, then to the sum of
-/// the squared norms), the value where that stops, which the values of all
-/// tensors share. Null when the value is cheap.
+/// compute once: following the operand that takes all its loads down while
+/// the others take none (lr·scale·mask_t for tensor t, the mask being host
+/// memory, leads to the scale, then to the sum of the squared norms), the
+/// value where that stops, which the values of all tensors share. The sum
+/// stops it: its last term takes a load of its own. (Going further down
+/// the chain of partial sums left every kernel adding up all but the first
+/// 9 norms: quadratic PTX in the depth of a model.) Null when the value is
+/// cheap.
 static Value getSharedExpensiveValue(Value value,
                                      const DenseSet<Operation *> &scalars) {
-  if (countLoads(value, scalars) <= kMaxRecomputedLoads)
+  int64_t loads = countLoads(value, scalars);
+  if (loads <= kMaxRecomputedLoads)
     return nullptr;
   while (true) {
     Value next;
     for (Value operand : value.getDefiningOp()->getOperands()) {
-      if (countLoads(operand, scalars) <= kMaxRecomputedLoads)
+      int64_t operandLoads = countLoads(operand, scalars);
+      if (operandLoads == 0)
         continue;
-      if (next)
+      if (next || operandLoads != loads)
         return value;
       next = operand;
     }

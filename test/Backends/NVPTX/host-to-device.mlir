@@ -220,44 +220,57 @@ func.func @overwritten(%sq: memref<f32>, %w: memref<8xf32>) {
 // A scalar that takes more than 8 device loads (a global norm over many
 // tensors) is computed once, by one thread, into a device scalar that each
 // kernel loads, instead of by every thread of every kernel: the sum of the
-// squares, where the chain of single expensive operands ends; the square
-// root is recomputed.
+// squares (the last partial sum, not the first one of more than 8 loads,
+// which left each kernel adding the rest), where the chain of operands that
+// take all the loads ends; the square root, and the product with a host
+// value, are recomputed.
 // CHECK-LABEL: func.func @many_loads
 // CHECK-NOT: gpu.memcpy
 // CHECK: %[[BUF:.*]] = gpu.alloc () : memref<f32>
 // CHECK: scf.parallel
-// CHECK-COUNT-9: memref.load %arg0
+// CHECK-COUNT-12: memref.load %arg0
 // CHECK: memref.store %{{.*}}, %[[BUF]][] : memref<f32>
 // CHECK: scf.parallel
 // CHECK-NEXT: %[[SUM:.*]] = memref.load %[[BUF]][] : memref<f32>
 // CHECK-NEXT: %[[S:.*]] = math.sqrt %[[SUM]]
+// CHECK-NEXT: %[[SH:.*]] = arith.mulf %[[S]], %arg3
 // CHECK-NOT: memref.load %arg0
-// CHECK: arith.mulf %[[S]]
+// CHECK: arith.mulf %[[SH]]
 // CHECK: scf.parallel
 // CHECK-NEXT: %[[SUM2:.*]] = memref.load %[[BUF]][] : memref<f32>
 // CHECK-NEXT: %[[S2:.*]] = math.sqrt %[[SUM2]]
-// CHECK: arith.mulf %[[S2]]
+// CHECK-NEXT: %[[SH2:.*]] = arith.mulf %[[S2]], %arg3
+// CHECK: arith.mulf %[[SH2]]
 // CHECK: gpu.dealloc %[[BUF]]
 // CHECK-NEXT: return
-func.func @many_loads(%norms: memref<9xf32>, %w: memref<8xf32>, %v: memref<8xf32>) {
+func.func @many_loads(%norms: memref<12xf32>, %w: memref<8xf32>, %v: memref<8xf32>, %host: f32) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
-  %c2 = arith.constant 2 : index
-  %c3 = arith.constant 3 : index
-  %c4 = arith.constant 4 : index
-  %c5 = arith.constant 5 : index
-  %c6 = arith.constant 6 : index
-  %c7 = arith.constant 7 : index
   %c8 = arith.constant 8 : index
-  %n0 = memref.load %norms[%c0] : memref<9xf32>
-  %n1 = memref.load %norms[%c1] : memref<9xf32>
-  %n2 = memref.load %norms[%c2] : memref<9xf32>
-  %n3 = memref.load %norms[%c3] : memref<9xf32>
-  %n4 = memref.load %norms[%c4] : memref<9xf32>
-  %n5 = memref.load %norms[%c5] : memref<9xf32>
-  %n6 = memref.load %norms[%c6] : memref<9xf32>
-  %n7 = memref.load %norms[%c7] : memref<9xf32>
-  %n8 = memref.load %norms[%c8] : memref<9xf32>
+  %k0 = arith.constant 0 : index
+  %k1 = arith.constant 1 : index
+  %k2 = arith.constant 2 : index
+  %k3 = arith.constant 3 : index
+  %k4 = arith.constant 4 : index
+  %k5 = arith.constant 5 : index
+  %k6 = arith.constant 6 : index
+  %k7 = arith.constant 7 : index
+  %k8 = arith.constant 8 : index
+  %k9 = arith.constant 9 : index
+  %k10 = arith.constant 10 : index
+  %k11 = arith.constant 11 : index
+  %n0 = memref.load %norms[%k0] : memref<12xf32>
+  %n1 = memref.load %norms[%k1] : memref<12xf32>
+  %n2 = memref.load %norms[%k2] : memref<12xf32>
+  %n3 = memref.load %norms[%k3] : memref<12xf32>
+  %n4 = memref.load %norms[%k4] : memref<12xf32>
+  %n5 = memref.load %norms[%k5] : memref<12xf32>
+  %n6 = memref.load %norms[%k6] : memref<12xf32>
+  %n7 = memref.load %norms[%k7] : memref<12xf32>
+  %n8 = memref.load %norms[%k8] : memref<12xf32>
+  %n9 = memref.load %norms[%k9] : memref<12xf32>
+  %n10 = memref.load %norms[%k10] : memref<12xf32>
+  %n11 = memref.load %norms[%k11] : memref<12xf32>
   %s1 = arith.addf %n0, %n1 : f32
   %s2 = arith.addf %s1, %n2 : f32
   %s3 = arith.addf %s2, %n3 : f32
@@ -266,7 +279,11 @@ func.func @many_loads(%norms: memref<9xf32>, %w: memref<8xf32>, %v: memref<8xf32
   %s6 = arith.addf %s5, %n6 : f32
   %s7 = arith.addf %s6, %n7 : f32
   %s8 = arith.addf %s7, %n8 : f32
-  %scale = math.sqrt %s8 : f32
+  %s9 = arith.addf %s8, %n9 : f32
+  %s10 = arith.addf %s9, %n10 : f32
+  %s11 = arith.addf %s10, %n11 : f32
+  %root = math.sqrt %s11 : f32
+  %scale = arith.mulf %root, %host : f32
   scf.parallel (%i) = (%c0) to (%c8) step (%c1) {
     %x = memref.load %w[%i] : memref<8xf32>
     %y = arith.mulf %scale, %x : f32
