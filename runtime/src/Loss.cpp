@@ -44,7 +44,9 @@ void scoreBatch(const Manifest &m, const float *output, const void *y,
       double squares = 0;
       for (int64_t c = 0; c < width; ++c)
         squares += (double(row[c]) - target[c]) * (double(row[c]) - target[c]);
-      score.lossSum += squares / width;
+      score.lossSum += m.loss == LossKind::MseSum
+                           ? squares * double(m.batchSize())
+                           : squares / width;
     }
     ++score.count;
   }

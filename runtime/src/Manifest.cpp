@@ -37,7 +37,15 @@ const char *roleName(Role role) {
 }
 
 const char *lossName(LossKind loss) {
-  return loss == LossKind::Mse ? "mse" : "softmax_cross_entropy";
+  switch (loss) {
+  case LossKind::SoftmaxCrossEntropy:
+    return "softmax_cross_entropy";
+  case LossKind::Mse:
+    return "mse";
+  case LossKind::MseSum:
+    return "mse_sum";
+  }
+  return "?";
 }
 
 std::optional<double> Manifest::hparam(const std::string &name) const {
@@ -234,6 +242,8 @@ Manifest parseManifest(const std::string &text) {
         m.loss = LossKind::SoftmaxCrossEntropy;
       else if (line.field(0) == "mse")
         m.loss = LossKind::Mse;
+      else if (line.field(0) == "mse_sum")
+        m.loss = LossKind::MseSum;
       else
         line.fail("unknown loss '" + line.field(0) + "'");
     } else if (kind == "state_size") {

@@ -20,7 +20,9 @@ namespace nnrt {
 
 enum class Dist { Constant, Uniform, Normal, Pretrained };
 enum class Role { Trainable, Frozen, Buffer };
-enum class LossKind { SoftmaxCrossEntropy, Mse };
+/// The model's loss op: softmax cross-entropy (mean over the batch), or the
+/// squared error's mean over all elements or (MseSum) its sum.
+enum class LossKind { SoftmaxCrossEntropy, Mse, MseSum };
 enum class TargetType { I32, F32 };
 
 const char *distName(Dist dist);

@@ -53,5 +53,21 @@ TEST(LossTest, MeanSquaredError) {
   EXPECT_EQ(score.correct, 0);
 }
 
+TEST(LossTest, SummedSquaredErrorIsTheBatchLoss) {
+  Manifest m = parseManifest("nnc 1\nmodel r\ninput 2,1\ntarget f32 2,2\n"
+                             "output 2,2\nloss mse_sum\nstate_size 0\n");
+  float output[] = {1, 2, 0, 0};
+  float targets[] = {0, 0, 3, 1};
+  Score score;
+  scoreBatch(m, output, targets, 2, score);
+  // PyTorch's MSELoss(reduction="sum") of this batch of 2: 5 + 10, the loss
+  // that training reports for it.
+  EXPECT_DOUBLE_EQ(score.loss(), 15.0);
+  // One sample: its share of a batch of two like it.
+  Score one;
+  scoreBatch(m, output, targets, 1, one);
+  EXPECT_DOUBLE_EQ(one.loss(), 10.0);
+}
+
 } // namespace
 } // namespace nnrt

@@ -62,6 +62,10 @@ TEST(ManifestTest, ParsesRegressionModels) {
   EXPECT_EQ(m.loss, LossKind::Mse);
   EXPECT_EQ(m.targetType, TargetType::F32);
   EXPECT_EQ(m.targetSampleSize(), 2);
+  EXPECT_EQ(parseManifest("nnc 1\nmodel r\ninput 8,3\ntarget f32 8,2\n"
+                          "output 8,2\nloss mse_sum\nstate_size 0\n")
+                .loss,
+            LossKind::MseSum);
 }
 
 /// The message for `small` with `from` replaced by `to`.

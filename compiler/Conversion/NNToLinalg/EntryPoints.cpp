@@ -282,8 +282,8 @@ std::string lossKind(func::FuncOp loss) {
   loss.walk([&](Operation *op) {
     if (isa<SoftmaxCrossEntropyOp>(op))
       kind = "softmax_cross_entropy";
-    else if (isa<MseOp>(op))
-      kind = "mse";
+    else if (auto mse = dyn_cast<MseOp>(op))
+      kind = mse.getReduction() == "sum" ? "mse_sum" : "mse";
   });
   return kind;
 }
