@@ -152,7 +152,7 @@ def nnc_name(model, key):
 def save_safetensors(path, tensors):
     header, offset, blobs = {}, 0, []
     for name, t in tensors.items():
-        data = t.detach().contiguous().numpy().astype("<f4").tobytes()
+        data = t.detach().contiguous().cpu().numpy().astype("<f4").tobytes()
         header[name] = {"dtype": "F32", "shape": list(t.shape),
                         "data_offsets": [offset, offset + len(data)]}
         offset += len(data)
