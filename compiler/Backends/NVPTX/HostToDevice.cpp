@@ -191,6 +191,35 @@ static int64_t countLoads(Value value, const DenseSet<Operation *> &scalars) {
   return loads;
 }
 
+/// Parameters of a one-thread kernel that computes a spilled value: one is
+/// the buffer it stores to.
+static const int64_t kMaxSpillInputs =
+    nnc::nvptx::kMaxKernelParameterBytes / nnc::nvptx::parameterBytes(1) - 1;
+
+/// The values from the host that computing `value` on the GPU takes as
+/// kernel parameters: the buffers it loads, host values, and the buffer of
+/// each spilled value it uses (constants are sunk into kernels).
+static int64_t countInputs(Value value, const DenseSet<Operation *> &scalars,
+                           const DenseMap<Value, Value> &spilled) {
+  DenseSet<Operation *> seen;
+  DenseSet<Value> inputs;
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    Value next = worklist.pop_back_val();
+    Operation *def = next.getDefiningOp();
+    if (spilled.count(next) || !def || !scalars.contains(def)) {
+      if (!def || !def->hasTrait<OpTrait::ConstantLike>())
+        inputs.insert(next);
+      continue;
+    }
+    if (!seen.insert(def).second)
+      continue;
+    for (Value operand : def->getOperands())
+      worklist.push_back(operand);
+  }
+  return inputs.size();
+}
+
 /// For a value that takes more than kMaxRecomputedLoads loads, the one to
 /// compute once: following the operand that takes all its loads down while
 /// the others take none (lr·scale·mask_t for tensor t, the mask being host
@@ -299,6 +328,44 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
   // device scalar that the kernels read; the rest is recomputed by each
   // kernel that uses it.
   DenseMap<Value, Value> spilled;
+  auto spill = [&](Value value) {
+    Location loc = value.getLoc();
+    Value buffer = nnc::nvptx::allocateForFunction(
+        rewriter, cast<func::FuncOp>(block.getParentOp()),
+        MemRefType::get({}, value.getType()), loc);
+    scf::ParallelOp once =
+        createSingleIteration(rewriter, value.getDefiningOp()->getNextNode());
+    OpBuilder b(once.getBody()->getTerminator());
+    IRMapping mapping;
+    memref::StoreOp::create(
+        b, loc, rematerialize(b, value, scalars, mapping, spilled), buffer,
+        ValueRange());
+    spilled[value] = buffer;
+  };
+  // A part of `value` worth computing first: `value` itself when its kernel
+  // takes few enough parameters, else the operand with the most inputs,
+  // down to one that does.
+  auto firstPart = [&](Value value) {
+    while (countInputs(value, scalars, spilled) > kMaxSpillInputs) {
+      Value largest;
+      int64_t most = 0;
+      for (Value operand : value.getDefiningOp()->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (!def || !scalars.contains(def) || def->getBlock() != &block ||
+            spilled.count(operand))
+          continue;
+        int64_t inputs = countInputs(operand, scalars, spilled);
+        if (inputs > most) {
+          most = inputs;
+          largest = operand;
+        }
+      }
+      if (!largest)
+        break; // One operation with too many inputs: as it is.
+      value = largest;
+    }
+    return value;
+  };
   for (Operation *kernel : kernels) {
     kernel->walk([&](Operation *op) {
       for (OpOperand &use : op->getOpOperands()) {
@@ -308,18 +375,13 @@ static void keepScalarsOnDevice(RewriterBase &rewriter, Block &block) {
         if (!value || value.getDefiningOp()->getBlock() != &block ||
             spilled.count(value))
           continue;
-        Location loc = value.getLoc();
-        Value buffer = nnc::nvptx::allocateForFunction(
-            rewriter, cast<func::FuncOp>(block.getParentOp()),
-            MemRefType::get({}, value.getType()), loc);
-        scf::ParallelOp once =
-            createSingleIteration(rewriter, value.getDefiningOp()->getNextNode());
-        OpBuilder b(once.getBody()->getTerminator());
-        IRMapping mapping;
-        memref::StoreOp::create(
-            b, loc, rematerialize(b, value, scalars, mapping, spilled), buffer,
-            ValueRange());
-        spilled[value] = buffer;
+        // A sum over more tensors than a kernel takes parameters (a model
+        // of 60 BatchNorm layers) is computed in parts, each one-thread
+        // kernel adding on to the previous part.
+        for (Value part = firstPart(value); part != value;
+             part = firstPart(value))
+          spill(part);
+        spill(value);
       }
     });
   }

@@ -39,6 +39,16 @@ static bool operandsDefinedBefore(Operation &op, Operation *point) {
   });
 }
 
+/// Whether `a` and `b` as one kernel take few enough bytes of parameters
+/// (the one-thread kernels that add up a long global norm in parts each
+/// take nearly as many as PTX allows).
+static bool fitTogether(scf::ParallelOp a, scf::ParallelOp b) {
+  llvm::SetVector<Value> both = nnc::nvptx::getKernelParameters(a);
+  both.insert_range(nnc::nvptx::getKernelParameters(b));
+  return nnc::nvptx::parameterBytes(both.size()) <=
+         nnc::nvptx::kMaxKernelParameterBytes;
+}
+
 /// Appends the body of `next` to that of `into` (one thread runs both, in
 /// order) and erases `next`.
 static void append(scf::ParallelOp into, scf::ParallelOp next) {
@@ -57,7 +67,8 @@ static void mergeIn(Block &block) {
   for (Operation &op : llvm::make_early_inc_range(block)) {
     if (isSerialKernel(op)) {
       auto loop = cast<scf::ParallelOp>(op);
-      if (current && operandsDefinedBefore(op, current))
+      if (current && operandsDefinedBefore(op, current) &&
+          fitTogether(current, loop))
         append(current, loop);
       else
         current = loop;

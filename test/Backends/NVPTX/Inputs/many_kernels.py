@@ -7,6 +7,8 @@ many_kernels.py updates N   N independent updates of slices of one state
 many_kernels.py copies N    two copies of a gpu.func on N slices of the
                             state at different offsets, and a kernel of
                             N buffer parameters
+many_kernels.py norm N      a scale from the sum of N scalars in N device
+                            buffers (a global norm), used by a kernel
 """
 import sys
 
@@ -58,5 +60,23 @@ def copies(n):
     print("    return\n  }\n}")
 
 
+def norm(n):
+    args = ", ".join(f"%n{k}: memref<f32>" for k in range(n))
+    print(f"func.func @norm({args}, %w: memref<8xf32>) {{")
+    print("  %c0 = arith.constant 0 : index\n  %c1 = arith.constant 1 : index\n"
+          "  %c8 = arith.constant 8 : index")
+    for k in range(n):
+        print(f"  %v{k} = memref.load %n{k}[] : memref<f32>")
+    print("  %s1 = arith.addf %v0, %v1 : f32")
+    for k in range(2, n):
+        print(f"  %s{k} = arith.addf %s{k - 1}, %v{k} : f32")
+    print(f"  %scale = math.sqrt %s{n - 1} : f32")
+    print("  scf.parallel (%i) = (%c0) to (%c8) step (%c1) {\n"
+          "    %x = memref.load %w[%i] : memref<8xf32>\n"
+          "    %y = arith.mulf %scale, %x : f32\n"
+          "    memref.store %y, %w[%i] : memref<8xf32>\n"
+          "    scf.reduce\n  }\n  return\n}")
+
+
 if __name__ == "__main__":
-    {"updates": updates, "copies": copies}[sys.argv[1]](int(sys.argv[2]))
+    {"updates": updates, "copies": copies, "norm": norm}[sys.argv[1]](int(sys.argv[2]))
