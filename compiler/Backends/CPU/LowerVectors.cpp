@@ -62,6 +62,11 @@ void CPULowerVectorsPass::runOnOperation() {
                    1));
         vector::populateVectorTransferLoweringPatterns(
             p, /*maxTransferRank=*/1);
+        // A 0-d read of a strided view (a convolution's 1x1 output read
+        // per sample by the Hessian product's backward pass) has no vector
+        // load: a scalar load.
+        vector::populateScalarVectorTransferLoweringPatterns(
+            p, /*benefit=*/1, /*allowMultipleUses=*/true);
       },
       [](RewritePatternSet &p) {
         vector::populateVectorTransposeLoweringPatterns(
