@@ -46,6 +46,12 @@ void writeProduct(const Session &s, const std::string &in,
   product(v, hv);
   for (size_t i = 0; i < hv.size(); ++i)
     hv[i] = mask[i] ? hv[i] : 0.0f;
+  // As the power iteration: an error, not a file of NaNs.
+  bad = firstNonFinite(hv.data(), hv.size());
+  if (bad != int64_t(hv.size()))
+    throw Error("hessian", "non-finite Hessian-vector product: element " +
+                               std::to_string(bad) + " is " +
+                               formatFloat(hv[bad]));
   writeNpy(*out, {int64_t(hv.size())}, hv.data());
 }
 

@@ -30,6 +30,9 @@ struct Scalar {
   Value positive(Value x) const {
     return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, cst(0));
   }
+  Value negative(Value x) const {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, cst(0));
+  }
   Value select(Value c, Value x, Value y) const {
     return arith::SelectOp::create(b, loc, c, x, y);
   }
@@ -39,8 +42,15 @@ struct Scalar {
 Value activation(const Scalar &s, Activation kind, double alpha, Value x) {
   switch (kind) {
   case Activation::sigmoid: {
-    Value e = math::ExpOp::create(s.b, s.loc, arith::NegFOp::create(s.b, s.loc, x));
-    return s.div(s.cst(1), s.add(s.cst(1), e));
+    // e = exp(-|x|) ≤ 1: 1/(1+e) for x ≥ 0, e/(1+e) below. 1/(1+exp(-x))
+    // gives the same values, but exp(-x) overflows for x < -88 and its
+    // derivative, which the Hessian product takes of this code, with it
+    // (inf/inf: NaN).
+    Value e = math::ExpOp::create(
+        s.b, s.loc,
+        arith::NegFOp::create(s.b, s.loc, math::AbsFOp::create(s.b, s.loc, x)));
+    Value numerator = s.select(s.negative(x), e, s.cst(1));
+    return s.div(numerator, s.add(s.cst(1), e));
   }
   case Activation::tanh:
     return math::TanhOp::create(s.b, s.loc, x);
