@@ -3,10 +3,14 @@
 // Compares the compiled gradient (nnc_gradient, float32) with central
 // differences of the float64 loss (nnc_loss_f64) on one batch. For each
 // checked element with analytic a and numeric n the error is
-//     |a - n| / max(|a|, |n|, floor),  floor = 1e-6 + 1e-3 * max_j |n_j|
-// (max over the tensor's checked elements): relative where a gradient is
-// large, and measured against the tensor's scale where it is tiny, which a
-// float32 gradient cannot resolve relatively. The step is
+//     |a - n| / max(|a|, |n|, floor),
+//     floor = 1e-6 + 1e-3 * max_j |n_j| + 1e-2 * max_k |n_k|
+// (j over the tensor's checked elements, k over the model's): relative
+// where a gradient is large, and measured against the tensor's and the
+// model's gradient scale where it is tiny, which a float32 gradient cannot
+// resolve relatively: its rounding follows the terms summed into it, as
+// large as any gradient of the model (a bias before a BatchNorm, whose
+// exact gradient is 0, came out 1.5e-8 and failed a 1e-9 floor). The step is
 // h = fd_step * max(1, |x|); float64 keeps round-off far below the
 // tolerance even for small h, and small h rarely crosses a ReLU kink.
 //
@@ -91,20 +95,27 @@ int runGradcheck(Session &s) {
   model.lossF64(point.data(), x.data(), y.data(), &loss64);
   std::printf("loss: %.9g (float32), %.17g (float64)\n", loss32, loss64);
 
-  bool pass = true;
+  // Every checked element first: the floor needs the largest gradient of
+  // the model.
+  struct Checked {
+    const TensorInfo *tensor;
+    std::vector<int64_t> elements;
+    std::vector<double> analytic, numeric;
+  };
+  std::vector<Checked> checked;
+  double modelScale = 0;
   for (size_t index = 0; index < m.tensors.size(); ++index) {
     const TensorInfo &t = m.tensors[index];
     if (t.role != Role::Trainable)
       continue;
+    Checked c{&t, fileOrder(t.numel()), {}, {}};
     // A deterministic sample of the elements when there are too many.
-    std::vector<int64_t> elements = fileOrder(t.numel());
     if (maxElements > 0 && t.numel() > maxElements) {
-      elements = shuffledOrder(t.numel(), defaultSeed(s), int64_t(index));
-      elements.resize(maxElements);
-      std::sort(elements.begin(), elements.end());
+      c.elements = shuffledOrder(t.numel(), defaultSeed(s), int64_t(index));
+      c.elements.resize(maxElements);
+      std::sort(c.elements.begin(), c.elements.end());
     }
-    std::vector<double> analytic, numeric;
-    for (int64_t e : elements) {
+    for (int64_t e : c.elements) {
       double &value = point[t.offset + e];
       double original = value;
       double h = fdStep * std::max(1.0, std::fabs(original));
@@ -116,17 +127,23 @@ int runGradcheck(Session &s) {
       model.lossF64(point.data(), x.data(), y.data(), &minus);
       double below = value;
       value = original;
-      analytic.push_back(grads[t.offset + e]);
-      numeric.push_back((plus - minus) / (above - below));
+      c.analytic.push_back(grads[t.offset + e]);
+      c.numeric.push_back((plus - minus) / (above - below));
+      modelScale = std::max(modelScale, std::fabs(c.numeric.back()));
     }
+    checked.push_back(std::move(c));
+  }
+
+  bool pass = true;
+  for (const Checked &c : checked) {
     double scale = 0;
-    for (double n : numeric)
+    for (double n : c.numeric)
       scale = std::max(scale, std::fabs(n));
-    double floor = 1e-6 + 1e-3 * scale;
+    double floor = 1e-6 + 1e-3 * scale + 1e-2 * modelScale;
     double worst = 0;
     size_t worstAt = 0;
-    for (size_t i = 0; i < elements.size(); ++i) {
-      double a = analytic[i], n = numeric[i];
+    for (size_t i = 0; i < c.elements.size(); ++i) {
+      double a = c.analytic[i], n = c.numeric[i];
       double error =
           std::fabs(a - n) / std::max({std::fabs(a), std::fabs(n), floor});
       // NaN counts as the worst possible error.
@@ -137,14 +154,15 @@ int runGradcheck(Session &s) {
     }
     bool ok = worst <= tolerance;
     pass = pass && ok;
+    const TensorInfo &t = *c.tensor;
     std::printf("%-4s %s %s: %zu of %lld elements, max error %.3g",
                 ok ? "ok" : "FAIL", t.name.c_str(),
-                formatShape(t.shape).c_str(), elements.size(),
+                formatShape(t.shape).c_str(), c.elements.size(),
                 static_cast<long long>(t.numel()), worst);
-    if (!elements.empty())
+    if (!c.elements.empty())
       std::printf(" (element %lld: analytic %.9g, numeric %.9g)",
-                  static_cast<long long>(elements[worstAt]), analytic[worstAt],
-                  numeric[worstAt]);
+                  static_cast<long long>(c.elements[worstAt]),
+                  c.analytic[worstAt], c.numeric[worstAt]);
     std::printf("\n");
   }
   std::printf("gradcheck: %s (tolerance %g)\n", pass ? "PASS" : "FAIL",
