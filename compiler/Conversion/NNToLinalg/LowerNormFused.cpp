@@ -82,7 +82,10 @@ std::pair<Value, Value> channelSums2(
       b, loc, inputs, allMaps, {zero, zero}, cm.channelReduce,
       [&](OpBuilder &b, Location loc, ValueRange a) -> SmallVector<Value> {
         auto [t0, t1] = terms(b, loc, a.drop_back(2));
-        auto widen = [&](Value v) { return arith::ExtFOp::create(b, loc, f64, v); };
+        auto widen = [&](Value v) -> Value {
+          return v.getType() == f64 ? v
+                                    : arith::ExtFOp::create(b, loc, f64, v);
+        };
         return {arith::AddFOp::create(b, loc, a[a.size() - 2], widen(t0)),
                 arith::AddFOp::create(b, loc, a.back(), widen(t1))};
       });
@@ -321,7 +324,11 @@ std::pair<Value, Value> nnc::buildChannelMoments(OpBuilder &b, Location loc,
   auto [sum, sumSq] = channelSums2(
       b, loc, x, cm.full, cm, type,
       [](OpBuilder &b, Location loc, ValueRange a) -> std::pair<Value, Value> {
-        return {a[0], arith::MulFOp::create(b, loc, a[0], a[0])};
+        // x² in f64: var = E[x²] − mean² cancels, and the f32 square's
+        // rounding (6e-8 of x²) became 6e-8·mean²/var of the variance
+        // (1e-4 on a BatchNorm of 4 values per channel).
+        Value x = arith::ExtFOp::create(b, loc, b.getF64Type(), a[0]);
+        return {x, arith::MulFOp::create(b, loc, x, x)};
       });
   // mean = Σx/M, var = max(Σx²/M − mean², 0) in f64, then rounded.
   Type elem = type.getElementType();
