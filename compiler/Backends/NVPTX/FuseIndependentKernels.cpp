@@ -119,13 +119,9 @@ public:
   /// Whether `a` and `b` as one kernel take few enough bytes of parameters.
   bool fit(Operation *a, Operation *b) {
     get(a);
+    // Looked up again: adding `b` may move the map's entries.
     const llvm::SetVector<Value> &second = get(b);
-    const llvm::SetVector<Value> &first = known.find(a)->second;
-    int64_t count = first.size() + llvm::count_if(second, [&](Value value) {
-                      return !first.contains(value);
-                    });
-    return nnc::nvptx::parameterBytes(count) <=
-           nnc::nvptx::kMaxKernelParameterBytes;
+    return nnc::nvptx::parametersFit(known.find(a)->second, second);
   }
   /// Before `a` and `b` are merged (and erased); `merged` records the
   /// kernel they became.

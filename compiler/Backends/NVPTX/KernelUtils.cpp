@@ -147,6 +147,14 @@ int64_t nnc::nvptx::parameterBytes(TypeRange types) {
   return bytes;
 }
 
+bool nnc::nvptx::parametersFit(const llvm::SetVector<Value> &a,
+                               const llvm::SetVector<Value> &b) {
+  int64_t count = a.size() + llvm::count_if(b, [&](Value value) {
+                    return !a.contains(value);
+                  });
+  return parameterBytes(count) <= kMaxKernelParameterBytes;
+}
+
 llvm::SetVector<Value> nnc::nvptx::getKernelParameters(Operation *kernel) {
   llvm::SetVector<Value> used;
   for (Region &region : kernel->getRegions())

@@ -70,6 +70,11 @@ constexpr int64_t kMaxKernelParameterBytes = 4352;
 /// under the bare-pointer convention, or a scalar).
 int64_t parameterBytes(int64_t parameters);
 
+/// Whether one kernel taking the parameters of both `a` and `b` (each
+/// getKernelParameters of a kernel) stays within kMaxKernelParameterBytes.
+bool parametersFit(const llvm::SetVector<mlir::Value> &a,
+                   const llvm::SetVector<mlir::Value> &b);
+
 /// Bytes of the parameters of these types, each at its natural alignment
 /// (as PTX lays out a kernel's parameter space).
 int64_t parameterBytes(mlir::TypeRange types);

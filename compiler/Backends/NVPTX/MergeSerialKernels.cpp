@@ -43,10 +43,8 @@ static bool operandsDefinedBefore(Operation &op, Operation *point) {
 /// (the one-thread kernels that add up a long global norm in parts each
 /// take nearly as many as PTX allows).
 static bool fitTogether(scf::ParallelOp a, scf::ParallelOp b) {
-  llvm::SetVector<Value> both = nnc::nvptx::getKernelParameters(a);
-  both.insert_range(nnc::nvptx::getKernelParameters(b));
-  return nnc::nvptx::parameterBytes(both.size()) <=
-         nnc::nvptx::kMaxKernelParameterBytes;
+  return nnc::nvptx::parametersFit(nnc::nvptx::getKernelParameters(a),
+                                   nnc::nvptx::getKernelParameters(b));
 }
 
 /// Appends the body of `next` to that of `into` (one thread runs both, in
