@@ -9,6 +9,10 @@ Compile time should grow about linearly with depth.
 
 Usage: bench/compile_time.py [--depths 10,20,50] [--kinds plain,bn,residual]
                              [--repeats 1] [--nnc PATH] [--examples mlp,...]
+                             [--target cpu|nvptx]
+
+--target=nvptx compiles for the GPU (with the toolkit's ptxas, as nnc does
+by default); no GPU is needed.
 """
 import argparse
 import os
@@ -27,11 +31,12 @@ KIND_FLAGS = {
 }
 
 
-def compile_once(nnc, model, output):
+def compile_once(nnc, model, output, target):
     """Returns (wall seconds, CPU seconds) of one `nnc model -o output`."""
     start = time.perf_counter()
     before = os.times()
-    proc = subprocess.run([str(nnc), str(model), "-o", str(output)],
+    proc = subprocess.run([str(nnc), str(model), f"--target={target}",
+                           "-o", str(output)],
                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                           text=True)
     wall = time.perf_counter() - start
@@ -43,8 +48,9 @@ def compile_once(nnc, model, output):
     return wall, cpu
 
 
-def measure(nnc, model, workdir, repeats):
-    runs = [compile_once(nnc, model, workdir / "model") for _ in range(repeats)]
+def measure(nnc, model, workdir, repeats, target):
+    runs = [compile_once(nnc, model, workdir / "model", target)
+            for _ in range(repeats)]
     return (statistics.median(r[0] for r in runs),
             statistics.median(r[1] for r in runs))
 
@@ -65,6 +71,7 @@ def main():
                    help="examples/*.mlir compiled first ('' for none)")
     p.add_argument("--repeats", type=int, default=1)
     p.add_argument("--nnc", default=str(ROOT / "build/bin/nnc"))
+    p.add_argument("--target", choices=["cpu", "nvptx"], default="cpu")
     args = p.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     for kind in kinds:
@@ -77,18 +84,18 @@ def main():
         print(f"{'model':<24} {'wall s':>8} {'cpu s':>8}")
         for name in filter(None, args.examples.split(",")):
             wall, cpu = measure(args.nnc, ROOT / f"examples/{name}.mlir",
-                                workdir, args.repeats)
+                                workdir, args.repeats, args.target)
             print(f"{name:<24} {wall:8.2f} {cpu:8.2f}", flush=True)
         if not kinds or not depths:
             return
         print()
-        print("wall / CPU seconds of nnc per model")
+        print(f"wall / CPU seconds of nnc --target={args.target} per model")
         print(f"{'depth':>5} " + " ".join(f"{k:>14}" for k in kinds))
         for depth in depths:
             cells = []
             for kind in kinds:
                 wall, cpu = measure(args.nnc, generate(workdir, kind, depth),
-                                    workdir, args.repeats)
+                                    workdir, args.repeats, args.target)
                 cells.append(f"{wall:7.1f} /{cpu:5.1f}")
             print(f"{depth:>5} " + " ".join(cells), flush=True)
 

@@ -68,6 +68,10 @@ private:
   /// Pass timings of all stages, reported by --mlir-timing.
   DefaultTimingManager timing;
   TimingScope timingScope;
+  /// Every stage's pass manager, alive until the end: --mlir-timing keys a
+  /// pass's timer by the pass's address, so a freed stage's address reused
+  /// by a later pass would report that pass's time under the old name.
+  SmallVector<std::unique_ptr<PassManager>> passManagers;
 };
 } // namespace
 
@@ -116,7 +120,7 @@ LogicalResult Compilation::parse() {
 
 LogicalResult
 Compilation::runPipeline(llvm::function_ref<void(OpPassManager &)> build) {
-  PassManager pm(&context);
+  auto &pm = *passManagers.emplace_back(std::make_unique<PassManager>(&context));
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   pm.enableTiming(timingScope);

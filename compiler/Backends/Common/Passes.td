@@ -26,6 +26,13 @@ def SplitBufferSlicesPass
     the chain (if any) is stored back into the buffer; otherwise the IR is
     left as it is.
 
+    Outputs that are built from a new tensor (`tensor.empty`, or a
+    `linalg.fill` of one: the gradients and statistics that `diagnose` and
+    the Hessian products return) by a chain of slice writes stored whole
+    into a buffer that nothing else uses are split the same way: each
+    slice's last value is stored into its own subview and the fill value
+    into the parts between the slices.
+
     ```mlir
     %s = bufferization.to_tensor %buf restrict writable : memref<8xf32> to tensor<8xf32>
     %p = tensor.extract_slice %s[0] [4] [1] : tensor<8xf32> to tensor<4xf32>
@@ -67,6 +74,31 @@ def FullRankTransferWritesPass
     ```
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect"];
+}
+
+def EmptyTensorPerUsePass
+    : Pass<"nnc-empty-tensor-per-use", "::mlir::func::FuncOp"> {
+  let summary = "Gives each use of a tensor.empty its own";
+  let description = [{
+    Run before bufferization. CSE merges equal `tensor.empty` ops, so the
+    outputs of every layer's ops of one shape start from one value, and
+    One-Shot Bufferize (and empty-tensor elimination) check every pair of
+    the ops that write into it for conflicts: time that grows faster than
+    the square of the depth. A clone of the empty tensor before each use
+    makes each its own alias set; an empty tensor has no contents, so the
+    program means the same.
+
+    ```mlir
+    %e = tensor.empty() : tensor<4xf32>
+    %a = linalg.fill ins(%x : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+    %b = linalg.fill ins(%y : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+    // becomes
+    %e = tensor.empty() : tensor<4xf32>
+    %a = linalg.fill ins(%x : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+    %e1 = tensor.empty() : tensor<4xf32>
+    %b = linalg.fill ins(%y : f32) outs(%e1 : tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
 }
 
 #endif // NNC_BACKENDS_COMMON_PASSES_TD

@@ -2,6 +2,8 @@
 
 #include "compiler/Backends/Common/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
 #include <map>
 
 namespace nnc {
@@ -166,6 +168,107 @@ static void splitChain(bufferization::ToTensorOp toTensor, SliceChain &chain) {
   toTensor.erase();
 }
 
+/// The uses of a new tensor (`tensor.empty`, or a `linalg.fill` of one)
+/// that is built up by a chain of slice writes and then stored whole into
+/// a buffer, as the gradient and statistics outputs are.
+struct BuiltChain {
+  Operation *root;
+  /// The fill's value, or null for a bare `tensor.empty`.
+  Value fillValue;
+  SmallVector<tensor::InsertSliceOp> updates;
+  bufferization::MaterializeInDestinationOp store;
+  std::map<int64_t, int64_t> slices;
+};
+
+/// Collects the chain of slice writes from `root` to its store into a
+/// static 1-D buffer that nothing else uses, or nullopt when the tensor has
+/// any other use.
+static std::optional<BuiltChain> analyzeBuiltChain(Operation *root,
+                                                   Value fillValue) {
+  BuiltChain chain{root, fillValue, {}, {}, {}};
+  SliceChain slices;
+  Value value = root->getResult(0);
+  while (!chain.store) {
+    if (!value.hasOneUse())
+      return std::nullopt;
+    OpOperand &use = *value.getUses().begin();
+    if (auto update = dyn_cast<tensor::InsertSliceOp>(use.getOwner())) {
+      if (&use != &update.getDestMutable() ||
+          update.getSourceType().getRank() != 1 || !recordSlice(update, slices))
+        return std::nullopt;
+      chain.updates.push_back(update);
+      value = update.getResult();
+      continue;
+    }
+    auto store =
+        dyn_cast<bufferization::MaterializeInDestinationOp>(use.getOwner());
+    if (!store || !store.getRestrict() || !store.getWritable())
+      return std::nullopt;
+    chain.store = store;
+  }
+  Value buffer = chain.store.getDest();
+  auto type = dyn_cast<MemRefType>(buffer.getType());
+  if (chain.updates.empty() || !type || type.getRank() != 1 ||
+      !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+      !buffer.hasOneUse() || !areDisjoint(slices.slices))
+    return std::nullopt;
+  chain.slices = std::move(slices.slices);
+  return chain;
+}
+
+static Value createSubView(OpBuilder &b, Location loc, Value buffer,
+                           int64_t offset, int64_t size) {
+  return memref::SubViewOp::create(
+      b, loc, buffer, ArrayRef<OpFoldResult>{b.getIndexAttr(offset)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(size)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
+static void storeInto(OpBuilder &b, Location loc, Value tensor, Value view) {
+  auto store =
+      bufferization::MaterializeInDestinationOp::create(b, loc, tensor, view);
+  store.setRestrict(true);
+  store.setWritable(true);
+}
+
+/// Stores each slice's last value into its own subview of the buffer, and
+/// the fill value into the parts between the slices.
+static void splitBuiltChain(BuiltChain &chain) {
+  OpBuilder b(chain.store);
+  Location loc = chain.store.getLoc();
+  Value buffer = chain.store.getDest();
+  auto type = cast<MemRefType>(buffer.getType());
+  std::map<int64_t, Value> last;
+  for (tensor::InsertSliceOp update : chain.updates)
+    last[offsetOf(update)] = update.getSource();
+  auto fillGap = [&](int64_t begin, int64_t end) {
+    if (!chain.fillValue || begin >= end)
+      return;
+    Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{end - begin},
+                                          type.getElementType());
+    Value filled =
+        linalg::FillOp::create(b, loc, chain.fillValue, empty).getResult(0);
+    storeInto(b, loc, filled, createSubView(b, loc, buffer, begin, end - begin));
+  };
+  int64_t end = 0;
+  for (auto [offset, size] : chain.slices) {
+    fillGap(end, offset);
+    storeInto(b, loc, last[offset], createSubView(b, loc, buffer, offset, size));
+    end = offset + size;
+  }
+  fillGap(end, type.getDimSize(0));
+  chain.store.erase();
+  for (tensor::InsertSliceOp update : llvm::reverse(chain.updates))
+    update.erase();
+  Operation *root = chain.root;
+  SmallVector<Value> operands(root->getOperands());
+  root->erase();
+  for (Value operand : operands)
+    if (Operation *def = operand.getDefiningOp<tensor::EmptyOp>())
+      if (def->use_empty())
+        def->erase();
+}
+
 void SplitBufferSlicesPass::runOnOperation() {
   SmallVector<bufferization::ToTensorOp> candidates;
   getOperation().walk(
@@ -173,4 +276,17 @@ void SplitBufferSlicesPass::runOnOperation() {
   for (bufferization::ToTensorOp toTensor : candidates)
     if (std::optional<SliceChain> chain = analyzeChain(toTensor))
       splitChain(toTensor, *chain);
+
+  SmallVector<std::pair<Operation *, Value>> roots;
+  getOperation().walk([&](Operation *op) {
+    if (isa<tensor::EmptyOp>(op))
+      roots.push_back({op, Value()});
+    else if (auto fill = dyn_cast<linalg::FillOp>(op);
+             fill && fill.hasPureTensorSemantics() &&
+             fill.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+      roots.push_back({op, fill.getInputs()[0]});
+  });
+  for (auto [root, fillValue] : roots)
+    if (std::optional<BuiltChain> chain = analyzeBuiltChain(root, fillValue))
+      splitBuiltChain(*chain);
 }

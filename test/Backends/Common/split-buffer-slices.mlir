@@ -113,3 +113,99 @@ func.func @dynamic(%buf: memref<8xf32>, %i: index) -> tensor<4xf32> {
   %a = tensor.extract_slice %s[%i] [4] [1] : tensor<8xf32> to tensor<4xf32>
   return %a : tensor<4xf32>
 }
+
+// -----
+
+// An output built from zeros by slice writes and stored whole (the
+// gradients of diagnose): each slice is stored into its own subview, the
+// parts no slice covers get the fill value.
+// CHECK-LABEL: func.func @built
+// CHECK-SAME: (%[[BUF:.*]]: memref<12xf32>, %[[A:.*]]: tensor<4xf32>, %[[B:.*]]: tensor<2xf32>)
+// CHECK-NOT: tensor.insert_slice
+// CHECK: %[[E0:.*]] = tensor.empty() : tensor<2xf32>
+// CHECK: %[[F0:.*]] = linalg.fill ins(%[[ZERO:.*]] : f32) outs(%[[E0]] : tensor<2xf32>)
+// CHECK: %[[G0:.*]] = memref.subview %[[BUF]][0] [2] [1]
+// CHECK: bufferization.materialize_in_destination %[[F0]] in restrict writable %[[G0]]
+// CHECK: %[[VA:.*]] = memref.subview %[[BUF]][2] [4] [1]
+// CHECK: bufferization.materialize_in_destination %[[A]] in restrict writable %[[VA]]
+// CHECK: %[[VB:.*]] = memref.subview %[[BUF]][6] [2] [1]
+// CHECK: bufferization.materialize_in_destination %[[B]] in restrict writable %[[VB]]
+// CHECK: %[[E1:.*]] = tensor.empty() : tensor<4xf32>
+// CHECK: %[[F1:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E1]] : tensor<4xf32>)
+// CHECK: %[[G1:.*]] = memref.subview %[[BUF]][8] [4] [1]
+// CHECK: bufferization.materialize_in_destination %[[F1]] in restrict writable %[[G1]]
+// CHECK-NOT: bufferization.materialize_in_destination
+// CHECK: return
+func.func @built(%buf: memref<12xf32>, %a: tensor<4xf32>, %b: tensor<2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<12xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<12xf32>) -> tensor<12xf32>
+  %s1 = tensor.insert_slice %b into %z[6] [2] [1] : tensor<2xf32> into tensor<12xf32>
+  %s2 = tensor.insert_slice %a into %s1[2] [4] [1] : tensor<4xf32> into tensor<12xf32>
+  bufferization.materialize_in_destination %s2 in restrict writable %buf : (tensor<12xf32>, memref<12xf32>) -> ()
+  return
+}
+
+// -----
+
+// Without a fill the parts no slice covers are left as they are; the same
+// slice written twice stores its last value.
+// CHECK-LABEL: func.func @built_empty
+// CHECK-SAME: (%[[BUF:.*]]: memref<8xf32>, %[[A:.*]]: tensor<4xf32>, %[[B:.*]]: tensor<4xf32>)
+// CHECK-NOT: linalg.fill
+// CHECK: %[[V:.*]] = memref.subview %[[BUF]][4] [4] [1]
+// CHECK: bufferization.materialize_in_destination %[[B]] in restrict writable %[[V]]
+// CHECK-NOT: bufferization.materialize_in_destination
+// CHECK: return
+func.func @built_empty(%buf: memref<8xf32>, %a: tensor<4xf32>, %b: tensor<4xf32>) {
+  %e = tensor.empty() : tensor<8xf32>
+  %s1 = tensor.insert_slice %a into %e[4] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  %s2 = tensor.insert_slice %b into %s1[4] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  bufferization.materialize_in_destination %s2 in restrict writable %buf : (tensor<8xf32>, memref<8xf32>) -> ()
+  return
+}
+
+// -----
+
+// The tensor being built is also read in the middle: left alone.
+// CHECK-LABEL: func.func @built_read
+// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice
+// CHECK-NOT: memref.subview
+func.func @built_read(%buf: memref<8xf32>, %a: tensor<4xf32>) -> tensor<8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<8xf32>) -> tensor<8xf32>
+  %s1 = tensor.insert_slice %a into %z[0] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  %s2 = tensor.insert_slice %a into %s1[4] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  bufferization.materialize_in_destination %s2 in restrict writable %buf : (tensor<8xf32>, memref<8xf32>) -> ()
+  return %s1 : tensor<8xf32>
+}
+
+// -----
+
+// The buffer is used elsewhere too: left alone.
+// CHECK-LABEL: func.func @built_shared
+// CHECK: tensor.insert_slice
+// CHECK-NOT: memref.subview
+func.func @built_shared(%buf: memref<8xf32>, %a: tensor<4xf32>) -> tensor<8xf32> {
+  %e = tensor.empty() : tensor<8xf32>
+  %s1 = tensor.insert_slice %a into %e[0] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  bufferization.materialize_in_destination %s1 in restrict writable %buf : (tensor<8xf32>, memref<8xf32>) -> ()
+  %t = bufferization.to_tensor %buf : memref<8xf32> to tensor<8xf32>
+  return %t : tensor<8xf32>
+}
+
+// -----
+
+// Overlapping slices that differ: left alone.
+// CHECK-LABEL: func.func @built_overlap
+// CHECK-COUNT-2: tensor.insert_slice
+// CHECK-NOT: memref.subview
+func.func @built_overlap(%buf: memref<8xf32>, %a: tensor<4xf32>) {
+  %e = tensor.empty() : tensor<8xf32>
+  %s1 = tensor.insert_slice %a into %e[0] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  %s2 = tensor.insert_slice %a into %s1[2] [4] [1] : tensor<4xf32> into tensor<8xf32>
+  bufferization.materialize_in_destination %s2 in restrict writable %buf : (tensor<8xf32>, memref<8xf32>) -> ()
+  return
+}
