@@ -3,6 +3,7 @@
 #include "compiler/Backends/CPU/Passes.h"
 
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -18,6 +19,27 @@ namespace {
 struct CPULowerVectorsPass
     : nnc::cpu::impl::CPULowerVectorsPassBase<CPULowerVectorsPass> {
   void runOnOperation() override;
+};
+
+/// A 0-d read of a memref (a convolution's 1x1 output read per sample by
+/// the Hessian product's backward pass, from a strided view, which has no
+/// vector load) -> a scalar load where the read is. Upstream's scalar
+/// transfer patterns load at each `vector.extract` of the read instead,
+/// which reads the memory later than the program does: after a store into
+/// it the value was wrong.
+struct ZeroDReadToLoad : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    if (read.getVectorType().getRank() != 0 || read.getMask() ||
+        !isa<MemRefType>(read.getBase().getType()))
+      return failure();
+    Value element = memref::LoadOp::create(rewriter, read.getLoc(),
+                                           read.getBase(), read.getIndices());
+    rewriter.replaceOpWithNewOp<vector::BroadcastOp>(read, read.getVectorType(),
+                                                     element);
+    return success();
+  }
 };
 } // namespace
 
@@ -62,11 +84,7 @@ void CPULowerVectorsPass::runOnOperation() {
                    1));
         vector::populateVectorTransferLoweringPatterns(
             p, /*maxTransferRank=*/1);
-        // A 0-d read of a strided view (a convolution's 1x1 output read
-        // per sample by the Hessian product's backward pass) has no vector
-        // load: a scalar load.
-        vector::populateScalarVectorTransferLoweringPatterns(
-            p, /*benefit=*/1, /*allowMultipleUses=*/true);
+        p.add<ZeroDReadToLoad>(p.getContext());
       },
       [](RewritePatternSet &p) {
         vector::populateVectorTransposeLoweringPatterns(

@@ -17,6 +17,7 @@ using namespace mlir;
 
 void nnc::addInPlaceBufferization(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(nnc::createFullRankTransferWritesPass());
+  pm.nest<func::FuncOp>().addPass(nnc::createEmptyTensorPerUsePass());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
